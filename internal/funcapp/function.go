@@ -1,0 +1,226 @@
+package funcapp
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Function is one function folder: its name is the folder's, which is also
+// the handler route the host POSTs to.
+type Function struct {
+	Name     string     `json:"-"`
+	Path     string     `json:"-"` // the function.json file
+	Bindings []*Binding `json:"bindings"`
+}
+
+// Binding is one entry of function.json's bindings. Trigger-specific fields
+// are read for mcpToolTrigger only.
+type Binding struct {
+	Type       string `json:"type"`
+	Direction  string `json:"direction"`
+	Name       string `json:"name"`
+	Path       string `json:"path,omitempty"`
+	Connection string `json:"connection,omitempty"`
+	DataType   string `json:"dataType,omitempty"`
+
+	// mcpToolTrigger. ToolProperties and Metadata are JSON text inside a
+	// JSON string: the host converts them to string attributes and rejects
+	// raw arrays and objects.
+	ToolName        string          `json:"toolName,omitempty"`
+	Description     *string         `json:"description,omitempty"`
+	ToolProperties  json.RawMessage `json:"toolProperties,omitempty"`
+	Metadata        json.RawMessage `json:"metadata,omitempty"`
+	UseResultSchema bool            `json:"useResultSchema,omitempty"`
+
+	// Properties is ToolProperties parsed.
+	Properties []ToolProperty `json:"-"`
+	// Meta is Metadata parsed: the tool's _meta.
+	Meta map[string]any `json:"-"`
+}
+
+// ToolProperty is one tool argument as declared in toolProperties.
+type ToolProperty struct {
+	Name        string   `json:"propertyName"`
+	Type        string   `json:"propertyType"`
+	Description string   `json:"description"`
+	IsRequired  bool     `json:"isRequired,omitempty"`
+	IsArray     bool     `json:"isArray,omitempty"`
+	EnumValues  []string `json:"enumValues,omitempty"`
+}
+
+// Binding types and directions this app uses.
+const (
+	ToolTriggerType = "mcpToolTrigger"
+	BlobType        = "blob"
+	In              = "in"
+	Out             = "out"
+)
+
+// ToolTrigger returns the function's mcpToolTrigger binding, or nil.
+func (f *Function) ToolTrigger() *Binding {
+	for _, b := range f.Bindings {
+		if strings.EqualFold(b.Type, ToolTriggerType) {
+			return b
+		}
+	}
+	return nil
+}
+
+// Blobs returns the blob bindings with the given direction.
+func (f *Function) Blobs(direction string) []*Binding {
+	var out []*Binding
+	for _, b := range f.Bindings {
+		if strings.EqualFold(b.Type, BlobType) && strings.EqualFold(b.Direction, direction) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// Required returns the names of the required properties, in order.
+func (b *Binding) Required() []string {
+	var out []string
+	for _, p := range b.Properties {
+		if p.IsRequired {
+			out = append(out, p.Name)
+		}
+	}
+	return out
+}
+
+// bindingName is the host's rule for binding names.
+var bindingName = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9]{0,127}$`)
+
+// propertyTypes are the JSON Schema types a tool property may declare.
+var propertyTypes = map[string]bool{"string": true, "number": true, "integer": true, "boolean": true, "object": true}
+
+// Expression is one {…} in a binding path.
+var expression = regexp.MustCompile(`\{([^{}]*)\}`)
+
+// sysFields are the members of the sys binding data.
+var sysFields = map[string]bool{"methodname": true, "utcnow": true, "randguid": true}
+
+func (f *Function) check(probs *problems) {
+	if len(f.Bindings) == 0 {
+		probs.add(f.Path, "bindings", "no bindings")
+		return
+	}
+	triggers := 0
+	for i, b := range f.Bindings {
+		at := fmt.Sprintf("bindings[%d]", i)
+		switch {
+		case b.Name == "$return":
+			probs.add(f.Path, at+".name", "no $return binding: the MCP trigger takes the handler's ReturnValue itself")
+		case !bindingName.MatchString(b.Name):
+			probs.add(f.Path, at+".name", "%q must match %s", b.Name, bindingName)
+		}
+		if strings.HasSuffix(strings.ToLower(b.Type), "trigger") {
+			triggers++
+		}
+		switch {
+		case strings.EqualFold(b.Type, ToolTriggerType):
+			b.checkToolTrigger(f.Path, at, probs)
+		case strings.EqualFold(b.Type, BlobType):
+			if b.Path == "" {
+				probs.add(f.Path, at+".path", "missing")
+			}
+			if b.Connection == "" {
+				probs.add(f.Path, at+".connection", "missing (AzureWebJobsStorage)")
+			}
+			if b.Direction != In && b.Direction != Out {
+				probs.add(f.Path, at+".direction", "must be \"in\" or \"out\", got %q", b.Direction)
+			}
+		}
+	}
+	if triggers != 1 {
+		probs.add(f.Path, "bindings", "want exactly one trigger, found %d", triggers)
+	}
+	if t := f.ToolTrigger(); t != nil {
+		for i, b := range f.Bindings {
+			if b != t && b.Path != "" {
+				f.checkPath(t, b.Path, fmt.Sprintf("bindings[%d].path", i), probs)
+			}
+		}
+	}
+}
+
+func (b *Binding) checkToolTrigger(path, at string, probs *problems) {
+	if b.Direction != In {
+		probs.add(path, at+".direction", "must be \"in\"")
+	}
+	if b.ToolName == "" {
+		probs.add(path, at+".toolName", "missing")
+	}
+	if b.Description == nil {
+		// The trigger attribute's only constructor takes both.
+		probs.add(path, at+".description", "missing: the host needs toolName and description together")
+	}
+	if b.DataType != "" && !strings.EqualFold(b.DataType, "string") {
+		probs.add(path, at+".dataType", "%q: the trigger value is a JSON string; leave dataType out", b.DataType)
+	}
+	if len(b.ToolProperties) > 0 {
+		var text string
+		if err := json.Unmarshal(b.ToolProperties, &text); err != nil {
+			probs.add(path, at+".toolProperties", "must be a JSON string holding a JSON array, not raw JSON")
+		} else if err := json.Unmarshal([]byte(text), &b.Properties); err != nil {
+			probs.add(path, at+".toolProperties", "not a JSON array of properties: %v", err)
+		}
+	}
+	seen := map[string]bool{}
+	for i, p := range b.Properties {
+		pat := fmt.Sprintf("%s.toolProperties[%d]", at, i)
+		switch {
+		case p.Name == "":
+			probs.add(path, pat+".propertyName", "missing")
+		case seen[p.Name]:
+			probs.add(path, pat+".propertyName", "%q declared twice", p.Name)
+		}
+		seen[p.Name] = true
+		if !propertyTypes[p.Type] {
+			probs.add(path, pat+".propertyType", "%q: want string, number, integer, boolean or object", p.Type)
+		}
+		if p.Description == "" {
+			probs.add(path, pat+".description", "missing: clients show it to the model")
+		}
+	}
+	if len(b.Metadata) > 0 {
+		var text string
+		if err := json.Unmarshal(b.Metadata, &text); err != nil {
+			probs.add(path, at+".metadata", "must be a JSON string holding a JSON object")
+		} else if err := json.Unmarshal([]byte(text), &b.Meta); err != nil {
+			probs.add(path, at+".metadata", "not a JSON object: %v", err)
+		}
+	}
+}
+
+// checkPath checks each {…} of a binding path against what the host can
+// resolve: {mcptoolargs.<required property>} and {sys.<field>}.
+func (f *Function) checkPath(t *Binding, path, field string, probs *problems) {
+	for _, m := range expression.FindAllStringSubmatch(path, -1) {
+		expr := m[1]
+		head, tail, _ := strings.Cut(expr, ".")
+		switch strings.ToLower(head) {
+		case "mcptoolargs":
+			var prop *ToolProperty
+			for i := range t.Properties {
+				if t.Properties[i].Name == tail {
+					prop = &t.Properties[i]
+				}
+			}
+			switch {
+			case prop == nil:
+				probs.add(f.Path, field, "{%s} names no declared tool property", expr)
+			case !prop.IsRequired:
+				probs.add(f.Path, field, "{%s}: property %q must be isRequired, or calls without it fail in the host", expr, tail)
+			}
+		case "sys":
+			if !sysFields[strings.ToLower(tail)] {
+				probs.add(f.Path, field, "{%s}: sys has MethodName, UtcNow and RandGuid", expr)
+			}
+		default:
+			probs.add(f.Path, field, "{%s}: only {mcptoolargs.<property>} and {sys.<field>} are supported", expr)
+		}
+	}
+}

@@ -1,0 +1,67 @@
+// Package invoke is the wire contract between the Azure Functions host and a
+// custom handler, for functions triggered by the MCP extension's
+// mcpToolTrigger.
+//
+// # The exchange
+//
+// For every MCP tools/call the host POSTs to
+// http://127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT/<function folder name>
+// a [Request]:
+//
+//	{"Data": {"context": …, "file": …}, "Metadata": {"mcptoolargs": {…}, "arguments": {…}, "sys": {…}, …}}
+//
+// Data holds one entry per input binding (the trigger first, then blob
+// inputs); Metadata holds the binding data. The handler answers 200 with a
+// [Response]:
+//
+//	{"Outputs": {"file": "<base64>"}, "Logs": ["…"], "ReturnValue": "…"}
+//
+// # The host's encodings
+//
+// The host builds Data and Metadata values with Newtonsoft: objects become
+// JSON objects, but every .NET string is serialized to JSON text first and
+// that text is then written as a JSON string. So each string arrives encoded
+// one extra time:
+//
+//   - a blob holding print(1) arrives as "\"print(1)\"";
+//   - a missing blob (a null value) arrives as "null", the four letters;
+//   - the trigger value is itself JSON text (the extension serializes its
+//     ToolInvocationContext to a string), so Data.context is encoded three
+//     times: wire string → JSON string literal → {"name":…,"arguments":…}.
+//
+// [DecodeString] undoes exactly one extra level, and is the only place that
+// does; [Request.Context] and [Request.Arguments] build on it. Arguments are
+// read from Metadata.arguments (original JSON types) or Metadata.mcptoolargs
+// (every value a string), falling back to the trigger context's arguments.
+// Metadata.mcptoolcontext is never read: the host builds it with a serializer
+// that ignores the extension's property names.
+//
+// # Answers
+//
+// The host treats any non-2xx answer, an empty body or a body that is not a
+// JSON object as a failed invocation, and the MCP client then sees only
+// "An error occurred invoking '<tool>'.". An empty body is worse: the host
+// waits until the function timeout. So a handler answers 200 with a JSON
+// object for everything it understood, and keeps non-2xx for payloads it
+// cannot read at all.
+//
+// Output strings are base64 of the bytes: the host base64-decodes any output
+// string that happens to be valid base64 (the text "test" would otherwise be
+// written as three binary bytes).
+//
+// ReturnValue is either plain text, which the extension wraps in one text
+// content block, or, when the trigger declares "useResultSchema": true, the
+// JSON string {"type":"call_tool_result","content":"<CallToolResult JSON>"}:
+// the only way for a handler to return isError with its own message. See
+// [PlainReturn] and [RichReturn].
+//
+// The host side of the same contract, used by the local stand-in for the
+// host, is in host.go: [NewToolRequest] encodes a request exactly as the host
+// does and [DecodeResponse] reads an answer as the host does.
+//
+// Sources: Azure/azure-functions-host (DefaultHttpWorkerService.cs,
+// ScriptInvocationContextExtensions.cs, HttpScriptInvocationResultExtensions.cs)
+// and Azure/azure-functions-mcp-extension (McpToolTriggerBinding.cs,
+// ToolReturnValueBinder.cs, McpToolResult.cs). Nothing here was run against
+// a real host; README.md lists what to check first on a deployment.
+package invoke
