@@ -55,7 +55,7 @@ lint: go-deps ## gofmt, go vet, staticcheck
 
 .PHONY: fuzz
 fuzz: go-deps ## fuzz the host-encoding decoder for a bounded time (FUZZTIME=30s)
-	$(GO) test ./internal/invoke -run '^$$' -fuzz '^FuzzDecodeBlob$$' -fuzztime $(or $(FUZZTIME),30s)
+	$(GO) test ./internal/invoke -run '^$$' -fuzz '^FuzzDecodeString$$' -fuzztime $(or $(FUZZTIME),30s)
 
 .PHONY: bench
 bench: deps ## benchmarks: per-tool invocation, binary size, cold start

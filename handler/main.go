@@ -25,7 +25,9 @@ import (
 func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	if err := run(log); err != nil {
-		log.Error("handler stopped", "err", err)
+		// Plain text: this is the line a developer reads when the host
+		// reports that the handler exited.
+		fmt.Fprintln(os.Stderr, "handler:", err)
 		os.Exit(1)
 	}
 }

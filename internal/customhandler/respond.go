@@ -1,7 +1,7 @@
 package customhandler
 
 import (
-	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -22,7 +22,7 @@ import (
 //     way to say isError): logged in full, and the client gets a generic
 //     message: isError for a rich tool, a 500 for a plain one, which the
 //     host reports as "An error occurred invoking '<tool>'.".
-func respond(w http.ResponseWriter, log *slog.Logger, t mcptool.Tool, resp *invoke.Response, res *mcptool.Result, err error) {
+func respond(w http.ResponseWriter, log invocationLog, t mcptool.Tool, resp *invoke.Response, res *mcptool.Result, err error) {
 	if err == nil && res == nil {
 		err = errors.New("tool returned neither a result nor an error")
 	}
@@ -41,9 +41,9 @@ func respond(w http.ResponseWriter, log *slog.Logger, t mcptool.Tool, resp *invo
 		msg := "Internal error in tool '" + t.Name + "'; the function logs have the details."
 		if errors.As(err, &toolErr) {
 			msg = toolErr.Message
-			log.Info("tool refused the call", "code", toolErr.Code, "msg", toolErr.Message)
+			log.logErr(slog.LevelInfo, "tool refused the call: "+string(toolErr.Code), "msg", toolErr.Message)
 		} else {
-			log.Error("tool failed", "err", err)
+			log.logErr(slog.LevelError, "tool failed", "err", err.Error())
 		}
 		resp.Logs = append(resp.Logs, msg)
 		if t.Kind != mcptool.Rich {
@@ -82,15 +82,32 @@ func writeStatus(w http.ResponseWriter, status int, msg string) {
 // writeJSON writes v as JSON. The body is never empty: the host waits until
 // the function timeout on an empty one.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	body, err := json.Marshal(v)
+	if err != nil {
 		status = http.StatusInternalServerError
-		buf.Reset()
-		buf.WriteString(`{"error":"response encoding failed"}`)
+		body = []byte(`{"error":"response encoding failed"}`)
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(body)
+}
+
+// jsonContentType is shared by every response: headers are only read.
+var jsonContentType = []string{"application/json; charset=utf-8"}
+
+// invocationLog writes an invocation's log lines with its function and
+// invocation id, building the attributes only when a line is written.
+type invocationLog struct {
+	logger   *slog.Logger
+	function string
+	id       string
+}
+
+func (l invocationLog) log(level slog.Level, msg string) {
+	l.logger.LogAttrs(context.Background(), level, msg, slog.String("function", l.function), slog.String("invocation", l.id))
+}
+
+func (l invocationLog) logErr(level slog.Level, msg, key, value string) {
+	l.logger.LogAttrs(context.Background(), level, msg, slog.String(key, value),
+		slog.String("function", l.function), slog.String("invocation", l.id))
 }

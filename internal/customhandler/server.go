@@ -9,8 +9,8 @@
 package customhandler
 
 import (
+	"bytes"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 
@@ -73,29 +73,31 @@ func ready(w http.ResponseWriter, _ *http.Request) {
 // invocation serves POST /<tool>.
 func invocation(t mcptool.Tool, opts Options) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get("X-Azure-Functions-InvocationId")
-		log := opts.Logger.With("function", t.Name, "invocation", id)
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, opts.MaxBodyBytes))
+		log := invocationLog{opts.Logger, t.Name, r.Header.Get("X-Azure-Functions-InvocationId")}
+		body, err := readBody(w, r, opts.MaxBodyBytes)
 		if err != nil {
-			log.Warn("unreadable invocation body", "err", err)
+			log.logErr(slog.LevelWarn, "unreadable invocation body", "err", err.Error())
 			writeStatus(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("invocation body unreadable or over %d bytes", opts.MaxBodyBytes))
 			return
 		}
 		req, err := invoke.ParseRequest(body)
 		if err != nil {
-			log.Warn("malformed invocation", "err", err)
+			log.logErr(slog.LevelWarn, "malformed invocation", "err", err.Error())
 			writeStatus(w, http.StatusBadRequest, err.Error())
 			return
 		}
 		resp := invoke.NewResponse()
-		call := &mcptool.Call{Tool: t.Name, Inputs: map[string]mcptool.Input{}}
+		call := &mcptool.Call{Tool: t.Name}
+		if len(t.Inputs) > 0 {
+			call.Inputs = make(map[string]mcptool.Input, len(t.Inputs))
+		}
 		call.Log = func(msg string) {
 			resp.Logs = append(resp.Logs, msg)
-			log.Info(msg)
+			log.log(slog.LevelInfo, msg)
 		}
 		call.Args, err = req.Arguments()
 		if err != nil {
-			log.Warn("malformed invocation", "err", err)
+			log.logErr(slog.LevelWarn, "malformed invocation", "err", err.Error())
 			writeStatus(w, http.StatusBadRequest, err.Error())
 			return
 		}
@@ -109,4 +111,15 @@ func invocation(t mcptool.Tool, opts Options) http.HandlerFunc {
 		res, err := t.Run(r.Context(), call)
 		respond(w, log, t, resp, res, err)
 	}
+}
+
+// readBody reads the body up to limit bytes, in one allocation when the
+// host sends a Content-Length (it does).
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if n := r.ContentLength; n > 0 && n <= limit {
+		buf.Grow(int(n) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
+	return buf.Bytes(), err
 }

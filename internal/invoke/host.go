@@ -132,21 +132,21 @@ func NewToolRequest(inv *ToolInvocation) ([]byte, error) {
 
 	meta := map[string]json.RawMessage{
 		TriggerName:      trigger,
-		"mcptoolcontext": marshal(pascalContext(inv)),
-		"sys":            marshal(inv.Sys()),
+		"mcptoolcontext": newtonsoft(pascalContext(inv)),
+		"sys":            newtonsoft(inv.Sys()),
 		"name":           dotnetString(inv.Tool),
-		"transport":      marshal(transport),
+		"transport":      newtonsoft(transport),
 	}
 	if inv.SessionID != "" {
 		meta["mcpsessionid"] = dotnetString(inv.SessionID)
 		meta["sessionid"] = dotnetString(inv.SessionID)
 	}
 	if inv.ClientInfo != nil {
-		meta["clientinfo"] = marshal(inv.ClientInfo)
+		meta["clientinfo"] = newtonsoft(inv.ClientInfo)
 	}
 	if inv.Arguments != nil {
-		meta["mcptoolargs"] = marshal(inv.ToolArgs())
-		meta["arguments"] = marshal(inv.Arguments)
+		meta["mcptoolargs"] = newtonsoft(inv.ToolArgs())
+		meta["arguments"] = newtonsoft(inv.Arguments)
 	}
 	return marshalNoHTML(Request{Data: data, Metadata: meta})
 }
@@ -154,7 +154,7 @@ func NewToolRequest(inv *ToolInvocation) ([]byte, error) {
 // dotnetString is a .NET string value as it appears on the wire: its JSON
 // text, written as a JSON string.
 func dotnetString(s string) json.RawMessage {
-	return marshal(string(marshal(s)))
+	return newtonsoft(string(newtonsoft(s)))
 }
 
 // dotnetNull is a null value on the wire: the JSON text "null" as a string.
@@ -351,7 +351,7 @@ func ToolResult(rv json.RawMessage, useResultSchema bool) (json.RawMessage, erro
 	}
 	var text string
 	if err := json.Unmarshal(rv, &text); err != nil || len(rv) == 0 {
-		return nil, fmt.Errorf("%w: Expected JSON string.", ErrInvocationFailed)
+		return nil, fmt.Errorf("%w: with useResultSchema the ReturnValue must be a JSON string", ErrInvocationFailed)
 	}
 	var tr struct {
 		Type              *string         `json:"type"`
@@ -432,6 +432,16 @@ func simpleResult(rv json.RawMessage) (json.RawMessage, error) {
 		text = string(rv)
 	}
 	return marshalNoHTML(CallToolResult{Content: []Content{{Type: "text", Text: text}}})
+}
+
+// newtonsoft encodes v as the host's serializer does: compact, without
+// HTML escaping, for values that cannot fail to encode.
+func newtonsoft(v any) []byte {
+	b, err := marshalNoHTML(v)
+	if err != nil {
+		panic("invoke: " + err.Error())
+	}
+	return b
 }
 
 // marshalNoHTML encodes v as compact JSON without HTML escaping.

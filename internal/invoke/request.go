@@ -16,6 +16,10 @@ type Request struct {
 	// Metadata holds the trigger's binding data: mcptoolargs, arguments,
 	// sys, name, sessionid, transport and more.
 	Metadata map[string]json.RawMessage `json:"Metadata"`
+
+	// args is Metadata.arguments as ParseRequest decoded it, in the same
+	// pass as the rest of the body.
+	args any
 }
 
 // ToolContext is the MCP extension's ToolInvocationContext, carried as the
@@ -44,31 +48,38 @@ var ErrMalformed = errors.New("malformed invocation payload")
 
 // ParseRequest reads a request body. It fails only when the body is not a
 // JSON object with object-valued Data and Metadata (absent ones are empty).
+//
+// Of Metadata it keeps what a handler reads (arguments and mcptoolargs):
+// the rest (the trigger again, transport headers, mcptoolcontext) is
+// skipped unread, which is most of the payload.
 func ParseRequest(body []byte) (*Request, error) {
-	var req Request
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&req); err != nil {
+	var wire struct {
+		Data     map[string]json.RawMessage `json:"Data"`
+		Metadata struct {
+			Arguments   any             `json:"arguments"`
+			McpToolArgs json.RawMessage `json:"mcptoolargs"`
+		} `json:"Metadata"`
+	}
+	if err := json.Unmarshal(body, &wire); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	if dec.More() {
-		return nil, fmt.Errorf("%w: trailing data after the JSON object", ErrMalformed)
+	if body = bytes.TrimSpace(body); len(body) == 0 || body[0] != '{' {
+		return nil, fmt.Errorf("%w: not a JSON object", ErrMalformed)
 	}
+	req := &Request{Data: wire.Data, Metadata: make(map[string]json.RawMessage, 1), args: wire.Metadata.Arguments}
 	if req.Data == nil {
 		req.Data = map[string]json.RawMessage{}
 	}
-	if req.Metadata == nil {
-		req.Metadata = map[string]json.RawMessage{}
+	if wire.Metadata.McpToolArgs != nil {
+		req.Metadata["mcptoolargs"] = wire.Metadata.McpToolArgs
 	}
-	return &req, nil
+	return req, nil
 }
 
 // Context decodes the trigger value, however many times the host encoded it
 // (three on the wire today; fewer is accepted).
 func (r *Request) Context() (*ToolContext, error) {
 	raw, ok := r.Data[TriggerName]
-	if !ok {
-		raw, ok = r.Metadata[TriggerName]
-	}
 	if !ok {
 		return nil, fmt.Errorf("%w: no trigger value %q in Data", ErrMalformed, TriggerName)
 	}
@@ -93,6 +104,16 @@ func (r *Request) Context() (*ToolContext, error) {
 // trigger context's arguments are the fallback for hosts that send neither.
 // A call without arguments yields an empty map.
 func (r *Request) Arguments() (map[string]any, error) {
+	switch a := r.args.(type) {
+	case map[string]any:
+		return a, nil
+	case string:
+		// A string-encoded object is tolerated like any other value.
+		var args map[string]any
+		if json.Unmarshal([]byte(a), &args) == nil && args != nil {
+			return args, nil
+		}
+	}
 	for _, key := range []string{"arguments", "mcptoolargs"} {
 		raw, ok := r.Metadata[key]
 		if !ok {

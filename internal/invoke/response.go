@@ -59,16 +59,18 @@ func RichReturn(res CallToolResult) string {
 		res.Content = []Content{}
 	}
 	inner := marshal(res)
-	return string(marshal(struct {
-		Type    string `json:"type"`
-		Content string `json:"content"`
-	}{ResultTypeCallToolResult, string(inner)}))
+	return string(marshal(mcpToolResult{ResultTypeCallToolResult, string(inner)}))
 }
 
-// marshal is json.Marshal without HTML escaping (the host's serializer does
-// not escape <, > and &) for values that cannot fail to encode.
+// mcpToolResult is the extension's McpToolResult with string content.
+type mcpToolResult struct {
+	Type    string `json:"type"`
+	Content string `json:"content"`
+}
+
+// marshal is json.Marshal for values that cannot fail to encode.
 func marshal(v any) []byte {
-	b, err := marshalNoHTML(v)
+	b, err := json.Marshal(v)
 	if err != nil {
 		panic("invoke: " + err.Error()) // only called on types that always encode
 	}

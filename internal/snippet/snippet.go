@@ -10,7 +10,6 @@ package snippet
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"unicode/utf8"
 
@@ -85,7 +84,7 @@ func (s *Service) Save(_ context.Context, call *mcptool.Call) (*mcptool.Result, 
 	}
 	call.Logf("Saved snippet '%s' (%d bytes)", name, len(content))
 	return &mcptool.Result{
-		Text:    fmt.Sprintf("Snippet '%s' saved successfully", name),
+		Text:    "Snippet '" + name + "' saved successfully",
 		Outputs: map[string][]byte{BlobBinding: []byte(content)},
 	}, nil
 }

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/tools/txtar"
+)
+
+// binary is the handler built once for this test binary, for this machine.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "handler-test")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "handler")
+	build := exec.Command("go", "build", "-trimpath", "-o", binary, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building the handler: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func freePort(tb testing.TB) string {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(tb, err)
+	defer ln.Close()
+	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+}
+
+// start runs the handler as the host does and waits for its first answer
+// on GET /, like the host's readiness probe.
+func start(tb testing.TB, env ...string) (*exec.Cmd, string, *bytes.Buffer) {
+	tb.Helper()
+	port := freePort(tb)
+	cmd := exec.Command(binary)
+	cmd.Env = append([]string{"FUNCTIONS_CUSTOMHANDLER_PORT=" + port}, env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	require.NoError(tb, cmd.Start())
+	tb.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	url := "http://127.0.0.1:" + port
+	require.NoError(tb, waitReady(url, 10*time.Second), stderr.String())
+	return cmd, url, &stderr
+}
+
+func waitReady(url string, limit time.Duration) error {
+	client := &http.Client{Timeout: time.Second}
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		if resp, err := client.Get(url + "/"); err == nil {
+			resp.Body.Close()
+			return nil
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return errors.New("handler not ready in time")
+}
+
+func contractRequest(t *testing.T, name string) []byte {
+	ar, err := txtar.ParseFile(filepath.Join("..", "internal", "customhandler", "testdata", "contract", name+".txtar"))
+	require.NoError(t, err)
+	for _, f := range ar.Files {
+		if f.Name == "request.json" {
+			return f.Data
+		}
+	}
+	t.Fatalf("%s has no request.json", name)
+	return nil
+}
+
+// TestProcess runs the built binary the way the host does: start on the
+// port it is given, answer the readiness probe, take an invocation, stop
+// cleanly on SIGTERM.
+func TestProcess(t *testing.T) {
+	cmd, url, stderr := start(t)
+
+	resp, err := http.Post(url+"/savesnippet", "application/json", bytes.NewReader(contractRequest(t, "savesnippet")))
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
+	var r struct{ Outputs map[string]string }
+	require.NoError(t, json.Unmarshal(body, &r))
+	assert.NotEmpty(t, r.Outputs["file"])
+
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "exit 0 on SIGTERM; stderr:\n%s", stderr)
+	case <-time.After(15 * time.Second):
+		t.Fatal("handler did not stop on SIGTERM")
+	}
+	assert.Contains(t, stderr.String(), "custom handler stopped")
+	assert.Contains(t, stderr.String(), "listening", "it says where it listens")
+	assert.Contains(t, stderr.String(), "addr=127.0.0.1:", "loopback only")
+}
+
+func TestProcessRefusesBadConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		env  []string
+		want string
+	}{
+		{"port unset", nil, "FUNCTIONS_CUSTOMHANDLER_PORT"},
+		{"port not a number", []string{"FUNCTIONS_CUSTOMHANDLER_PORT=http"}, `FUNCTIONS_CUSTOMHANDLER_PORT="http"`},
+		{"port out of range", []string{"FUNCTIONS_CUSTOMHANDLER_PORT=70000"}, "1-65535"},
+		{"bad snippet limit", []string{"FUNCTIONS_CUSTOMHANDLER_PORT=" + freePort(t), "SNIPPET_MAX_BYTES=lots"}, "SNIPPET_MAX_BYTES"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := exec.Command(binary)
+			cmd.Env = tt.env
+			out, err := cmd.CombinedOutput()
+			var exit *exec.ExitError
+			require.ErrorAs(t, err, &exit)
+			assert.Equal(t, 1, exit.ExitCode())
+			assert.Contains(t, string(out), tt.want)
+		})
+	}
+}
+
+// BenchmarkColdStart measures exec → first answer on GET /, as the host
+// sees a start. Run it with -benchtime=20x: it reports the median.
+func BenchmarkColdStart(b *testing.B) {
+	var times []time.Duration
+	for b.Loop() {
+		port := freePort(b)
+		cmd := exec.Command(binary)
+		cmd.Env = []string{"FUNCTIONS_CUSTOMHANDLER_PORT=" + port}
+		t0 := time.Now()
+		require.NoError(b, cmd.Start())
+		require.NoError(b, waitReady("http://127.0.0.1:"+port, 10*time.Second))
+		times = append(times, time.Since(t0))
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+	}
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-median")
+	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkBinarySize builds the binary as make build does and reports its
+// size.
+func BenchmarkBinarySize(b *testing.B) {
+	out := filepath.Join(b.TempDir(), "handler")
+	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
+	if o, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("build: %v\n%s", err, o)
+	}
+	st, err := os.Stat(out)
+	require.NoError(b, err)
+	for b.Loop() {
+	}
+	b.ReportMetric(float64(st.Size())/(1<<20), "MiB")
+	b.ReportMetric(0, "ns/op")
+}

@@ -1,0 +1,160 @@
+package funcapp_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"remote-mcp-functions-go/internal/funcapp"
+)
+
+const goodHost = `{"version":"2.0","extensionBundle":{"id":"Microsoft.Azure.Functions.ExtensionBundle","version":"[4.29.0, 5.0.0)"},
+"customHandler":{"description":{"defaultExecutablePath":"handler"}}}`
+
+const goodSettings = `{"IsEncrypted":false,"Values":{"FUNCTIONS_WORKER_RUNTIME":"Custom"}}`
+
+const goodFunction = `{"bindings":[
+ {"type":"mcpToolTrigger","direction":"in","name":"context","toolName":"get","description":"Get.",
+  "toolProperties":"[{\"propertyName\":\"id\",\"propertyType\":\"string\",\"description\":\"The id.\",\"isRequired\":true}]"},
+ {"type":"blob","direction":"in","name":"file","path":"c/{mcptoolargs.id}-{sys.RandGuid}.json","connection":"AzureWebJobsStorage"}]}`
+
+// writeApp writes a staged app with one function and returns its folder.
+func writeApp(t *testing.T, host, settings, function string) string {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(path, data string) {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(data), 0o644))
+	}
+	write(filepath.Join(dir, "host.json"), host)
+	if settings != "" {
+		write(filepath.Join(dir, "local.settings.json"), settings)
+	}
+	write(filepath.Join(dir, "get", "function.json"), function)
+	return dir
+}
+
+func TestLoadGood(t *testing.T) {
+	app, err := funcapp.Load(writeApp(t, goodHost, goodSettings, goodFunction))
+	require.NoError(t, err)
+	require.Len(t, app.Functions, 1)
+	f := app.Function("get")
+	require.NotNil(t, f)
+	tr := f.ToolTrigger()
+	assert.Equal(t, "get", tr.ToolName)
+	assert.Equal(t, []string{"id"}, tr.Required())
+	assert.Len(t, f.Blobs(funcapp.In), 1)
+	assert.Equal(t, "handler", app.Host.Executable())
+	assert.Equal(t, "Custom", app.Settings.Values["FUNCTIONS_WORKER_RUNTIME"])
+}
+
+func TestLoadWithoutSettings(t *testing.T) {
+	app, err := funcapp.Load(writeApp(t, goodHost, "", goodFunction))
+	require.NoError(t, err, "a deployment has no local.settings.json")
+	assert.Nil(t, app.Settings)
+}
+
+// trigger returns goodFunction with the trigger's fields changed.
+func trigger(t *testing.T, change func(tr map[string]any, bindings *[]any)) string {
+	t.Helper()
+	var f map[string][]any
+	require.NoError(t, json.Unmarshal([]byte(goodFunction), &f))
+	bindings := f["bindings"]
+	change(bindings[0].(map[string]any), &bindings)
+	f["bindings"] = bindings
+	b, err := json.Marshal(f)
+	require.NoError(t, err)
+	return string(b)
+}
+
+func TestLoadProblems(t *testing.T) {
+	blob := func(change func(b map[string]any)) func(map[string]any, *[]any) {
+		return func(_ map[string]any, bs *[]any) { change((*bs)[1].(map[string]any)) }
+	}
+	tests := []struct {
+		name     string
+		host     string
+		settings string
+		function string
+		want     string // a problem's text, with file and field
+	}{
+		{name: "host version", host: strings.Replace(goodHost, `"2.0"`, `"1.0"`, 1), want: `host.json: version: must be "2.0"`},
+		{name: "no custom handler", host: `{"version":"2.0","extensionBundle":{"id":"Microsoft.Azure.Functions.ExtensionBundle","version":"[4.29.0, 5.0.0)"}}`, want: "host.json: customHandler: missing"},
+		{name: "no executable", host: strings.Replace(goodHost, `"handler"`, `""`, 1), want: "customHandler.description.defaultExecutablePath: missing"},
+		{name: "no bundle", host: `{"version":"2.0","customHandler":{"description":{"defaultExecutablePath":"handler"}}}`, want: "extensionBundle: missing"},
+		{name: "forwarding on", host: strings.Replace(goodHost, `"handler"}`, `"handler"},"enableForwardingHttpRequest":true`, 1), want: "enableForwardingHttpRequest: must be false"},
+		{name: "host not JSON", host: `{`, want: "host.json: not valid JSON"},
+		{name: "worker runtime", settings: `{"Values":{"FUNCTIONS_WORKER_RUNTIME":"python"}}`, want: `local.settings.json: Values.FUNCTIONS_WORKER_RUNTIME: must be "Custom"`},
+		{name: "no toolName", function: trigger(t, func(tr map[string]any, _ *[]any) { delete(tr, "toolName") }), want: "bindings[0].toolName: missing"},
+		{name: "no description", function: trigger(t, func(tr map[string]any, _ *[]any) { delete(tr, "description") }), want: "bindings[0].description: missing"},
+		{name: "toolProperties as raw JSON", function: trigger(t, func(tr map[string]any, _ *[]any) { tr["toolProperties"] = []any{} }), want: "toolProperties: must be a JSON string"},
+		{name: "toolProperties not an array", function: trigger(t, func(tr map[string]any, _ *[]any) { tr["toolProperties"] = `{"a":1}` }), want: "toolProperties: not a JSON array of properties"},
+		{name: "property without name", function: trigger(t, func(tr map[string]any, _ *[]any) {
+			tr["toolProperties"] = `[{"propertyType":"string","description":"d"}]`
+		}), want: "toolProperties[0].propertyName: missing"},
+		{name: "property type", function: trigger(t, func(tr map[string]any, _ *[]any) {
+			tr["toolProperties"] = `[{"propertyName":"id","propertyType":"text","description":"d","isRequired":true}]`
+		}), want: `toolProperties[0].propertyType: "text"`},
+		{name: "property twice", function: trigger(t, func(tr map[string]any, _ *[]any) {
+			tr["toolProperties"] = `[{"propertyName":"id","propertyType":"string","description":"d","isRequired":true},{"propertyName":"id","propertyType":"string","description":"d"}]`
+		}), want: `"id" declared twice`},
+		{name: "metadata not a string", function: trigger(t, func(tr map[string]any, _ *[]any) { tr["metadata"] = map[string]any{} }), want: "bindings[0].metadata: must be a JSON string"},
+		{name: "bad binding name", function: trigger(t, func(tr map[string]any, _ *[]any) { tr["name"] = "my-context" }), want: `bindings[0].name: "my-context" must match`},
+		{name: "$return binding", function: trigger(t, func(_ map[string]any, bs *[]any) {
+			*bs = append(*bs, map[string]any{"type": "blob", "direction": "out", "name": "$return", "path": "c/x", "connection": "AzureWebJobsStorage"})
+		}), want: "bindings[2].name: no $return binding"},
+		{name: "two triggers", function: trigger(t, func(tr map[string]any, bs *[]any) { *bs = append(*bs, tr) }), want: "want exactly one trigger, found 2"},
+		{name: "undeclared path argument", function: trigger(t, blob(func(b map[string]any) { b["path"] = "c/{mcptoolargs.other}.json" })), want: "bindings[1].path: {mcptoolargs.other} names no declared tool property"},
+		{name: "optional path argument", function: trigger(t, func(tr map[string]any, _ *[]any) {
+			tr["toolProperties"] = `[{"propertyName":"id","propertyType":"string","description":"d"}]`
+		}), want: `property "id" must be isRequired`},
+		{name: "unknown sys field", function: trigger(t, blob(func(b map[string]any) { b["path"] = "c/{sys.Nope}" })), want: "{sys.Nope}: sys has MethodName"},
+		{name: "unsupported expression", function: trigger(t, blob(func(b map[string]any) { b["path"] = "c/{rand-guid}" })), want: "only {mcptoolargs.<property>} and {sys.<field>}"},
+		{name: "blob without connection", function: trigger(t, blob(func(b map[string]any) { delete(b, "connection") })), want: "bindings[1].connection: missing"},
+		{name: "trigger dataType binary", function: trigger(t, func(tr map[string]any, _ *[]any) { tr["dataType"] = "binary" }), want: `bindings[0].dataType: "binary"`},
+		{name: "function not JSON", function: `{"bindings":`, want: "get/function.json: not valid JSON"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			host, settings, function := goodHost, goodSettings, goodFunction
+			if tt.host != "" {
+				host = tt.host
+			}
+			if tt.settings != "" {
+				settings = tt.settings
+			}
+			if tt.function != "" {
+				function = tt.function
+			}
+			_, err := funcapp.Load(writeApp(t, host, settings, function))
+			var appErr *funcapp.Error
+			require.ErrorAs(t, err, &appErr)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func TestLoadReportsEveryProblem(t *testing.T) {
+	fn := trigger(t, func(tr map[string]any, _ *[]any) {
+		delete(tr, "toolName")
+		delete(tr, "description")
+	})
+	_, err := funcapp.Load(writeApp(t, strings.Replace(goodHost, `"2.0"`, `"3"`, 1), goodSettings, fn))
+	var appErr *funcapp.Error
+	require.ErrorAs(t, err, &appErr)
+	assert.Len(t, appErr.Problems, 3)
+}
+
+func TestDuplicateToolNames(t *testing.T) {
+	dir := writeApp(t, goodHost, goodSettings, goodFunction)
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "get2"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "get2", "function.json"), []byte(goodFunction), 0o644))
+	_, err := funcapp.Load(dir)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `tool "get" is also declared by function "get"`)
+}

@@ -1,0 +1,137 @@
+package snippet
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"remote-mcp-functions-go/internal/mcptool"
+)
+
+func call(args map[string]any, inputs map[string]mcptool.Input) (*mcptool.Call, *[]string) {
+	var logs []string
+	return &mcptool.Call{Args: args, Inputs: inputs, Log: func(m string) { logs = append(logs, m) }}, &logs
+}
+
+func TestHello(t *testing.T) {
+	res, err := Hello(context.Background(), &mcptool.Call{})
+	require.NoError(t, err)
+	assert.Equal(t, "Hello I am MCPTool!", res.Text)
+	assert.Empty(t, res.Outputs)
+}
+
+func TestValidateName(t *testing.T) {
+	valid := []string{"a", "a1", "my-snippet_v2.py", "A.B", strings.Repeat("x", 128), "-lead", "_lead", "a..b"}
+	invalid := []string{"", ".hidden", "..", "../x", "a/b", `a\b`, "a b", "snip?x", "é", strings.Repeat("x", 129), "a\x00", "%2e%2e"}
+	for _, name := range valid {
+		t.Run("valid "+name[:min(len(name), 10)], func(t *testing.T) {
+			assert.NoError(t, ValidateName(name))
+		})
+	}
+	for _, name := range invalid {
+		t.Run("invalid "+name[:min(len(name), 10)], func(t *testing.T) {
+			err := ValidateName(name)
+			var te *mcptool.Error
+			require.ErrorAs(t, err, &te)
+			assert.Equal(t, mcptool.Invalid, te.Code)
+			assert.Contains(t, te.Message, "Invalid snippet name")
+		})
+	}
+	t.Run("long names are cut in the message", func(t *testing.T) {
+		err := ValidateName(strings.Repeat("x", 500))
+		assert.Less(t, len(err.Error()), 200)
+	})
+}
+
+func TestGet(t *testing.T) {
+	svc := New(0)
+	tests := []struct {
+		name    string
+		args    map[string]any
+		blob    mcptool.Input
+		want    string
+		code    mcptool.Code
+		message string
+	}{
+		{name: "found", args: map[string]any{"snippetname": "a1"}, blob: mcptool.Input{Text: "print(1)", Present: true}, want: "print(1)"},
+		{name: "empty content is still found", args: map[string]any{"snippetname": "a1"}, blob: mcptool.Input{Present: true}, want: ""},
+		{name: "content that is JSON null text", args: map[string]any{"snippetname": "a1"}, blob: mcptool.Input{Text: "null", Present: true}, want: "null"},
+		{name: "missing", args: map[string]any{"snippetname": "nope"}, code: mcptool.NotFound, message: "Snippet 'nope' not found."},
+		{name: "no name", args: map[string]any{}, code: mcptool.Invalid, message: "No snippet name provided"},
+		{name: "empty name", args: map[string]any{"snippetname": ""}, code: mcptool.Invalid, message: "No snippet name provided"},
+		{name: "bad name is refused even if the host found a blob", args: map[string]any{"snippetname": "../secret"}, blob: mcptool.Input{Text: "x", Present: true}, code: mcptool.Invalid, message: `Invalid snippet name "../secret"`},
+		{name: "non-string name", args: map[string]any{"snippetname": float64(12)}, blob: mcptool.Input{Text: "x", Present: true}, want: "x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, logs := call(tt.args, map[string]mcptool.Input{BlobBinding: tt.blob})
+			res, err := svc.Get(context.Background(), c)
+			if tt.code != "" {
+				var te *mcptool.Error
+				require.ErrorAs(t, err, &te)
+				assert.Equal(t, tt.code, te.Code)
+				assert.Contains(t, te.Message, tt.message)
+				assert.Nil(t, res)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, res.Text)
+			assert.Empty(t, res.Outputs, "getsnippet writes nothing")
+			for _, l := range *logs {
+				if tt.want != "" {
+					assert.NotContains(t, l, tt.want, "logs never carry snippet contents")
+				}
+			}
+		})
+	}
+}
+
+func TestSave(t *testing.T) {
+	svc := New(16)
+	tests := []struct {
+		name    string
+		args    map[string]any
+		want    string
+		code    mcptool.Code
+		message string
+	}{
+		{name: "saved", args: map[string]any{"snippetname": "a1", "snippet": "print(1)"}, want: "print(1)"},
+		{name: "base64-looking content", args: map[string]any{"snippetname": "a1", "snippet": "test"}, want: "test"},
+		{name: "exactly at the limit", args: map[string]any{"snippetname": "a1", "snippet": strings.Repeat("x", 16)}, want: strings.Repeat("x", 16)},
+		{name: "over the limit", args: map[string]any{"snippetname": "a1", "snippet": strings.Repeat("x", 17)}, code: mcptool.TooLarge, message: "Snippet 'a1' is too large: 17 bytes, the limit is 16 bytes."},
+		{name: "limit counts bytes, not characters", args: map[string]any{"snippetname": "a1", "snippet": strings.Repeat("é", 9)}, code: mcptool.TooLarge, message: "18 bytes"},
+		{name: "no content", args: map[string]any{"snippetname": "a1"}, code: mcptool.Invalid, message: "No snippet content provided"},
+		{name: "empty content", args: map[string]any{"snippetname": "a1", "snippet": ""}, code: mcptool.Invalid, message: "No snippet content provided"},
+		{name: "no name", args: map[string]any{"snippet": "x"}, code: mcptool.Invalid, message: "No snippet name provided"},
+		{name: "bad name", args: map[string]any{"snippetname": "a/b", "snippet": "x"}, code: mcptool.Invalid, message: "Invalid snippet name"},
+		{name: "JSON content given as an object is saved as its JSON text", args: map[string]any{"snippetname": "a1", "snippet": map[string]any{"a": float64(1)}}, want: `{"a":1}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, logs := call(tt.args, nil)
+			res, err := svc.Save(context.Background(), c)
+			if tt.code != "" {
+				var te *mcptool.Error
+				require.ErrorAs(t, err, &te)
+				assert.Equal(t, tt.code, te.Code)
+				assert.Contains(t, te.Message, tt.message)
+				assert.Nil(t, res, "nothing to write")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, "Snippet 'a1' saved successfully", res.Text, "the name, not the content")
+			assert.Equal(t, map[string][]byte{BlobBinding: []byte(tt.want)}, res.Outputs)
+			require.Len(t, *logs, 1)
+			assert.NotContains(t, (*logs)[0], tt.want)
+		})
+	}
+}
+
+func TestNewDefaultLimit(t *testing.T) {
+	assert.Equal(t, 1<<20, New(0).MaxBytes)
+	assert.Equal(t, 1<<20, New(-1).MaxBytes)
+	assert.Equal(t, 5, New(5).MaxBytes)
+}
