@@ -10,7 +10,6 @@ SHELL := /bin/bash
 
 GO       ?= go
 APP_DIR  := build/app
-BINARY   := handler
 DIST     := dist/app.zip
 
 .PHONY: help
@@ -35,10 +34,28 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 .PHONY: build
 build: go-deps ## build the handler (linux/amd64, static) and stage the function app in build/app
-	@rm -rf $(APP_DIR) && mkdir -p $(APP_DIR)
-	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build -trimpath -ldflags='-s -w' -o $(APP_DIR)/$(BINARY) ./handler
-	cp host.json local.settings.json $(APP_DIR)/
-	cp -r functions/. $(APP_DIR)/
+	$(GO) run ./cmd/pack -stage-only -app $(APP_DIR)
+
+# --- deploy -------------------------------------------------------------------
+
+# The same steps as azd's prepackage hook (azure.yaml).
+.PHONY: package
+package: go-deps ## build, stage and pack the deployment package dist/app.zip
+	$(GO) run ./cmd/pack -build -app $(APP_DIR) -out $(DIST)
+
+.PHONY: deploy
+deploy: ## provision Azure and deploy with azd up (needs azd >= 1.20 and az login)
+	@command -v azd >/dev/null || { echo "azd not found: install the Azure Developer CLI 1.20 or later (https://aka.ms/azd-install)"; exit 1; }
+	AZD_ALPHA_ENABLE_LANGUAGE_CUSTOM=true azd up
+
+# --- run locally --------------------------------------------------------------
+
+# Azurite (data in .azurite/), then `func start` in build/app when func is on
+# PATH, else devhost, the local stand-in for the Functions host. Ctrl+C stops
+# what it started. MCP_EXTENSION_KEY=… turns devhost's key mode on.
+.PHONY: start
+start: deps build ## run the MCP server locally on :7071 (Azurite included; func or devhost)
+	scripts/start.sh
 
 # --- checks -------------------------------------------------------------------
 

@@ -1,8 +1,6 @@
 package catalog_test
 
 import (
-	"os"
-	"regexp"
 	"slices"
 	"testing"
 
@@ -53,18 +51,6 @@ func bindingNames(bs []*funcapp.Binding) []string {
 		out = append(out, b.Name)
 	}
 	return out
-}
-
-// TestExecutableIsTheBuiltBinary keeps host.json and the build in step: the
-// host starts defaultExecutablePath, which must be what make build writes.
-func TestExecutableIsTheBuiltBinary(t *testing.T) {
-	app, err := funcapp.LoadDirs("../..", "../../functions")
-	require.NoError(t, err)
-	makefile, err := os.ReadFile("../../Makefile")
-	require.NoError(t, err)
-	m := regexp.MustCompile(`(?m)^BINARY\s*:?=\s*(\S+)`).FindSubmatch(makefile)
-	require.NotNil(t, m, "Makefile sets BINARY")
-	assert.Equal(t, string(m[1]), app.Host.Executable())
 }
 
 func TestConfigFromEnv(t *testing.T) {

@@ -1,0 +1,193 @@
+// The function app: a Go custom handler on Flex Consumption. The Functions
+// host (with the MCP extension) runs the `handler` binary from the package
+// azd uploads to the deployment container.
+
+param name string
+param location string = resourceGroup().location
+param tags object = {}
+
+@description('The azd service this app implements; azd finds the app by this tag.')
+param serviceName string = 'api'
+
+param appServicePlanId string
+param storageAccountName string
+param deploymentContainerName string
+param applicationInsightsName string
+
+@description('Resource id of the user-assigned identity the app runs as.')
+param identityId string
+
+@description('Client id of that identity; the host uses it for storage and telemetry.')
+param identityClientId string
+
+param instanceMemoryMB int = 2048
+param maximumInstanceCount int = 100
+
+@description('Subnet for virtual network integration; empty for none.')
+param virtualNetworkSubnetId string = ''
+
+@description('Extra app settings, merged under the ones this module sets.')
+param appSettings object = {}
+
+// Built-in authentication (on when authClientId is set).
+param authClientId string = ''
+param authIdentifierUri string = ''
+param authTenantId string = ''
+param delegatedPermissions array = [
+  'User.Read'
+]
+param preAuthorizedClientIds array = []
+
+var authEnabled = !empty(authClientId) && !empty(authTenantId)
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+// Identity-based connections only: the storage account accepts no keys.
+var hostSettings = {
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
+  AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
+  APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+}
+
+// Read by built-in authentication: the scope advertised in the protected
+// resource metadata, the identity standing in for a client secret, the tenant.
+var authSettings = authEnabled
+  ? {
+      WEBSITE_AUTH_PRM_DEFAULT_WITH_SCOPES: '${authIdentifierUri}/user_impersonation'
+      OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID: identityClientId
+      WEBSITE_AUTH_AAD_ALLOWED_TENANTS: authTenantId
+    }
+  : {}
+
+var appSettingsConfig = {
+  name: 'appsettings'
+  properties: union(appSettings, hostSettings, authSettings)
+}
+
+var authConfig = {
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+      runtimeVersion: '~1'
+    }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'Return401'
+      redirectToProvider: 'azureactivedirectory'
+    }
+    httpSettings: {
+      requireHttps: true
+      routes: {
+        apiPrefix: '/.auth'
+      }
+      forwardProxy: {
+        convention: 'NoProxy'
+      }
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          openIdIssuer: '${environment().authentication.loginEndpoint}${authTenantId}/v2.0'
+          clientId: authClientId
+          clientSecretSettingName: 'OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID'
+        }
+        login: {
+          loginParameters: [
+            'scope=openid profile email ${join(delegatedPermissions, ' ')}'
+          ]
+        }
+        validation: {
+          allowedAudiences: [
+            authIdentifierUri
+          ]
+          defaultAuthorizationPolicy: {
+            allowedPrincipals: {}
+            allowedApplications: union([authClientId], preAuthorizedClientIds)
+          }
+        }
+        isAutoProvisioned: false
+      }
+    }
+    login: {
+      routes: {
+        logoutEndpoint: '/.auth/logout'
+      }
+      tokenStore: {
+        enabled: true
+        tokenRefreshExtensionHours: 72
+        fileSystem: {}
+        azureBlobStorage: {}
+      }
+      preserveUrlFragmentsForLogins: false
+      allowedExternalRedirectUrls: []
+      cookieExpiration: {
+        convention: 'FixedTime'
+        timeToExpiration: '08:00:00'
+      }
+      nonce: {
+        validateNonce: true
+        nonceExpirationInterval: '00:05:00'
+      }
+    }
+  }
+}
+
+module app 'br/public:avm/res/web/site:0.21.0' = {
+  name: '${serviceName}-flex-consumption'
+  params: {
+    name: name
+    location: location
+    kind: 'functionapp,linux'
+    tags: union(tags, {
+      'azd-service-name': serviceName
+    })
+    serverFarmResourceId: appServicePlanId
+    managedIdentities: {
+      userAssignedResourceIds: [
+        identityId
+      ]
+    }
+    configs: authEnabled ? [appSettingsConfig, authConfig] : [appSettingsConfig]
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      // A custom handler: the host runs host.json's executable. Flex Consumption
+      // knows this runtime only as version '1.0'.
+      runtime: {
+        name: 'custom'
+        version: '1.0'
+      }
+    }
+    // Flex Consumption has no always-on; the module's default turns it on.
+    siteConfig: {
+      alwaysOn: false
+    }
+    virtualNetworkSubnetResourceId: !empty(virtualNetworkSubnetId) ? virtualNetworkSubnetId : null
+  }
+}
+
+output name string = app.outputs.name
+output defaultHostname string = app.outputs.defaultHostname
