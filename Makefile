@@ -75,5 +75,13 @@ fuzz: go-deps ## fuzz the host-encoding decoder for a bounded time (FUZZTIME=30s
 	$(GO) test ./internal/invoke -run '^$$' -fuzz '^FuzzDecodeString$$' -fuzztime $(or $(FUZZTIME),30s)
 
 .PHONY: bench
-bench: deps ## benchmarks: per-tool invocation, binary size, cold start
-	$(GO) test ./internal/... -run '^$$' -bench . -benchmem -count 1
+bench: deps ## benchmarks: per-tool invocation, binary size, cold start, end to end vs a plain go-sdk server
+	@# In process: one invocation per tool through the handler's router, and
+	@# devhost's tools/call path; five runs each, read the medians.
+	$(GO) test ./internal/customhandler ./internal/devhost -run '^$$' -bench . -benchmem -count 5
+	@# The handler as built: binary size, and exec -> first answer on GET /
+	@# (median of 20 cold starts).
+	$(GO) test ./handler -run '^$$' -bench . -benchtime 20x -count 1
+	@# End to end (starts and stops its own Azurite): several runs, as the
+	@# machine is noisy; compare p50-ratio and calls/s-ratio across them.
+	$(GO) test ./internal/e2e -run '^$$' -bench . -count $(or $(E2E_BENCH_COUNT),3)

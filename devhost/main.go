@@ -1,0 +1,191 @@
+// Command devhost runs a staged function app locally the way the Azure
+// Functions host and its MCP extension run it: it starts the custom handler,
+// serves MCP on /runtime/webhooks/mcp (and legacy SSE on …/sse), and turns
+// each tool call into an invocation of the handler, with blob bindings on
+// Azure Storage (Azurite locally). It is a development stand-in for
+// `func start`, not a production host.
+//
+// Usage:
+//
+//	devhost [-app build/app] [-addr 127.0.0.1:7071] [-key K] [-storage CONN] [-v]
+//
+// MCP_EXTENSION_KEY sets the key too (the flag wins); AzureWebJobsStorage in
+// the environment overrides local.settings.json (the flag wins). Once it
+// serves, devhost prints one line starting with
+// "devhost: serving MCP at http://127.0.0.1:<port>/runtime/webhooks/mcp".
+// SIGINT or SIGTERM stops the handler and exits 0.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"remote-mcp-functions-go/internal/devhost"
+	"remote-mcp-functions-go/internal/funcapp"
+	"remote-mcp-functions-go/internal/worker"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Environ(), os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "devhost:", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+// run is devhost until ctx ends (a signal, in main).
+func run(ctx context.Context, args []string, getenv func(string) string, environ []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("devhost", flag.ContinueOnError)
+	appDir := fs.String("app", "build/app", "the staged function app (make build)")
+	addr := fs.String("addr", "127.0.0.1:7071", "where to serve MCP; port 0 picks a free one")
+	key := fs.String("key", "", "require this key on every MCP request (default $"+devhost.KeyEnv+"; empty: no key)")
+	storage := fs.String("storage", "", "connection string for "+devhost.StorageSetting+" (default: the environment, then local.settings.json)")
+	verbose := fs.Bool("v", false, "log every call at debug level")
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if *key == "" {
+		*key = getenv(devhost.KeyEnv)
+	}
+
+	app, err := funcapp.Load(*appDir)
+	if err != nil {
+		return err
+	}
+	settings := devhost.NewSettings(app, environ, *storage)
+	blobs, stores, err := devhost.OpenStorage(app, settings, nil)
+	if err != nil {
+		return err
+	}
+	exe := filepath.Join(app.Root, app.Host.Executable())
+	if err := worker.CheckExecutable(exe); err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	defer ln.Close()
+
+	w, err := worker.Start(ctx, worker.Options{
+		Path:   exe,
+		Args:   app.Host.CustomHandler.Description.Arguments,
+		Dir:    filepath.Join(app.Root, app.Host.CustomHandler.Description.WorkingDirectory),
+		Env:    settings.Environ(),
+		Output: stderr,
+		Logger: log,
+	})
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		return nil // stopped while the handler was starting
+	}
+	if err != nil {
+		return err
+	}
+	defer w.Stop(context.Background())
+
+	mcpSrv, err := devhost.New(app, devhost.Options{Worker: w, Blobs: blobs, Key: *key, Logger: log})
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           mcpSrv,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	srv.RegisterOnShutdown(mcpSrv.Close)
+
+	base := "http://" + publicAddr(ln.Addr())
+	printBanner(stdout, app, mcpSrv, stores, w, *key != "", base)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stdout, "devhost: stopping")
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		_ = srv.Close()
+	}
+	if err := w.Stop(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
+}
+
+// printBanner tells the developer what runs where. Exactly one line starts
+// with "devhost: serving MCP at": scripts and tests read the URL from it.
+func printBanner(out io.Writer, app *funcapp.App, s *devhost.Server, stores []devhost.StorageInfo, w *worker.Worker, keys bool, base string) {
+	fmt.Fprintln(out, "devhost: a development stand-in for the Azure Functions host and its MCP extension, not a production host")
+	fns := s.Functions()
+	fmt.Fprintf(out, "devhost: function app %s: %d functions\n", app.Root, len(fns))
+	for _, f := range fns {
+		var extra []string
+		for _, p := range f.Inputs {
+			extra = append(extra, "blob in "+p)
+		}
+		for _, p := range f.Outputs {
+			extra = append(extra, "blob out "+p)
+		}
+		line := fmt.Sprintf("devhost:   %s -> tool %s", f.Function, f.Tool)
+		if len(extra) > 0 {
+			line += " (" + strings.Join(extra, ", ") + ")"
+		}
+		fmt.Fprintln(out, line)
+	}
+	for _, st := range stores {
+		from := "environment or -storage"
+		if st.FromFile {
+			from = "local.settings.json"
+		}
+		fmt.Fprintf(out, "devhost: storage %s (from %s): blob endpoint %s\n", st.Connection, from, st.Endpoint)
+	}
+	fmt.Fprintf(out, "devhost: handler %s ready (pid %d)\n", app.Host.Executable(), w.PID())
+	if keys {
+		fmt.Fprintf(out, "devhost: keys on: send the key in header %s or query ?%s=\n", devhost.KeyHeader, devhost.KeyQuery)
+	} else {
+		fmt.Fprintln(out, "devhost: keys off: no key needed (like func start)")
+	}
+	fmt.Fprintf(out, "devhost: serving MCP at %s%s\n", base, devhost.MCPPath)
+	fmt.Fprintf(out, "devhost: legacy SSE at %s%s\n", base, devhost.SSEPath)
+}
+
+// publicAddr is the address clients should use: an unspecified listen
+// address (0.0.0.0, ::) is reached on loopback.
+func publicAddr(a net.Addr) string {
+	ta, ok := a.(*net.TCPAddr)
+	if !ok {
+		return a.String()
+	}
+	ip := ta.IP
+	if ip == nil || ip.IsUnspecified() {
+		ip = net.IPv4(127, 0, 0, 1)
+	}
+	return net.JoinHostPort(ip.String(), fmt.Sprint(ta.Port))
+}

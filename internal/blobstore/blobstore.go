@@ -1,0 +1,222 @@
+// Package blobstore reads and writes the blobs that a function app's blob
+// bindings name, through an Azure Storage connection string, as the
+// Functions host's blob extension does for a custom handler.
+//
+// # Connections
+//
+// A binding names an app setting in its "connection" field
+// (AzureWebJobsStorage in this app). [ConnectionString] finds the setting,
+// [Translate] turns the local shortcut UseDevelopmentStorage=true into the
+// Azurite devstore connection string that azblob understands, and [Open]
+// returns an [Account]:
+//
+//	conn, err := blobstore.ConnectionString("AzureWebJobsStorage", settings.Lookup)
+//	acct, err := blobstore.Open(conn, nil)
+//	data, found, err := acct.Read(ctx, "snippets", "a1.json")
+//
+// # Semantics the host has
+//
+//   - A missing blob, or a missing container, reads as not found: the blob
+//     input binding hands the function a null value, not an error.
+//   - Writing creates the container when it does not exist yet.
+//
+// # Errors
+//
+// Errors name the operation and the blob and say why in a few words (an
+// HTTP status and storage error code, or the network failure); they never
+// carry the connection string, the request URL (which holds a SAS token when
+// the connection uses one) or the blob contents.
+package blobstore
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/bloberror"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/service"
+)
+
+// Options configure an [Account]. The zero value is usable.
+type Options struct {
+	// IdleConnsPerHost is how many idle connections to the storage endpoint
+	// are kept for reuse. Tool calls run in parallel, and azblob's default
+	// transport keeps only 10: at 32 concurrent calls the rest would open a
+	// new connection per call. Zero means 128.
+	IdleConnsPerHost int
+	// MaxRetries is how often a failed request is retried. A local stand-in
+	// should fail fast when Azurite is down rather than keep the MCP client
+	// waiting for azblob's default of three retries with growing delays.
+	// Zero means 2; negative means no retry.
+	MaxRetries int32
+	// RetryDelay is the delay before the first retry; it doubles after that.
+	// Zero means 50ms.
+	RetryDelay time.Duration
+	// TryTimeout bounds one request, so a storage emulator that accepts
+	// connections but never answers fails the call instead of hanging it.
+	// Zero means 30s.
+	TryTimeout time.Duration
+}
+
+// Account is one storage account reached through a connection string. It is
+// safe for concurrent use.
+type Account struct {
+	svc      *service.Client
+	endpoint string
+}
+
+// Open returns the account a connection string names; conn may be the
+// UseDevelopmentStorage=true shortcut. Nothing is sent to storage yet, so
+// Open succeeds while the emulator is still starting.
+func Open(conn string, opts *Options) (*Account, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.IdleConnsPerHost <= 0 {
+		o.IdleConnsPerHost = 128
+	}
+	if o.MaxRetries == 0 {
+		o.MaxRetries = 2
+	}
+	if o.RetryDelay <= 0 {
+		o.RetryDelay = 50 * time.Millisecond
+	}
+	if o.TryTimeout <= 0 {
+		o.TryTimeout = 30 * time.Second
+	}
+	transport := &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        2 * o.IdleConnsPerHost,
+		MaxIdleConnsPerHost: o.IdleConnsPerHost,
+		IdleConnTimeout:     90 * time.Second,
+		ForceAttemptHTTP2:   true,
+	}
+	copts := &azblob.ClientOptions{ClientOptions: azcore.ClientOptions{
+		Transport: &http.Client{Transport: transport},
+		Retry: policy.RetryOptions{
+			MaxRetries:    o.MaxRetries,
+			RetryDelay:    o.RetryDelay,
+			MaxRetryDelay: 20 * o.RetryDelay,
+			TryTimeout:    o.TryTimeout,
+		},
+		Telemetry: policy.TelemetryOptions{Disabled: true},
+	}}
+	client, err := azblob.NewClientFromConnectionString(Translate(conn), copts)
+	if err != nil {
+		// azblob's parse errors name the missing part, never the values.
+		return nil, fmt.Errorf("storage connection string: %v", err)
+	}
+	return &Account{svc: client.ServiceClient(), endpoint: publicEndpoint(client.URL())}, nil
+}
+
+// BlobEndpoint is the account's blob service URL without any query, so it
+// can be printed: a SAS token would be in the query.
+func (a *Account) BlobEndpoint() string { return a.endpoint }
+
+func publicEndpoint(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable endpoint)"
+	}
+	u.RawQuery, u.Fragment, u.User = "", "", nil
+	return u.String()
+}
+
+// Read returns a blob's bytes. found is false, with no error, when the blob
+// or its container does not exist: the host binds a missing blob as null.
+func (a *Account) Read(ctx context.Context, container, blob string) (data []byte, found bool, err error) {
+	resp, err := a.svc.NewContainerClient(container).NewBlobClient(blob).DownloadStream(ctx, nil)
+	if err != nil {
+		if bloberror.HasCode(err, bloberror.BlobNotFound, bloberror.ContainerNotFound) {
+			return nil, false, nil
+		}
+		return nil, false, opError("read", container, blob, err)
+	}
+	defer resp.Body.Close()
+	n := 0
+	if resp.ContentLength != nil && *resp.ContentLength > 0 {
+		n = int(*resp.ContentLength)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, n))
+	if _, err := buf.ReadFrom(resp.Body); err != nil {
+		return nil, false, opError("read", container, blob, err)
+	}
+	return buf.Bytes(), true, nil
+}
+
+// Write stores data as a block blob, replacing any blob of that name, and
+// creates the container first when it does not exist, as the host's blob
+// output binding does.
+func (a *Account) Write(ctx context.Context, container, blob string, data []byte) error {
+	cc := a.svc.NewContainerClient(container)
+	bb := cc.NewBlockBlobClient(blob)
+	upload := func() error {
+		_, err := bb.Upload(ctx, streaming.NopCloser(bytes.NewReader(data)), nil)
+		return err
+	}
+	// Try the upload first: the container almost always exists, so this
+	// costs one request instead of two.
+	err := upload()
+	if bloberror.HasCode(err, bloberror.ContainerNotFound) {
+		if _, cerr := cc.Create(ctx, nil); cerr != nil && !bloberror.HasCode(cerr, bloberror.ContainerAlreadyExists) {
+			return opError("create container for", container, blob, cerr)
+		}
+		err = upload()
+	}
+	if err != nil {
+		return opError("write", container, blob, err)
+	}
+	return nil
+}
+
+// Error is a failed storage operation, described without secrets.
+type Error struct {
+	Op        string // "read", "write", …
+	Container string
+	Blob      string
+	// Status and Code are storage's answer; zero when there was none.
+	Status int
+	Code   string
+	// Reason is the failure in a few words.
+	Reason string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("storage %s %s/%s: %s", e.Op, e.Container, e.Blob, e.Reason)
+}
+
+// opError describes err without the request URL or headers: azcore's
+// messages include the URL, which carries a SAS token for SAS connections.
+func opError(op, container, blob string, err error) *Error {
+	e := &Error{Op: op, Container: container, Blob: blob}
+	var respErr *azcore.ResponseError
+	var netErr *net.OpError
+	switch {
+	case errors.As(err, &respErr):
+		e.Status, e.Code = respErr.StatusCode, respErr.ErrorCode
+		e.Reason = fmt.Sprintf("storage answered HTTP %d %s", respErr.StatusCode, respErr.ErrorCode)
+	case errors.As(err, &netErr):
+		e.Reason = "storage unreachable: " + netErr.Error()
+	case errors.Is(err, context.DeadlineExceeded):
+		e.Reason = "storage did not answer in time"
+	case errors.Is(err, context.Canceled):
+		e.Reason = "canceled"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		e.Reason = "connection closed mid-transfer"
+	default:
+		e.Reason = fmt.Sprintf("request failed (%T)", err)
+	}
+	return e
+}

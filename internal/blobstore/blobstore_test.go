@@ -1,0 +1,226 @@
+package blobstore
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestTranslate(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"devstore shortcut", "UseDevelopmentStorage=true", DevelopmentStorage},
+		{"shortcut in any case, trailing semicolon", "usedevelopmentstorage=TRUE;", DevelopmentStorage},
+		{"shortcut with proxy option", "UseDevelopmentStorage=true;DevelopmentStorageProxyUri=http://127.0.0.1", DevelopmentStorage},
+		{"key names get azblob's case", "accountname=a;ACCOUNTKEY=k==;blobendpoint=http://127.0.0.1:1/a",
+			"AccountName=a;AccountKey=k==;BlobEndpoint=http://127.0.0.1:1/a"},
+		{"values untouched, = inside a value kept", "AccountName=a;SharedAccessSignature=sv=1&sig=x%3D", "AccountName=a;SharedAccessSignature=sv=1&sig=x%3D"},
+		{"shortcut false is not the shortcut", "UseDevelopmentStorage=false", "UseDevelopmentStorage=false"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, Translate(tt.in))
+		})
+	}
+}
+
+func TestConnectionString(t *testing.T) {
+	settings := map[string]string{
+		"AzureWebJobsStorage":       "UseDevelopmentStorage=true",
+		"AzureWebJobsOther":         "AccountName=o;AccountKey=a2V5",
+		"Blank":                     " ",
+		"Managed__blobServiceUri":   "https://x.blob.core.windows.net",
+		"AzureWebJobsStorageBackup": "",
+	}
+	lookup := func(k string) (string, bool) { v, ok := settings[k]; return v, ok }
+	tests := []struct{ name, conn, want, wantErr string }{
+		{name: "the setting itself", conn: "AzureWebJobsStorage", want: "UseDevelopmentStorage=true"},
+		{name: "AzureWebJobs prefix", conn: "Other", want: "AccountName=o;AccountKey=a2V5"},
+		{name: "blank is not set", conn: "Blank", wantErr: "not found"},
+		{name: "identity-based", conn: "Managed", wantErr: "identity-based"},
+		{name: "missing", conn: "Nope", wantErr: "not found: Nope"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ConnectionString(tt.conn, lookup)
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestSplitPath(t *testing.T) {
+	tests := []struct{ path, container, blob string }{
+		{"snippets/a1.json", "snippets", "a1.json"},
+		{"/snippets/a1.json", "snippets", "a1.json"},
+		{"snippets/dir/a1.json", "snippets", "dir/a1.json"},
+		{"snippets", "", ""},
+		{"snippets/", "", ""},
+		{"/a1.json", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			c, b, err := SplitPath(tt.path)
+			if tt.container == "" {
+				require.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.container, c)
+			assert.Equal(t, tt.blob, b)
+		})
+	}
+}
+
+// fakeStorage answers the few Blob service requests an Account makes, the
+// way Azure Storage and Azurite do (status plus x-ms-error-code).
+type fakeStorage struct {
+	mu         sync.Mutex
+	containers map[string]bool
+	blobs      map[string][]byte
+	fail       int // status to answer every request with, when not 0
+	requests   []string
+}
+
+func newFakeStorage() *fakeStorage {
+	return &fakeStorage{containers: map[string]bool{}, blobs: map[string][]byte{}}
+}
+
+func (f *fakeStorage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	// Path: /<account>/<container>[/<blob>]
+	parts := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 3)
+	f.requests = append(f.requests, r.Method+" "+r.URL.Path+"?"+r.URL.Query().Get("restype"))
+	fail := func(status int, code string) {
+		w.Header().Set("x-ms-error-code", code)
+		w.WriteHeader(status)
+	}
+	if f.fail != 0 {
+		fail(f.fail, "InternalError")
+		return
+	}
+	container := parts[1]
+	switch {
+	case r.Method == http.MethodPut && r.URL.Query().Get("restype") == "container":
+		if f.containers[container] {
+			fail(409, "ContainerAlreadyExists")
+			return
+		}
+		f.containers[container] = true
+		w.WriteHeader(201)
+	case r.Method == http.MethodPut:
+		if !f.containers[container] {
+			fail(404, "ContainerNotFound")
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		f.blobs[container+"/"+parts[2]] = b
+		w.WriteHeader(201)
+	case r.Method == http.MethodGet:
+		if !f.containers[container] {
+			fail(404, "ContainerNotFound")
+			return
+		}
+		b, ok := f.blobs[container+"/"+parts[2]]
+		if !ok {
+			fail(404, "BlobNotFound")
+			return
+		}
+		w.Header().Set("Content-Type", "application/octet-stream")
+		_, _ = w.Write(b)
+	default:
+		fail(400, "UnsupportedHttpVerb")
+	}
+}
+
+func openFake(t *testing.T, f *fakeStorage, conn string) *Account {
+	t.Helper()
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	if conn == "" {
+		conn = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=c2VjcmV0a2V5;BlobEndpoint=" + srv.URL + "/devstoreaccount1"
+	} else {
+		conn = strings.ReplaceAll(conn, "URL", srv.URL)
+	}
+	acct, err := Open(conn, &Options{MaxRetries: -1})
+	require.NoError(t, err)
+	return acct
+}
+
+func TestReadWrite(t *testing.T) {
+	f := newFakeStorage()
+	acct := openFake(t, f, "")
+	ctx := context.Background()
+
+	_, found, err := acct.Read(ctx, "snippets", "a1.json")
+	require.NoError(t, err, "a missing container reads as a missing blob")
+	assert.False(t, found)
+
+	require.NoError(t, acct.Write(ctx, "snippets", "a1.json", []byte("print(1)")))
+	assert.True(t, f.containers["snippets"], "the container is created on first write")
+
+	data, found, err := acct.Read(ctx, "snippets", "a1.json")
+	require.NoError(t, err)
+	assert.True(t, found)
+	assert.Equal(t, "print(1)", string(data))
+
+	_, found, err = acct.Read(ctx, "snippets", "other.json")
+	require.NoError(t, err, "a missing blob is not an error")
+	assert.False(t, found)
+
+	f.requests = nil
+	require.NoError(t, acct.Write(ctx, "snippets", "a2.json", []byte("x")))
+	assert.Equal(t, []string{"PUT /devstoreaccount1/snippets/a2.json?"}, f.requests, "an existing container costs no extra request")
+}
+
+// Errors say what failed without the URL (a SAS connection carries its
+// token there) or the connection string.
+func TestErrorsCarryNoSecrets(t *testing.T) {
+	f := newFakeStorage()
+	f.fail = http.StatusInternalServerError
+	acct := openFake(t, f, "BlobEndpoint=URL/devstoreaccount1;SharedAccessSignature=sv=2024&sig=SECRETSIG")
+	assert.NotContains(t, acct.BlobEndpoint(), "SECRETSIG")
+	assert.NotContains(t, acct.BlobEndpoint(), "?")
+
+	_, _, err := acct.Read(context.Background(), "snippets", "a1.json")
+	require.Error(t, err)
+	var se *Error
+	require.True(t, errors.As(err, &se))
+	assert.Equal(t, 500, se.Status)
+	assert.Equal(t, "InternalError", se.Code)
+	assert.Equal(t, "storage read snippets/a1.json: storage answered HTTP 500 InternalError", err.Error())
+
+	err = acct.Write(context.Background(), "snippets", "a1.json", []byte("content-SECRET"))
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "SECRETSIG")
+	assert.NotContains(t, err.Error(), "content-SECRET")
+}
+
+func TestUnreachableStorage(t *testing.T) {
+	acct, err := Open("DefaultEndpointsProtocol=http;AccountName=a;AccountKey=c2VjcmV0;BlobEndpoint=http://127.0.0.1:1/a", &Options{MaxRetries: -1})
+	require.NoError(t, err, "Open sends nothing, so it works while storage is down")
+	_, _, err = acct.Read(context.Background(), "snippets", "a1.json")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "storage unreachable")
+	assert.Contains(t, err.Error(), "connection refused")
+}
+
+func TestOpenRejectsMalformed(t *testing.T) {
+	for _, conn := range []string{"", "garbage", "AccountName=a"} {
+		_, err := Open(conn, nil)
+		assert.Error(t, err, conn)
+	}
+}

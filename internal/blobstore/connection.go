@@ -1,0 +1,105 @@
+package blobstore
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// DevelopmentStorage is the connection string that UseDevelopmentStorage=true
+// stands for: Azurite's well-known devstore account on its default ports.
+// The key is public (it is in every Azure Storage emulator's documentation);
+// it is no secret.
+const DevelopmentStorage = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+	"AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+	"BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;" +
+	"QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;" +
+	"TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;"
+
+// ErrNoConnection reports a connection setting that is not set anywhere.
+var ErrNoConnection = errors.New("connection setting not found")
+
+// ConnectionString finds the connection string a binding's "connection"
+// names, the way the Functions host does: the setting itself, else the
+// setting with the AzureWebJobs prefix. lookup reads app settings.
+//
+// Identity-based connections (name__blobServiceUri and friends) need Azure
+// credentials, which a local stand-in does not have: they get an error that
+// says so rather than a confusing "not found".
+func ConnectionString(name string, lookup func(string) (string, bool)) (string, error) {
+	for _, key := range []string{name, "AzureWebJobs" + name} {
+		if v, ok := lookup(key); ok && strings.TrimSpace(v) != "" {
+			return v, nil
+		}
+	}
+	for _, suffix := range []string{"__blobServiceUri", "__serviceUri", "__accountName"} {
+		if _, ok := lookup(name + suffix); ok {
+			return "", fmt.Errorf("%s%s: identity-based connections need Azure credentials; "+
+				"locally set %s to a connection string (UseDevelopmentStorage=true for Azurite)", name, suffix, name)
+		}
+	}
+	return "", fmt.Errorf("%w: %s (set it in local.settings.json Values or the environment)", ErrNoConnection, name)
+}
+
+// Translate returns the connection string azblob can parse: the shortcut
+// UseDevelopmentStorage=true becomes [DevelopmentStorage] (azblob does not
+// know the shortcut), and key names are given their canonical case (Azure
+// reads them case-insensitively, azblob does not). Other strings are
+// returned with only that change.
+func Translate(conn string) string {
+	parts := splitConnection(conn)
+	for _, p := range parts {
+		if strings.EqualFold(p.key, "UseDevelopmentStorage") && strings.EqualFold(p.value, "true") {
+			return DevelopmentStorage
+		}
+	}
+	var b strings.Builder
+	for _, p := range parts {
+		if b.Len() > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(canonicalKey(p.key))
+		b.WriteByte('=')
+		b.WriteString(p.value)
+	}
+	return b.String()
+}
+
+type connPart struct{ key, value string }
+
+func splitConnection(conn string) []connPart {
+	var out []connPart
+	for _, field := range strings.Split(conn, ";") {
+		field = strings.TrimSpace(field)
+		if field == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(field, "=")
+		out = append(out, connPart{strings.TrimSpace(k), strings.TrimSpace(v)})
+	}
+	return out
+}
+
+var connectionKeys = []string{
+	"DefaultEndpointsProtocol", "AccountName", "AccountKey", "SharedAccessSignature",
+	"EndpointSuffix", "BlobEndpoint", "QueueEndpoint", "TableEndpoint", "FileEndpoint",
+}
+
+func canonicalKey(k string) string {
+	for _, c := range connectionKeys {
+		if strings.EqualFold(k, c) {
+			return c
+		}
+	}
+	return k
+}
+
+// SplitPath splits a resolved blob binding path into its container (the
+// first segment) and the blob name (the rest), as the blob extension does.
+func SplitPath(path string) (container, blob string, err error) {
+	container, blob, ok := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	if !ok || container == "" || blob == "" {
+		return "", "", fmt.Errorf("blob path %q: want <container>/<blob name>", path)
+	}
+	return container, blob, nil
+}

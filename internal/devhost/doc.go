@@ -1,0 +1,42 @@
+// Package devhost plays the Azure Functions host and its MCP extension for
+// one function app, locally: it serves MCP to clients and invokes the custom
+// handler for each tool call exactly as the host does, so a handler that
+// works here works on Azure. It is a development tool, not a production
+// host.
+//
+// # What the host does, and where it is here
+//
+//	MCP client ──MCP──▶ Server (this package) ──POST /<function>──▶ handler
+//	                        │ blob bindings
+//	                        ▼
+//	                     storage (Azurite)
+//
+// In detail:
+//
+//   - Tools: each function folder whose function.json has an mcpToolTrigger
+//     is one tool. Its inputSchema is built from toolProperties as the
+//     extension builds it ([InputSchema]); the trigger's metadata becomes
+//     the tool's _meta.
+//   - Transports: Streamable HTTP on /runtime/webhooks/mcp and the legacy
+//     SSE transport on /runtime/webhooks/mcp/sse with its message endpoint
+//     /runtime/webhooks/mcp/message, served with go-sdk. Server name,
+//     version and instructions come from host.json extensions.mcp.
+//   - A tools/call runs in the host's order: required arguments checked
+//     (JSON-RPC error -32602 "One or more required tool properties are
+//     missing values. Please provide: a, b"); binding paths resolved
+//     ({mcptoolargs.x}, {sys.…}, see [PathTemplate]); blob inputs read; the
+//     invocation posted to the handler, encoded by [invoke.NewToolRequest];
+//     the answer read by [invoke.DecodeResponse]; outputs written to blob
+//     outputs; ReturnValue mapped by [invoke.ToolResult]. Any failure after
+//     the argument check gives the client only "An error occurred invoking
+//     '<tool>'." (isError), as on Azure; devhost logs the reason.
+//   - Keys: off by default, like func start. With a key, every request
+//     needs it in x-functions-key or ?code=, else 401. See sseHandler for
+//     how a legacy SSE client that connected with ?code= posts its messages.
+//   - Browsers: a request whose Origin is another site, or whose Host is
+//     not a loopback name while devhost listens on loopback, gets 403.
+//
+// The handler process itself is run by package worker, storage is reached
+// through package blobstore, and the app is read by package funcapp; the
+// devhost command wires them together.
+package devhost

@@ -1,0 +1,145 @@
+package devhost
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"remote-mcp-functions-go/internal/funcapp"
+)
+
+func TestInputSchema(t *testing.T) {
+	tests := []struct {
+		name  string
+		props []funcapp.ToolProperty
+		want  string
+	}{
+		{
+			name:  "no properties: required is still there, empty",
+			props: nil,
+			want:  `{"type":"object","properties":{},"required":[]}`,
+		},
+		{
+			name: "declared order kept, required listed",
+			props: []funcapp.ToolProperty{
+				{Name: "snippetname", Type: "string", Description: "The name.", IsRequired: true},
+				{Name: "count", Type: "integer", Description: "How many."},
+				{Name: "snippet", Type: "string", Description: "The content.", IsRequired: true},
+			},
+			want: `{"type":"object","properties":{` +
+				`"snippetname":{"type":"string","description":"The name."},` +
+				`"count":{"type":"integer","description":"How many."},` +
+				`"snippet":{"type":"string","description":"The content."}},` +
+				`"required":["snippetname","snippet"]}`,
+		},
+		{
+			name:  "isArray: items carry the type, description stays outside",
+			props: []funcapp.ToolProperty{{Name: "tags", Type: "string", Description: "Tags.", IsArray: true}},
+			want:  `{"type":"object","properties":{"tags":{"type":"array","items":{"type":"string"},"description":"Tags."}},"required":[]}`,
+		},
+		{
+			name:  "enumValues become enum beside the type",
+			props: []funcapp.ToolProperty{{Name: "lang", Type: "string", Description: "Language.", EnumValues: []string{"go", "python"}, IsRequired: true}},
+			want:  `{"type":"object","properties":{"lang":{"type":"string","enum":["go","python"],"description":"Language."}},"required":["lang"]}`,
+		},
+		{
+			name:  "array of enum: enum goes on the items",
+			props: []funcapp.ToolProperty{{Name: "langs", Type: "string", Description: "Languages.", IsArray: true, EnumValues: []string{"go"}}},
+			want:  `{"type":"object","properties":{"langs":{"type":"array","items":{"type":"string","enum":["go"]},"description":"Languages."}},"required":[]}`,
+		},
+		{
+			name:  "text is not HTML-escaped",
+			props: []funcapp.ToolProperty{{Name: "q", Type: "string", Description: `a <b> & "c"`}},
+			want:  `{"type":"object","properties":{"q":{"type":"string","description":"a <b> & \"c\""}},"required":[]}`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := InputSchema(&funcapp.Binding{Properties: tt.props})
+			assert.Equal(t, tt.want, string(got)) // byte-exact: order and escaping matter
+			assert.True(t, json.Valid(got))
+		})
+	}
+}
+
+// tools/list through a real client shows the schemas, descriptions and
+// _meta, and the server identity and capabilities come from host.json's
+// extensions.mcp, as the extension advertises them.
+func TestToolsListAndServerInfo(t *testing.T) {
+	for _, transport := range transports {
+		t.Run(transport, func(t *testing.T) {
+			e := newEnv(t, snippetApp())
+			cs := e.connect(transport, nil)
+
+			init := cs.InitializeResult()
+			require.NotNil(t, init)
+			assert.Equal(t, "Test server", init.ServerInfo.Name)
+			assert.Equal(t, "9.9.9", init.ServerInfo.Version)
+			assert.Equal(t, "Use the tools.", init.Instructions)
+			assert.Contains(t, ProtocolVersions, init.ProtocolVersion)
+			caps := init.Capabilities
+			assert.NotNil(t, caps.Tools)
+			assert.NotNil(t, caps.Resources)
+			assert.NotNil(t, caps.Prompts)
+			capsJSON, err := json.Marshal(caps)
+			require.NoError(t, err)
+			assert.NotContains(t, string(capsJSON), "logging", "the extension does not advertise logging")
+
+			res, err := cs.ListTools(context.Background(), nil)
+			require.NoError(t, err)
+			byName := map[string]json.RawMessage{}
+			for _, tool := range res.Tools {
+				b, err := json.Marshal(tool)
+				require.NoError(t, err)
+				byName[tool.Name] = b
+			}
+			require.Len(t, byName, 3)
+			assert.JSONEq(t, `{"name":"hello","description":"Hello world.",
+				"inputSchema":{"type":"object","properties":{},"required":[]},
+				"_meta":{"ui":{"resourceUri":"ui://hello"}}}`, string(byName["hello"]))
+			assert.JSONEq(t, `{"name":"getsnippet","description":"Retrieve a snippet by name.",
+				"inputSchema":{"type":"object","properties":{"snippetname":{"type":"string","description":"The name of the snippet."}},"required":["snippetname"]}}`,
+				string(byName["getsnippet"]))
+
+			rl, err := cs.ListResources(context.Background(), nil)
+			require.NoError(t, err)
+			assert.Empty(t, rl.Resources)
+			pl, err := cs.ListPrompts(context.Background(), nil)
+			require.NoError(t, err)
+			assert.Empty(t, pl.Prompts)
+		})
+	}
+}
+
+// Without extensions.mcp the extension's defaults apply.
+func TestServerInfoDefaults(t *testing.T) {
+	app := snippetApp()
+	app.Host.Extensions.MCP = funcapp.MCPOptions{}
+	e := newEnv(t, app)
+	init := e.connect(TransportStreamable, nil).InitializeResult()
+	assert.Equal(t, funcapp.DefaultServerName, init.ServerInfo.Name)
+	assert.Equal(t, funcapp.DefaultServerVersion, init.ServerInfo.Version)
+}
+
+// The repository's own function.json files load and serve: the schemas a
+// client sees are the ones the files declare.
+func TestRepositoryFunctions(t *testing.T) {
+	app, err := funcapp.LoadDirs("../..", "../../functions")
+	require.NoError(t, err)
+	for _, f := range app.Functions {
+		tr := f.ToolTrigger()
+		require.NotNil(t, tr, f.Name)
+		var schema struct {
+			Type       string                     `json:"type"`
+			Properties map[string]json.RawMessage `json:"properties"`
+			Required   []string                   `json:"required"`
+		}
+		require.NoError(t, json.Unmarshal(InputSchema(tr), &schema))
+		assert.Equal(t, "object", schema.Type)
+		assert.Len(t, schema.Properties, len(tr.Properties), f.Name)
+		assert.NotNil(t, schema.Required, f.Name)
+	}
+}

@@ -1,0 +1,277 @@
+package devhost
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"remote-mcp-functions-go/internal/funcapp"
+)
+
+// Paths of the MCP extension's webhook.
+const (
+	// MCPPath serves Streamable HTTP.
+	MCPPath = "/runtime/webhooks/mcp"
+	// SSEPath opens a legacy SSE stream.
+	SSEPath = MCPPath + "/sse"
+	// MessagePath takes the legacy SSE transport's messages.
+	MessagePath = MCPPath + "/message"
+)
+
+// ProtocolVersions are the MCP versions devhost negotiates: those of the
+// C# MCP SDK the extension is built on (0.4.0-preview.3). A client that
+// offers a newer version is answered with the newest of these, as Azure
+// would answer it, so what works here works there.
+var ProtocolVersions = []string{"2025-06-18", "2025-03-26", "2024-11-05"}
+
+// Worker is the running handler, as devhost reaches it.
+type Worker interface {
+	// BaseURL is http://127.0.0.1:<port>; it waits while the handler
+	// restarts and fails when it does not come back.
+	BaseURL(ctx context.Context) (string, error)
+}
+
+// BlobStore reads and writes the blobs of one storage connection.
+type BlobStore interface {
+	// Read returns the blob's bytes; found is false when the blob or its
+	// container does not exist.
+	Read(ctx context.Context, container, blob string) (data []byte, found bool, err error)
+	// Write stores the blob, creating its container when needed.
+	Write(ctx context.Context, container, blob string, data []byte) error
+}
+
+// Options configure a [Server].
+type Options struct {
+	// Worker is where tool calls go. Required.
+	Worker Worker
+	// Blobs holds a store per connection setting name (a binding's
+	// "connection"). Every connection a binding names must be here.
+	Blobs map[string]BlobStore
+	// Key, when not empty, is required on every MCP request, in the
+	// x-functions-key header or the code query parameter, like the system
+	// key mcp_extension on Azure. Empty means no key, like func start.
+	Key string
+	// Logger receives one line per failed call and the handler's Logs at
+	// debug level. Nil means slog.Default().
+	Logger *slog.Logger
+	// HandlerClient posts invocations to the handler. Nil means a client
+	// with a keep-alive pool sized for parallel calls: with the default
+	// transport's 2 idle connections per host, concurrent calls would
+	// open a connection each.
+	HandlerClient *http.Client
+	// MaxMessageBytes caps one MCP request body. The snippet tools accept
+	// 1 MiB of content, which JSON escaping can double or more. Zero
+	// means 16 MiB.
+	MaxMessageBytes int64
+	// SessionTimeout closes Streamable HTTP sessions idle for that long,
+	// so clients that never say goodbye do not pile up. Zero means 1h.
+	SessionTimeout time.Duration
+	// Now is the clock for {sys.UtcNow}; nil means time.Now. Tests pin it.
+	Now func() time.Time
+}
+
+// Server is the MCP side of the host for one function app: an
+// http.Handler serving the MCP extension's webhook paths.
+type Server struct {
+	opts       Options
+	log        *slog.Logger
+	client     *http.Client
+	keys       keyCheck
+	mcp        *mcp.Server
+	streamable http.Handler
+	sse        *sseHandler
+	tools      []*tool
+
+	// streams is canceled by Close; every GET stream ends with it.
+	streams     context.Context
+	closeStream context.CancelFunc
+}
+
+// New builds the MCP server for app: one tool per mcpToolTrigger, each
+// wired to its function and bindings. It fails when a binding names a
+// connection without a store.
+func New(app *funcapp.App, opts Options) (*Server, error) {
+	if opts.Worker == nil {
+		return nil, errors.New("devhost: no worker")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.MaxMessageBytes <= 0 {
+		opts.MaxMessageBytes = 16 << 20
+	}
+	if opts.SessionTimeout <= 0 {
+		opts.SessionTimeout = time.Hour
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Server{
+		opts:   opts,
+		log:    opts.Logger,
+		client: opts.HandlerClient,
+		keys:   newKeyCheck(opts.Key),
+	}
+	s.streams, s.closeStream = context.WithCancel(context.Background())
+	if s.client == nil {
+		s.client = newHandlerClient()
+	}
+
+	mo := app.Host.Extensions.MCP
+	impl := &mcp.Implementation{Name: mo.ServerName, Version: mo.ServerVersion}
+	if impl.Name == "" {
+		impl.Name = funcapp.DefaultServerName
+	}
+	if impl.Version == "" {
+		impl.Version = funcapp.DefaultServerVersion
+	}
+	s.mcp = mcp.NewServer(impl, &mcp.ServerOptions{
+		Instructions: mo.Instructions,
+		// The extension advertises all three, with empty lists for what
+		// the app does not declare, and no logging.
+		Capabilities: &mcp.ServerCapabilities{
+			Tools:     &mcp.ToolCapabilities{},
+			Resources: &mcp.ResourceCapabilities{},
+			Prompts:   &mcp.PromptCapabilities{},
+		},
+		SupportedProtocolVersions: ProtocolVersions,
+	})
+
+	known := map[string]bool{}
+	for _, f := range app.Functions {
+		t, err := s.newTool(f)
+		if err != nil {
+			return nil, err
+		}
+		if t == nil {
+			continue
+		}
+		s.tools = append(s.tools, t)
+		known[t.name] = true
+		s.mcp.AddTool(t.mcpTool, s.toolHandler(t))
+	}
+	s.mcp.AddReceivingMiddleware(unknownTool(known))
+
+	s.streamable = mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, &mcp.StreamableHTTPOptions{
+		SessionTimeout:      opts.SessionTimeout,
+		MaxRequestBodyBytes: opts.MaxMessageBytes,
+	})
+	s.sse = newSSEHandler(s.mcp, MessagePath, opts.MaxMessageBytes)
+	return s, nil
+}
+
+// unknownTool answers a call to a tool the app does not declare as the
+// extension does (McpProtocolException, InvalidParams), not with go-sdk's
+// own wording.
+func unknownTool(known map[string]bool) mcp.Middleware {
+	return func(next mcp.MethodHandler) mcp.MethodHandler {
+		return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+			if method == "tools/call" {
+				if r, ok := req.(*mcp.CallToolRequest); ok && r.Params != nil && !known[r.Params.Name] {
+					return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: fmt.Sprintf("Unknown tool: '%s'", r.Params.Name)}
+				}
+			}
+			return next(ctx, method, req)
+		}
+	}
+}
+
+// FunctionInfo describes one function as devhost serves it.
+type FunctionInfo struct {
+	Function string // folder name: the handler route
+	Tool     string
+	Inputs   []string // blob input paths
+	Outputs  []string // blob output paths
+}
+
+// Functions lists the app's tools, in function order.
+func (s *Server) Functions() []FunctionInfo {
+	out := make([]FunctionInfo, 0, len(s.tools))
+	for _, t := range s.tools {
+		fi := FunctionInfo{Function: t.function, Tool: t.name}
+		for _, b := range t.inputs {
+			fi.Inputs = append(fi.Inputs, b.path.String())
+		}
+		for _, b := range t.outputs {
+			fi.Outputs = append(fi.Outputs, b.path.String())
+		}
+		out = append(out, fi)
+	}
+	return out
+}
+
+// ServeHTTP serves the webhook. In order: cross-site and DNS-rebinding
+// requests get 403, requests without a valid key (when one is set) 401, then
+// …/sse and …/message go to the legacy SSE transport and every other path
+// under /runtime/webhooks/mcp to Streamable HTTP, as the extension routes
+// them. GET / says what this is.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if reason := crossSite(r); reason != "" {
+		http.Error(w, reason, http.StatusForbidden)
+		return
+	}
+	path := r.URL.Path
+	if path != MCPPath && !strings.HasPrefix(path, MCPPath+"/") {
+		if path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			_, _ = fmt.Fprintf(w, "devhost: a development stand-in for the Azure Functions host, not a production host.\nMCP (Streamable HTTP): %s\nMCP (legacy SSE): %s\n", MCPPath, SSEPath)
+			return
+		}
+		http.NotFound(w, r)
+		return
+	}
+	trimmed := strings.ToLower(strings.TrimSuffix(path, "/"))
+	isSSE := strings.HasSuffix(trimmed, "/sse")
+	isMessage := strings.HasSuffix(trimmed, "/message")
+	if !s.keys.valid(r) && !(isMessage && s.sse.live(r.URL.Query().Get(sessionQuery))) {
+		unauthorized(w)
+		return
+	}
+	if r.Method == http.MethodGet {
+		// Streams last as long as the client wants; end them when devhost
+		// shuts down so the server can stop. Calls in flight are POSTs and
+		// finish normally.
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		stop := context.AfterFunc(s.streams, cancel)
+		defer stop()
+		r = r.WithContext(ctx)
+	}
+	switch {
+	case isSSE:
+		s.sse.serveStream(w, r)
+	case isMessage:
+		s.sse.serveMessage(w, r)
+	default:
+		s.streamable.ServeHTTP(w, r)
+	}
+}
+
+// Close ends the open streams (SSE sessions and Streamable HTTP GET
+// streams), so that http.Server.Shutdown can finish; calls in flight are not
+// interrupted. Call it when shutdown begins, e.g. with
+// http.Server.RegisterOnShutdown.
+func (s *Server) Close() {
+	s.closeStream()
+}
+
+// newHandlerClient is the keep-alive pool to the handler: loopback only, no
+// proxy, no compression (it would cost more than it saves on loopback).
+func newHandlerClient() *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		Proxy:               nil,
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        256,
+		MaxIdleConnsPerHost: 128,
+		IdleConnTimeout:     90 * time.Second,
+		DisableCompression:  true,
+	}}
+}

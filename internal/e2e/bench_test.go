@@ -1,0 +1,208 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/bloberror"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"remote-mcp-functions-go/internal/testenv"
+)
+
+// BenchmarkE2E measures getsnippet and savesnippet (and hello, which needs
+// no storage) through the whole local stack (go-sdk client → devhost → handler, blobs in Azurite) at
+// concurrency 1 and 32, and in the same run the same blob work behind a
+// plain go-sdk server that calls azblob itself: the baseline. Azurite is
+// the slowest part on a small machine, so the ratios to the baseline say
+// more about devhost than the absolute numbers.
+//
+// Each sub-benchmark reports, for the devhost path: p50-ms and p99-ms per
+// call and calls/s; for the baseline: base-p50-ms and base-calls/s; and
+// p50-ratio (devhost / baseline) and calls/s-ratio (devhost / baseline).
+// ns/op is the devhost path's wall time per call.
+func BenchmarkE2E(b *testing.B) {
+	az := testenv.SharedAzurite(b)
+	dh := testenv.StartDevhost(b, testenv.DevhostOptions{Storage: az.ConnectionString()})
+	base := startBaseline(b, az)
+
+	const getName, getContent = "bench-get", "def bench():\n    return \"a snippet of a typical size, a line or two of code\"\n"
+	az.PutBlob(b, container, blobName(getName), []byte(getContent))
+
+	cases := []struct {
+		tool string
+		conc int
+	}{
+		// hello touches no storage: the cost of devhost and the handler
+		// alone.
+		{"hello", 1}, {"hello", 32},
+		{"getsnippet", 1}, {"getsnippet", 32},
+		{"savesnippet", 1}, {"savesnippet", 32},
+	}
+	for _, tc := range cases {
+		tool, conc := tc.tool, tc.conc
+		b.Run(fmt.Sprintf("%s/c%d", tool, conc), func(b *testing.B) {
+			b.StopTimer()
+			devhostSessions := sessions(b, dh.URL, conc)
+			baseSessions := sessions(b, base, conc)
+			args := func(worker int) map[string]any {
+				switch tool {
+				case "getsnippet":
+					return map[string]any{"snippetname": getName}
+				case "savesnippet":
+					return map[string]any{"snippetname": fmt.Sprintf("bench-save-%02d", worker), "snippet": getContent}
+				}
+				return nil
+			}
+			// Warm both paths (connections, handler, Azurite caches)
+			// outside the measurement.
+			measure(b, baseSessions, tool, args, 2*conc)
+			measure(b, devhostSessions, tool, args, 2*conc)
+
+			baseline := measure(b, baseSessions, tool, args, b.N)
+			b.ResetTimer()
+			b.StartTimer()
+			got := measure(b, devhostSessions, tool, args, b.N)
+			b.StopTimer()
+
+			b.ReportMetric(ms(got.p50), "p50-ms")
+			b.ReportMetric(ms(got.p99), "p99-ms")
+			b.ReportMetric(got.rate, "calls/s")
+			b.ReportMetric(ms(baseline.p50), "base-p50-ms")
+			b.ReportMetric(baseline.rate, "base-calls/s")
+			b.ReportMetric(float64(got.p50)/float64(baseline.p50), "p50-ratio")
+			b.ReportMetric(got.rate/baseline.rate, "calls/s-ratio")
+		})
+	}
+}
+
+type stats struct {
+	p50, p99 time.Duration
+	rate     float64 // calls per second over the whole run
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// measure makes n calls of tool spread over the sessions (one worker per
+// session) and returns the latency percentiles and throughput. Any failed
+// call fails the benchmark.
+func measure(b *testing.B, ss []*mcp.ClientSession, tool string, args func(worker int) map[string]any, n int) stats {
+	b.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	lat := make([]time.Duration, n)
+	var next atomic.Int64
+	var failed atomic.Pointer[error]
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w, s := range ss {
+		a := args(w)
+		wg.Go(func() {
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(n) || failed.Load() != nil {
+					return
+				}
+				t0 := time.Now()
+				res, err := s.CallTool(ctx, &mcp.CallToolParams{Name: tool, Arguments: a})
+				lat[i] = time.Since(t0)
+				if err == nil && res.IsError {
+					err = errors.New(text(res))
+				}
+				if err != nil {
+					err = fmt.Errorf("%s: %w", tool, err)
+					failed.CompareAndSwap(nil, &err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if err := failed.Load(); err != nil {
+		b.Fatal(*err)
+	}
+	slices.Sort(lat)
+	return stats{
+		p50:  lat[n/2],
+		p99:  lat[min(n-1, n*99/100)],
+		rate: float64(n) / elapsed.Seconds(),
+	}
+}
+
+// sessions opens n Streamable HTTP sessions to url over one HTTP client
+// whose pool holds a connection per session.
+func sessions(b *testing.B, url string, n int) []*mcp.ClientSession {
+	b.Helper()
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 2 * n
+	client := &http.Client{Transport: tr}
+	out := make([]*mcp.ClientSession, n)
+	for i := range out {
+		out[i] = connect(b, &mcp.StreamableClientTransport{Endpoint: url, HTTPClient: client, DisableStandaloneSSE: true})
+	}
+	b.Cleanup(tr.CloseIdleConnections)
+	return out
+}
+
+// startBaseline serves getsnippet and savesnippet from an in-process go-sdk
+// server over Streamable HTTP on loopback, reading and writing the same
+// blobs with azblob directly: what the devhost path is measured against.
+func startBaseline(b *testing.B, az *testenv.Azurite) string {
+	b.Helper()
+	blobs, err := testenv.NewBlobClient(az.ConnectionString())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := blobs.CreateContainer(context.Background(), container, nil); err != nil && !bloberror.HasCode(err, bloberror.ContainerAlreadyExists) {
+		b.Fatal(err)
+	}
+	srv := mcp.NewServer(&mcp.Implementation{Name: "baseline", Version: "1.0.0"}, nil)
+	type getArgs struct {
+		Name string `json:"snippetname"`
+	}
+	type saveArgs struct {
+		Name    string `json:"snippetname"`
+		Content string `json:"snippet"`
+	}
+	mcp.AddTool(srv, &mcp.Tool{Name: "hello", Description: "Hello world."},
+		func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
+			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "Hello I am MCPTool!"}}}, nil, nil
+		})
+	mcp.AddTool(srv, &mcp.Tool{Name: "getsnippet", Description: "Retrieve a snippet by name."},
+		func(ctx context.Context, _ *mcp.CallToolRequest, in getArgs) (*mcp.CallToolResult, any, error) {
+			content, err := download(ctx, blobs, blobName(in.Name))
+			if err != nil {
+				return nil, nil, err
+			}
+			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: string(content)}}}, nil, nil
+		})
+	mcp.AddTool(srv, &mcp.Tool{Name: "savesnippet", Description: "Save a snippet with a name."},
+		func(ctx context.Context, _ *mcp.CallToolRequest, in saveArgs) (*mcp.CallToolResult, any, error) {
+			if _, err := blobs.UploadBuffer(ctx, container, blobName(in.Name), []byte(in.Content), nil); err != nil {
+				return nil, nil, err
+			}
+			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "Snippet '" + in.Name + "' saved successfully"}}}, nil, nil
+		})
+	ts := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+	b.Cleanup(ts.Close)
+	return ts.URL
+}
+
+func download(ctx context.Context, c *azblob.Client, name string) ([]byte, error) {
+	resp, err := c.DownloadStream(ctx, container, name, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	return io.ReadAll(resp.Body)
+}

@@ -1,0 +1,156 @@
+package testenv
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"remote-mcp-functions-go/internal/apppkg"
+	"remote-mcp-functions-go/internal/funcapp"
+)
+
+// buildLimit bounds one go build; a cold build cache needs the most.
+const buildLimit = 5 * time.Minute
+
+// stagedApp is the app staged once per test binary by the same code as
+// `make build`.
+var stagedApp = sync.OnceValues(func() (string, error) {
+	dir, err := workDir()
+	if err != nil {
+		return "", err
+	}
+	root, err := RepoRoot()
+	if err != nil {
+		return "", err
+	}
+	app := filepath.Join(dir, "app")
+	ctx, cancel := context.WithTimeout(context.Background(), buildLimit)
+	defer cancel()
+	if err := apppkg.Stage(ctx, apppkg.StageOptions{Root: root, Dir: app}); err != nil {
+		return "", fmt.Errorf("stage the function app: %w", err)
+	}
+	return app, nil
+})
+
+// devhostBinary is devhost, built once per test binary for this machine.
+var devhostBinary = sync.OnceValues(func() (string, error) {
+	dir, err := workDir()
+	if err != nil {
+		return "", err
+	}
+	root, err := RepoRoot()
+	if err != nil {
+		return "", err
+	}
+	out := filepath.Join(dir, "bin", "devhost")
+	ctx, cancel := context.WithTimeout(context.Background(), buildLimit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, "./devhost")
+	cmd.Dir = root
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build ./devhost: %v\n%s", err, strings.TrimSpace(string(b)))
+	}
+	return out, nil
+})
+
+// App returns the staged function app (the handler for linux/amd64,
+// host.json, local.settings.json, one folder per function), built once per
+// test binary. Tests must not change it: use CopyApp for a variant.
+func App(tb testing.TB) string {
+	tb.Helper()
+	dir, err := stagedApp()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return dir
+}
+
+// DevhostBinary returns devhost built for this machine, once per test
+// binary.
+func DevhostBinary(tb testing.TB) string {
+	tb.Helper()
+	bin, err := devhostBinary()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return bin
+}
+
+// CopyApp copies the staged app into a folder of the test's and sets the
+// given values in its local.settings.json (the app settings devhost passes
+// to the handler, as `func start` does).
+func CopyApp(tb testing.TB, settings map[string]string) string {
+	tb.Helper()
+	src := App(tb)
+	dst := filepath.Join(tb.TempDir(), "app")
+	if err := copyTree(dst, src); err != nil {
+		tb.Fatalf("copy the staged app: %v", err)
+	}
+	path := filepath.Join(dst, "local.settings.json")
+	var s funcapp.Settings
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		tb.Fatalf("%s: %v", path, err)
+	}
+	if s.Values == nil {
+		s.Values = map[string]string{}
+	}
+	for k, v := range settings {
+		s.Values[k] = v
+	}
+	b, err = json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return dst
+}
+
+// copyTree copies a folder of regular files, keeping their modes (the
+// handler must stay executable).
+func copyTree(dst, src string) error {
+	return filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return os.MkdirAll(target, info.Mode().Perm()|0o700)
+		}
+		in, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		out, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, info.Mode().Perm())
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(out, in); err != nil {
+			out.Close()
+			return err
+		}
+		return out.Close()
+	})
+}

@@ -1,0 +1,37 @@
+// Package testenv runs the function app's real parts for tests and
+// benchmarks: Azurite on free ports, the staged app (the same staging code
+// as `make build`), and devhost, the local stand-in for the Functions host,
+// serving MCP in front of the handler.
+//
+// # Using it
+//
+// A test binary that uses testenv calls [Main] from TestMain, so the things
+// it shares (one build of the app and of devhost, one Azurite) are made once
+// and removed when the binary ends:
+//
+//	func TestMain(m *testing.M) { testenv.Main(m) }
+//
+//	func TestSave(t *testing.T) {
+//		az := testenv.SharedAzurite(t)
+//		dh := testenv.StartDevhost(t, testenv.DevhostOptions{Storage: az.ConnectionString()})
+//		… an MCP client on dh.URL (Streamable HTTP) or dh.SSEURL saves "demo" …
+//		got, ok := az.Blob(t, "snippets", "demo.json")
+//	}
+//
+// [StartAzurite] gives a test its own Azurite (to stop and restart it, or
+// to fill it without slowing the others); [SharedAzurite] is the one every
+// test may write to, so such tests use names of their own. [StartDevhost]
+// starts a devhost for one test and stops it at the test's end, checking
+// that it exits 0 on SIGTERM and leaves no handler behind. [Inspector] runs
+// the pinned MCP Inspector CLI.
+//
+// # What it needs
+//
+// Go, and the pinned Node tools in node_modules (`npm ci`, which `make test`
+// runs first). A missing tool fails the test with the command that installs
+// it: tests never skip.
+//
+// Every process started here is stopped by the test that started it, and is
+// also told to stop if the test binary dies first (Linux parent-death
+// signal), so no Azurite or devhost outlives a crashed run.
+package testenv
