@@ -76,9 +76,10 @@ fuzz: go-deps ## fuzz the host-encoding decoder for a bounded time (FUZZTIME=30s
 
 .PHONY: bench
 bench: deps ## benchmarks: per-tool invocation, binary size, cold start, end to end vs a plain go-sdk server
-	@# In process: one invocation per tool through the handler's router, and
+	@# In process: encoding one invocation as the host does, one invocation per
+	@# tool through the handler's router, and
 	@# devhost's tools/call path; five runs each, read the medians.
-	$(GO) test ./internal/customhandler ./internal/devhost -run '^$$' -bench . -benchmem -count 5
+	$(GO) test ./internal/invoke ./internal/customhandler ./internal/devhost -run '^$$' -bench . -benchmem -count 5
 	@# The handler as built: binary size, and exec -> first answer on GET /
 	@# (median of 20 cold starts).
 	$(GO) test ./handler -run '^$$' -bench . -benchtime 20x -count 1

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"mime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -93,62 +94,123 @@ func elementString(v json.RawMessage) string {
 }
 
 // NewToolRequest encodes the request body the host sends for inv, with the
-// host's encoding levels (see the package documentation).
+// host's encoding levels (see the package documentation) and its key order.
+// Pieces that appear more than once (headers, transport, arguments, the
+// trigger) are encoded once and reused.
 func NewToolRequest(inv *ToolInvocation) ([]byte, error) {
-	transport := map[string]any{
-		"name":       inv.Transport,
-		"properties": map[string]any{"headers": inv.Headers},
-	}
-	if inv.SessionID != "" {
-		transport["sessionId"] = inv.SessionID
-	}
-	tc := map[string]any{"name": inv.Tool, "transport": transport}
+	headers := newtonsoft(inv.Headers)
+	transport := newtonsoft(wireTransport{Name: inv.Transport, SessionID: inv.SessionID, Properties: wireProperties{headers}})
+	var args json.RawMessage
 	if inv.Arguments != nil {
-		tc["arguments"] = inv.Arguments
+		args = newtonsoft(inv.Arguments)
 	}
-	if inv.SessionID != "" {
-		tc["sessionid"] = inv.SessionID
-	}
-	if inv.ClientInfo != nil {
-		tc["clientinfo"] = inv.ClientInfo
-	}
-	contextJSON, err := marshalNoHTML(tc)
-	if err != nil {
-		return nil, fmt.Errorf("encode tool context: %w", err)
-	}
+	contextJSON := newtonsoft(wireContext{
+		Name:       inv.Tool,
+		Arguments:  args,
+		SessionID:  inv.SessionID,
+		ClientInfo: inv.ClientInfo,
+		Transport:  transport,
+	})
 	// The trigger value is a string holding contextJSON; the host encodes
 	// that string once more (dotnetString) and the wire a third time.
 	trigger := dotnetString(string(contextJSON))
 
-	data := map[string]json.RawMessage{TriggerName: trigger}
-	for name, content := range inv.Inputs {
-		if content == nil {
-			data[name] = dotnetNull()
-			continue
+	var body object
+	body.open("Data")
+	body.field(TriggerName, trigger)
+	for _, name := range sortedKeys(inv.Inputs) {
+		if content := inv.Inputs[name]; content == nil {
+			body.field(name, dotnetNull())
+		} else {
+			// The blob binding reads the stream as UTF-8 text.
+			body.field(name, dotnetString(strings.ToValidUTF8(string(content), "\uFFFD")))
 		}
-		// The blob binding reads the stream as UTF-8 text.
-		data[name] = dotnetString(strings.ToValidUTF8(string(content), "\uFFFD"))
 	}
-
-	meta := map[string]json.RawMessage{
-		TriggerName:      trigger,
-		"mcptoolcontext": newtonsoft(pascalContext(inv)),
-		"sys":            newtonsoft(inv.Sys()),
-		"name":           dotnetString(inv.Tool),
-		"transport":      newtonsoft(transport),
+	body.close()
+	body.open("Metadata")
+	body.field("mcptoolcontext", newtonsoft(pascalContext(inv, headers)))
+	body.field(TriggerName, trigger)
+	if inv.SessionID != "" {
+		body.field("mcpsessionid", dotnetString(inv.SessionID))
+	}
+	if args != nil {
+		body.field("mcptoolargs", newtonsoft(inv.ToolArgs()))
+	}
+	body.field("sys", newtonsoft(inv.Sys()))
+	body.field("name", dotnetString(inv.Tool))
+	if args != nil {
+		body.field("arguments", args)
 	}
 	if inv.SessionID != "" {
-		meta["mcpsessionid"] = dotnetString(inv.SessionID)
-		meta["sessionid"] = dotnetString(inv.SessionID)
+		body.field("sessionid", dotnetString(inv.SessionID))
 	}
 	if inv.ClientInfo != nil {
-		meta["clientinfo"] = newtonsoft(inv.ClientInfo)
+		body.field("clientinfo", newtonsoft(inv.ClientInfo))
 	}
-	if inv.Arguments != nil {
-		meta["mcptoolargs"] = newtonsoft(inv.ToolArgs())
-		meta["arguments"] = newtonsoft(inv.Arguments)
+	body.field("transport", transport)
+	body.close()
+	return body.bytes(), nil
+}
+
+// The extension's objects as its serializer writes them: camelCase, nulls
+// left out.
+type (
+	wireContext struct {
+		Name       string          `json:"name"`
+		Arguments  json.RawMessage `json:"arguments,omitempty"`
+		SessionID  string          `json:"sessionid,omitempty"`
+		ClientInfo *ClientInfo     `json:"clientinfo,omitempty"`
+		Transport  json.RawMessage `json:"transport"`
 	}
-	return marshalNoHTML(Request{Data: data, Metadata: meta})
+	wireTransport struct {
+		Name       string         `json:"name"`
+		SessionID  string         `json:"sessionId,omitempty"`
+		Properties wireProperties `json:"properties"`
+	}
+	wireProperties struct {
+		Headers json.RawMessage `json:"headers"`
+	}
+)
+
+// object writes the request body: {"Data":{…},"Metadata":{…}}, each value
+// already JSON, in the order given.
+type object struct {
+	buf   bytes.Buffer
+	first bool
+}
+
+func (o *object) open(name string) {
+	if o.buf.Len() == 0 {
+		o.buf.WriteByte('{')
+	} else {
+		o.buf.WriteByte(',')
+	}
+	o.buf.Write(newtonsoft(name))
+	o.buf.WriteString(":{")
+	o.first = true
+}
+
+func (o *object) field(name string, value json.RawMessage) {
+	if !o.first {
+		o.buf.WriteByte(',')
+	}
+	o.first = false
+	o.buf.Write(newtonsoft(name))
+	o.buf.WriteByte(':')
+	o.buf.Write(value)
+}
+
+func (o *object) close() { o.buf.WriteByte('}') }
+
+func (o *object) bytes() []byte { return append(o.buf.Bytes(), '}') }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // dotnetString is a .NET string value as it appears on the wire: its JSON
@@ -164,33 +226,50 @@ func dotnetNull() json.RawMessage { return json.RawMessage(`"null"`) }
 // Newtonsoft from the extension's object: PascalCase names, nulls kept and
 // arguments as opaque JsonElement shapes. Handlers must not depend on it;
 // sending it keeps them honest.
-func pascalContext(inv *ToolInvocation) map[string]any {
-	args := map[string]any{}
+func pascalContext(inv *ToolInvocation, headers json.RawMessage) pascalToolContext {
+	c := pascalToolContext{
+		Name:      inv.Tool,
+		Arguments: make(map[string]valueKindOf, len(inv.Arguments)),
+		SessionID: nullable(inv.SessionID),
+		Transport: pascalTransport{Name: inv.Transport, SessionID: nullable(inv.SessionID), Properties: wireProperties{headers}},
+	}
 	for k, v := range inv.Arguments {
-		args[k] = map[string]int{"ValueKind": valueKind(v)}
+		c.Arguments[k] = valueKindOf{valueKind(v)}
 	}
-	var ci any
 	if inv.ClientInfo != nil {
-		ci = map[string]any{"Name": inv.ClientInfo.Name, "Title": nil, "Version": inv.ClientInfo.Version}
+		c.ClientInfo = &pascalClientInfo{Name: inv.ClientInfo.Name, Version: inv.ClientInfo.Version}
 	}
-	return map[string]any{
-		"Name":       inv.Tool,
-		"Arguments":  args,
-		"SessionId":  nullable(inv.SessionID),
-		"ClientInfo": ci,
-		"Transport": map[string]any{
-			"Name":       inv.Transport,
-			"SessionId":  nullable(inv.SessionID),
-			"Properties": map[string]any{"headers": inv.Headers},
-		},
-	}
+	return c
 }
 
-func nullable(s string) any {
+type (
+	pascalToolContext struct {
+		Name       string                 `json:"Name"`
+		Arguments  map[string]valueKindOf `json:"Arguments"`
+		SessionID  *string                `json:"SessionId"`
+		ClientInfo *pascalClientInfo      `json:"ClientInfo"`
+		Transport  pascalTransport        `json:"Transport"`
+	}
+	pascalClientInfo struct {
+		Name    string  `json:"Name"`
+		Title   *string `json:"Title"`
+		Version string  `json:"Version"`
+	}
+	pascalTransport struct {
+		Name       string         `json:"Name"`
+		SessionID  *string        `json:"SessionId"`
+		Properties wireProperties `json:"Properties"`
+	}
+	valueKindOf struct {
+		ValueKind int `json:"ValueKind"`
+	}
+)
+
+func nullable(s string) *string {
 	if s == "" {
 		return nil
 	}
-	return s
+	return &s
 }
 
 // valueKind is System.Text.Json's JsonValueKind of a raw value.

@@ -142,3 +142,14 @@ func TestToolResult(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkNewToolRequest is devhost's cost of encoding one invocation.
+func BenchmarkNewToolRequest(b *testing.B) {
+	inv := sampleInvocation()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := NewToolRequest(inv); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
