@@ -71,8 +71,9 @@ lint: go-deps ## gofmt, go vet, staticcheck
 	$(GO) tool staticcheck ./...
 
 .PHONY: fuzz
-fuzz: go-deps ## fuzz the host-encoding decoder for a bounded time (FUZZTIME=30s)
+fuzz: go-deps ## fuzz the host-payload decoding for a bounded time (FUZZTIME=30s per target)
 	$(GO) test ./internal/invoke -run '^$$' -fuzz '^FuzzDecodeString$$' -fuzztime $(or $(FUZZTIME),30s)
+	$(GO) test ./internal/invoke -run '^$$' -fuzz '^FuzzParseRequest$$' -fuzztime $(or $(FUZZTIME),30s)
 
 .PHONY: bench
 bench: deps ## benchmarks: per-tool invocation, binary size, cold start, end to end vs a plain go-sdk server

@@ -1,7 +1,9 @@
 package invoke
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -160,4 +162,51 @@ func TestArguments(t *testing.T) {
 			assert.Equal(t, tt.want, got)
 		})
 	}
+}
+
+// FuzzParseRequest checks that ParseRequest, which decodes with
+// segmentio/encoding/json, accepts and reads exactly what encoding/json
+// would, and never panics.
+func FuzzParseRequest(f *testing.F) {
+	f.Add([]byte(`{"Data":{"context":"\"{\\\"name\\\":\\\"t\\\"}\"","file":"\"x\""},"Metadata":{"arguments":{"a":"b","n":1.5e3}}}`))
+	f.Add([]byte(`{"Data":{},"Metadata":{"mcptoolargs":{"a":"b"}}}`))
+	f.Add([]byte(`{"data":{"File":"null"},"METADATA":{"Arguments":"{\"a\":[1,{}]}"}}`))
+	f.Add([]byte(`{"Data":{"a":"\ud800"},"Metadata":{"arguments":{"x":"\u00e9\ufffd"}}} `))
+	f.Add([]byte(`{"Data":{"a":1}} {}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		req, err := ParseRequest(body)
+
+		// The reference: the same shape with encoding/json.
+		var ref struct {
+			Data     map[string]json.RawMessage `json:"Data"`
+			Metadata struct {
+				Arguments   any             `json:"arguments"`
+				McpToolArgs json.RawMessage `json:"mcptoolargs"`
+			} `json:"Metadata"`
+		}
+		refErr := json.Unmarshal(body, &ref)
+		trimmed := bytes.TrimSpace(body)
+		refOK := refErr == nil && len(trimmed) > 0 && trimmed[0] == '{'
+		if (err == nil) != refOK {
+			t.Fatalf("ParseRequest(%q) err=%v, encoding/json err=%v", body, err, refErr)
+		}
+		if err != nil {
+			return
+		}
+		if len(req.Data) != len(ref.Data) {
+			t.Fatalf("Data: %d keys, encoding/json %d", len(req.Data), len(ref.Data))
+		}
+		for k, v := range ref.Data {
+			a, _, _ := DecodeString(v)
+			b, _, _ := DecodeString(req.Data[k])
+			if a != b {
+				t.Fatalf("Data[%q] = %q, encoding/json %q", k, b, a)
+			}
+		}
+		if got, want := fmt.Sprint(req.args), fmt.Sprint(ref.Metadata.Arguments); got != want {
+			t.Fatalf("arguments = %s, encoding/json %s", got, want)
+		}
+		_, _ = req.Arguments()
+		_, _ = req.Context()
+	})
 }
