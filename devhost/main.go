@@ -166,7 +166,7 @@ func printBanner(out io.Writer, app *funcapp.App, s *devhost.Server, stores []de
 		}
 		fmt.Fprintf(out, "devhost: storage %s (from %s): blob endpoint %s\n", st.Connection, from, st.Endpoint)
 	}
-	fmt.Fprintf(out, "devhost: handler %s ready (pid %d)\n", app.Host.Executable(), w.PID())
+	fmt.Fprintf(out, "devhost: custom handler ready: %s (pid %d)\n", app.Host.Executable(), w.PID())
 	if keys {
 		fmt.Fprintf(out, "devhost: keys on: send the key in header %s or query ?%s=\n", devhost.KeyHeader, devhost.KeyQuery)
 	} else {

@@ -195,7 +195,7 @@ func TestServeAndStop(t *testing.T) {
 
 func handlerPID(t *testing.T, out string) int {
 	t.Helper()
-	m := regexp.MustCompile(`handler handler ready \(pid (\d+)\)`).FindStringSubmatch(out)
+	m := regexp.MustCompile(`custom handler ready: handler \(pid (\d+)\)`).FindStringSubmatch(out)
 	require.NotNil(t, m, out)
 	var pid int
 	_, err := fmt.Sscan(m[1], &pid)

@@ -39,8 +39,9 @@ stop_started() {
 	local i pid
 	for ((i = ${#started[@]} - 1; i >= 0; i--)); do
 		pid=${started[i]}
-		kill -0 "$pid" 2>/dev/null || continue
+		# Named ones are announced even if the signal already ended them.
 		[[ -n ${names[$pid]:-} ]] && say "stopping ${names[$pid]} (pid $pid)"
+		kill -0 "$pid" 2>/dev/null || continue
 		kill -TERM "$pid" 2>/dev/null || true
 		# Azurite closes its keep-alive connections first: give it time.
 		for _ in $(seq 100); do
@@ -152,8 +153,12 @@ if [[ ${USE_DEVHOST:-} != 1 ]] && command -v func >/dev/null 2>&1; then
 	[[ -z ${MCP_EXTENSION_KEY:-} ]] || say "func start needs no key locally: MCP_EXTENSION_KEY applies to devhost only (USE_DEVHOST=1)"
 	announce func &
 	started+=($!)
-	# Not exec: the EXIT trap must still stop Azurite.
-	(cd "$APP_DIR" && func start --port "$MCP_PORT")
+	# In the background with wait, so a signal to this script alone (an
+	# IDE stopping its task) runs the traps at once; they stop func too.
+	(cd "$APP_DIR" && exec func start --port "$MCP_PORT") &
+	started+=($!)
+	names[$!]="func start"
+	wait $! || true
 	exit
 fi
 
@@ -171,6 +176,10 @@ if [[ -n ${MCP_EXTENSION_KEY:-} ]]; then
 fi
 announce devhost &
 started+=($!)
-# In the foreground, so Ctrl+C reaches devhost, which stops its handler; not
-# exec, so the EXIT trap still stops Azurite.
-"$DEVHOST" -app "$APP_DIR" -addr "127.0.0.1:$MCP_PORT"
+# In the background with wait, so a signal to this script alone (Ctrl+C, or
+# an IDE stopping its task) runs the traps at once: they stop devhost (which
+# stops its handler), then Azurite.
+"$DEVHOST" -app "$APP_DIR" -addr "127.0.0.1:$MCP_PORT" &
+started+=($!)
+names[$!]=devhost
+wait $! || true
