@@ -61,7 +61,7 @@ start: deps build ## run the MCP server locally on :7071 (Azurite included; func
 
 .PHONY: test
 test: deps lint ## run every test
-	$(GO) test -count=1 ./...
+	$(GO) test -race -count=1 ./...
 
 .PHONY: lint
 lint: go-deps ## gofmt, go vet, staticcheck

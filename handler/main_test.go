@@ -52,18 +52,29 @@ func freePort(tb testing.TB) string {
 
 // start runs the handler as the host does and waits for its first answer
 // on GET /, like the host's readiness probe.
-func start(tb testing.TB, env ...string) (*exec.Cmd, string, *bytes.Buffer) {
+//
+// The handler's stderr goes to a file, read with output once it has exited
+// (or to explain a failure): the process writes it concurrently.
+func start(tb testing.TB, env ...string) (cmd *exec.Cmd, url string, output func() string) {
 	tb.Helper()
 	port := freePort(tb)
-	cmd := exec.Command(binary)
+	cmd = exec.Command(binary)
 	cmd.Env = append([]string{"FUNCTIONS_CUSTOMHANDLER_PORT=" + port}, env...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	stderr, err := os.Create(filepath.Join(tb.TempDir(), "stderr"))
+	require.NoError(tb, err)
+	tb.Cleanup(func() { stderr.Close() })
+	cmd.Stderr = stderr
 	require.NoError(tb, cmd.Start())
 	tb.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	url := "http://127.0.0.1:" + port
-	require.NoError(tb, waitReady(url, 10*time.Second), stderr.String())
-	return cmd, url, &stderr
+	output = func() string {
+		b, _ := os.ReadFile(stderr.Name())
+		return string(b)
+	}
+	url = "http://127.0.0.1:" + port
+	if err := waitReady(url, 10*time.Second); err != nil {
+		tb.Fatalf("%v; stderr:\n%s", err, output())
+	}
+	return cmd, url, output
 }
 
 func waitReady(url string, limit time.Duration) error {
@@ -95,7 +106,7 @@ func contractRequest(t *testing.T, name string) []byte {
 // port it is given, answer the readiness probe, take an invocation, stop
 // cleanly on SIGTERM.
 func TestProcess(t *testing.T) {
-	cmd, url, stderr := start(t)
+	cmd, url, output := start(t)
 
 	resp, err := http.Post(url+"/savesnippet", "application/json", bytes.NewReader(contractRequest(t, "savesnippet")))
 	require.NoError(t, err)
@@ -111,13 +122,13 @@ func TestProcess(t *testing.T) {
 	go func() { done <- cmd.Wait() }()
 	select {
 	case err := <-done:
-		require.NoError(t, err, "exit 0 on SIGTERM; stderr:\n%s", stderr)
+		require.NoError(t, err, "exit 0 on SIGTERM; stderr:\n%s", output())
 	case <-time.After(15 * time.Second):
 		t.Fatal("handler did not stop on SIGTERM")
 	}
-	assert.Contains(t, stderr.String(), "custom handler stopped")
-	assert.Contains(t, stderr.String(), "listening", "it says where it listens")
-	assert.Contains(t, stderr.String(), "addr=127.0.0.1:", "loopback only")
+	assert.Contains(t, output(), "custom handler stopped")
+	assert.Contains(t, output(), "listening", "it says where it listens")
+	assert.Contains(t, output(), "addr=127.0.0.1:", "loopback only")
 }
 
 func TestProcessRefusesBadConfig(t *testing.T) {
