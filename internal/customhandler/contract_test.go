@@ -104,8 +104,8 @@ func TestContract(t *testing.T) {
 			// carries the client's key or a snippet's content.
 			assert.NotContains(t, logs.String(), "REDACTED-KEY")
 			assert.NotContains(t, rec.Body.String(), "REDACTED-KEY")
-			var req invoke.Request
-			require.NoError(t, json.Unmarshal(sections["request.json"], &req))
+			req, err := invoke.ParseRequest(sections["request.json"])
+			require.NoError(t, err)
 			args, err := req.Arguments()
 			require.NoError(t, err)
 			if content, ok := args["snippet"].(string); ok && len(content) > 3 {

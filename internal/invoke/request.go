@@ -10,18 +10,18 @@ import (
 	"maps"
 )
 
-// Request is the body the host POSTs for one invocation.
+// Request is the body the host POSTs for one invocation, as a handler reads
+// it (see ParseRequest).
 type Request struct {
 	// Data holds one value per input binding, keyed by binding name: the
 	// trigger (named "context" in our function.json files) and blob inputs.
-	Data map[string]json.RawMessage `json:"Data"`
-	// Metadata holds the trigger's binding data: mcptoolargs, arguments,
-	// sys, name, sessionid, transport and more.
-	Metadata map[string]json.RawMessage `json:"Metadata"`
+	Data map[string]json.RawMessage
 
-	// args is Metadata.arguments as ParseRequest decoded it, in the same
-	// pass as the rest of the body.
-	args any
+	// The argument sources of Metadata, decoded in the same pass as the
+	// rest of the body: arguments (JSON types kept) and mcptoolargs (every
+	// value as text).
+	arguments any
+	toolArgs  json.RawMessage
 }
 
 // ToolContext is the MCP extension's ToolInvocationContext, carried as the
@@ -73,12 +73,9 @@ func ParseRequest(body []byte) (*Request, error) {
 	if body = bytes.TrimSpace(body); len(body) == 0 || body[0] != '{' {
 		return nil, fmt.Errorf("%w: not a JSON object", ErrMalformed)
 	}
-	req := &Request{Data: wire.Data, Metadata: make(map[string]json.RawMessage, 1), args: wire.Metadata.Arguments}
+	req := &Request{Data: wire.Data, arguments: wire.Metadata.Arguments, toolArgs: wire.Metadata.McpToolArgs}
 	if req.Data == nil {
 		req.Data = map[string]json.RawMessage{}
-	}
-	if wire.Metadata.McpToolArgs != nil {
-		req.Metadata["mcptoolargs"] = wire.Metadata.McpToolArgs
 	}
 	return req, nil
 }
@@ -111,28 +108,13 @@ func (r *Request) Context() (*ToolContext, error) {
 // trigger context's arguments are the fallback for hosts that send neither.
 // A call without arguments yields an empty map.
 func (r *Request) Arguments() (map[string]any, error) {
-	switch a := r.args.(type) {
-	case map[string]any:
-		return a, nil
-	case string:
-		// A string-encoded object is tolerated like any other value.
-		var args map[string]any
-		if json.Unmarshal([]byte(a), &args) == nil && args != nil {
-			return args, nil
-		}
+	if args, ok := argsObject(r.arguments); ok {
+		return args, nil
 	}
-	for _, key := range []string{"arguments", "mcptoolargs"} {
-		raw, ok := r.Metadata[key]
-		if !ok {
-			continue
-		}
-		var args map[string]any
-		if err := json.Unmarshal(raw, &args); err == nil && args != nil {
-			return args, nil
-		}
-		// A string-encoded object is tolerated like any other value.
-		if s, present, _ := DecodeString(raw); present {
-			if err := json.Unmarshal([]byte(s), &args); err == nil && args != nil {
+	if r.toolArgs != nil {
+		var v any
+		if json.Unmarshal(r.toolArgs, &v) == nil {
+			if args, ok := argsObject(v); ok {
 				return args, nil
 			}
 		}
@@ -145,6 +127,26 @@ func (r *Request) Arguments() (map[string]any, error) {
 		return map[string]any{}, nil
 	}
 	return maps.Clone(tc.Arguments), nil
+}
+
+// argsObject reads an arguments value: a JSON object, or a string holding
+// one, itself possibly encoded once more as .NET strings are (tolerated
+// like any other extra encoding level).
+func argsObject(v any) (map[string]any, bool) {
+	switch a := v.(type) {
+	case map[string]any:
+		return a, true
+	case string:
+		var inner string
+		if json.Unmarshal([]byte(a), &inner) == nil {
+			a = inner
+		}
+		var args map[string]any
+		if json.Unmarshal([]byte(a), &args) == nil && args != nil {
+			return args, true
+		}
+	}
+	return nil, false
 }
 
 // Input returns the text of an input binding (a blob) as the handler should

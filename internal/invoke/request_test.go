@@ -80,7 +80,6 @@ func TestParseRequest(t *testing.T) {
 	req, err := ParseRequest([]byte(`{}`))
 	require.NoError(t, err)
 	assert.NotNil(t, req.Data)
-	assert.NotNil(t, req.Metadata)
 }
 
 func TestContextLevels(t *testing.T) {
@@ -152,7 +151,10 @@ func TestArguments(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req := &Request{Data: tt.data, Metadata: tt.meta}
+			body, err := json.Marshal(map[string]any{"Data": tt.data, "Metadata": tt.meta})
+			require.NoError(t, err)
+			req, err := ParseRequest(body)
+			require.NoError(t, err)
 			got, err := req.Arguments()
 			if tt.err {
 				require.ErrorIs(t, err, ErrMalformed)
@@ -203,7 +205,7 @@ func FuzzParseRequest(f *testing.F) {
 				t.Fatalf("Data[%q] = %q, encoding/json %q", k, b, a)
 			}
 		}
-		if got, want := fmt.Sprint(req.args), fmt.Sprint(ref.Metadata.Arguments); got != want {
+		if got, want := fmt.Sprint(req.arguments), fmt.Sprint(ref.Metadata.Arguments); got != want {
 			t.Fatalf("arguments = %s, encoding/json %s", got, want)
 		}
 		_, _ = req.Arguments()
