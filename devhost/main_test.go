@@ -35,7 +35,7 @@ func TestMain(m *testing.M) {
 		mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {})
 		mux.HandleFunc("POST /hello", func(w http.ResponseWriter, _ *http.Request) {
 			resp := invoke.NewResponse()
-			resp.ReturnValue = invoke.PlainReturn("Hello from the test handler")
+			resp.ReturnValue = "Hello from the test handler"
 			w.Header().Set("Content-Type", "application/json")
 			_ = json.NewEncoder(w).Encode(resp)
 		})
