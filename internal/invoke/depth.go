@@ -1,6 +1,9 @@
 package invoke
 
-import "fmt"
+import (
+	"bytes"
+	"fmt"
+)
 
 // MaxDepth is how deeply the JSON the handler reads may nest: objects and
 // arrays, the outermost one counting as 1.
@@ -26,31 +29,37 @@ var ErrTooDeep = fmt.Errorf("JSON nested deeper than %d levels", MaxDepth)
 func CheckDepth(data []byte) error { return checkDepth(data, MaxDepth) }
 
 // checkDepth reports [ErrTooDeep] when data nests objects and arrays
-// deeper than limit. It is one pass over the bytes that skips string
-// contents, so its cost does not depend on the nesting; it does not
-// validate: the decoder that runs after it does.
+// deeper than limit. It is one pass over the bytes that jumps over string
+// contents (most of a payload: the trigger value is one long string), so
+// its cost does not depend on the nesting; it does not validate: the
+// decoder that runs after it does.
 func checkDepth(data []byte, limit int) error {
 	depth := 0
-	inString, escaped := false, false
-	for _, c := range data {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '"':
+			// The string ends at the next quote not escaped by an odd
+			// run of backslashes.
+			for {
+				j := bytes.IndexByte(data[i+1:], '"')
+				if j < 0 {
+					return nil // unterminated: the decoder will say so
+				}
+				i += 1 + j
+				backslashes := 0
+				for k := i - 1; k >= 0 && data[k] == '\\'; k-- {
+					backslashes++
+				}
+				if backslashes%2 == 0 {
+					break
+				}
 			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
+		case '{', '[':
 			depth++
 			if depth > limit {
 				return ErrTooDeep
 			}
-		case c == '}' || c == ']':
+		case '}', ']':
 			depth--
 		}
 	}
