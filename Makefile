@@ -36,6 +36,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 build: go-deps ## build the handler (linux/amd64, static) and stage the function app in build/app
 	$(GO) run ./cmd/pack -stage-only -app $(APP_DIR)
 
+.PHONY: generate
+generate: go-deps ## write functions/<name>/function.json from the tools declared in Go
+	$(GO) generate ./...
+
 # --- deploy -------------------------------------------------------------------
 
 # The same steps as azd's prepackage hook (azure.yaml).

@@ -145,8 +145,16 @@ func TestShutdownWithACallInFlight(t *testing.T) {
 	conn, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
 	require.NoError(t, err)
 	defer conn.Close()
-	_, err = fmt.Fprintf(conn, "POST /savesnippet HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", len(body))
+	// Expect: 100-continue makes the server say when the handler has
+	// started reading the body, so the signal surely finds the call in
+	// flight (a connection still in the accept queue when the listener
+	// closes is reset, in any server).
+	_, err = fmt.Fprintf(conn, "POST /savesnippet HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n", len(body))
 	require.NoError(t, err)
+	rd := bufio.NewReader(conn)
+	cont, err := http.ReadResponse(rd, nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusContinue, cont.StatusCode)
 	_, err = conn.Write(body[:half])
 	require.NoError(t, err)
 
@@ -158,7 +166,7 @@ func TestShutdownWithACallInFlight(t *testing.T) {
 
 	_, err = conn.Write(body[half:])
 	require.NoError(t, err)
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	resp, err := http.ReadResponse(rd, nil)
 	require.NoError(t, err, "the call in flight is answered; stderr:\n%s", output())
 	answer, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)

@@ -1,19 +1,21 @@
 // Package catalog lists the MCP tools of this function app. It is the single
-// source of the handler's routes: each tool here answers POST /<Name>, and
-// the function app checks require a functions/<Name>/function.json for each
-// one and the reverse.
+// source of the handler's routes (each tool here answers POST /<Name>) and
+// of the function.json files the host reads, which make generate writes
+// from it: functions/<Name>/function.json for each tool, and a test fails
+// when a committed file differs.
 //
-// Adding a tool takes three steps: a functions/<name>/function.json with an
-// mcpToolTrigger, a Go function with the signature of mcptool.Tool.Run, and
-// one line in Tools.
+// Adding a tool takes one Go file (its declaration, see package mcpfunc)
+// and one line in Tools, then make generate.
 package catalog
+
+//go:generate go run ../../cmd/gen -root ../..
 
 import (
 	"fmt"
 	"strconv"
 
 	"remote-mcp-functions-go/internal/invoke"
-	"remote-mcp-functions-go/internal/mcptool"
+	"remote-mcp-functions-go/internal/mcpfunc"
 	"remote-mcp-functions-go/internal/snippet"
 )
 
@@ -40,13 +42,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	return c, nil
 }
 
-// Tools returns the app's tools.
-func Tools(c Config) []mcptool.Tool {
+// Tools returns the app's tools, one line each.
+func Tools(c Config) []*mcpfunc.Tool {
 	snippets := snippet.New(c.SnippetMaxBytes)
-	return []mcptool.Tool{
-		{Name: "hello", Kind: mcptool.Plain, Run: snippet.Hello},
-		{Name: "getsnippet", Kind: mcptool.Rich, Inputs: []string{snippet.BlobBinding}, TooLarge: snippets.GetTooLarge(), Run: snippets.Get},
-		{Name: "savesnippet", Kind: mcptool.Rich, Outputs: []string{snippet.BlobBinding}, TooLarge: snippets.SaveTooLarge(), Run: snippets.Save},
+	return []*mcpfunc.Tool{
+		snippet.Hello,
+		snippets.GetTool(),
+		snippets.SaveTool(),
 	}
 }
 

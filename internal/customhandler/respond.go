@@ -9,7 +9,7 @@ import (
 	"slices"
 
 	"remote-mcp-functions-go/internal/invoke"
-	"remote-mcp-functions-go/internal/mcptool"
+	"remote-mcp-functions-go/internal/mcpfunc"
 )
 
 // This file is the one place where results and errors become answers to
@@ -17,7 +17,7 @@ import (
 //
 //	what happened                            answer                       log
 //	a result                                 200, outputs, ReturnValue    tool lines
-//	an *mcptool.Error from a rich tool       200, isError with its text   info
+//	an *mcpfunc.Error from a rich tool       200, isError with its text   info
 //	body over the limit, rich tool           200, isError, tool.TooLarge  warn
 //	any other tool error, rich tool          200, isError, generic text   error, with details
 //	a tool error from a plain tool           500 (it cannot say isError)  as above
@@ -35,26 +35,29 @@ import (
 // them, but a person looking at the exchange can.
 
 // succeed answers a tool's result.
-func succeed(w http.ResponseWriter, log invocationLog, t mcptool.Tool, resp *invoke.Response, res *mcptool.Result) {
+func succeed(w http.ResponseWriter, log invocationLog, t *mcpfunc.Tool, resp *invoke.Response, res *mcpfunc.Result) {
 	if res == nil {
-		fail(w, log, &t, resp, errors.New("tool returned neither a result nor an error"))
+		fail(w, log, t, resp, errors.New("tool returned neither a result nor an error"))
 		return
 	}
 	for name, data := range res.Outputs {
-		if !slices.Contains(t.Outputs, name) {
-			fail(w, log, &t, resp, errors.New("tool wrote undeclared output "+name))
+		if !slices.ContainsFunc(t.Blobs, func(b mcpfunc.Blob) bool { return b.Out && b.Name == name }) {
+			fail(w, log, t, resp, errors.New("tool wrote undeclared output "+name))
 			return
 		}
 		resp.SetOutput(name, data)
 	}
-	if t.Kind != mcptool.Rich {
+	if t.Plain {
 		resp.ReturnValue = res.Text
 		writeJSON(w, http.StatusOK, resp)
 		return
 	}
-	rv, err := invoke.RichReturn(invoke.CallToolResult{Content: []invoke.Content{invoke.TextContent(res.Text)}})
+	// Structured content travels inside the call_tool_result, where every
+	// extension that reads that type keeps it (the envelope's own
+	// structuredContent is ignored for this type).
+	rv, err := invoke.RichReturn(invoke.CallToolResult{Content: []invoke.Content{invoke.TextContent(res.Text)}, StructuredContent: res.Structured})
 	if err != nil {
-		fail(w, log, &t, resp, err)
+		fail(w, log, t, resp, err)
 		return
 	}
 	resp.ReturnValue = rv
@@ -63,15 +66,15 @@ func succeed(w http.ResponseWriter, log invocationLog, t mcptool.Tool, resp *inv
 
 // fail answers err. t is the tool the request was for (nil for a route
 // that has none); resp holds what the tool logged so far (may be nil).
-func fail(w http.ResponseWriter, log invocationLog, t *mcptool.Tool, resp *invoke.Response, err error) {
+func fail(w http.ResponseWriter, log invocationLog, t *mcpfunc.Tool, resp *invoke.Response, err error) {
 	if resp == nil {
 		resp = invoke.NewResponse()
 	}
 	clear(resp.Outputs) // nothing is written for a failed call
-	rich := t != nil && t.Kind == mcptool.Rich
+	rich := t != nil && !t.Plain
 
 	var (
-		toolErr  *mcptool.Error
+		toolErr  *mcpfunc.Error
 		tooLarge *errBodyTooLarge
 		readErr  *errBodyRead
 	)

@@ -19,7 +19,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"remote-mcp-functions-go/internal/invoke"
-	"remote-mcp-functions-go/internal/mcptool"
+	"remote-mcp-functions-go/internal/mcpfunc"
 )
 
 // Options configure the server. The zero value is usable.
@@ -43,7 +43,7 @@ var DefaultMaxBodyBytes = invoke.MaxPayloadBytes(1<<20, 1<<20)
 
 // New returns the handler's router for tools. Tool names must be unique
 // route segments; a duplicate is a programming error and panics.
-func New(tools []mcptool.Tool, opts Options) http.Handler {
+func New(tools []*mcpfunc.Tool, opts Options) http.Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -56,7 +56,7 @@ func New(tools []mcptool.Tool, opts Options) http.Handler {
 	r.Head("/", ready)
 	seen := map[string]bool{}
 	for _, t := range tools {
-		if seen[t.Name] || t.Name == "" || t.Run == nil {
+		if seen[t.Name] || t.Name == "" {
 			panic(fmt.Sprintf("customhandler: bad or duplicate tool %q", t.Name))
 		}
 		seen[t.Name] = true
@@ -77,42 +77,45 @@ func ready(w http.ResponseWriter, _ *http.Request) {
 }
 
 // invocation serves POST /<tool>.
-func invocation(t mcptool.Tool, opts Options) http.HandlerFunc {
+func invocation(t *mcpfunc.Tool, opts Options) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		log := newLog(opts.Logger, r, t.Name)
 		resp := invoke.NewResponse()
 		body, err := readBody(r.Body, opts.MaxBodyBytes)
 		if err != nil {
-			fail(w, log, &t, resp, err)
+			fail(w, log, t, resp, err)
 			return
 		}
 		req, err := invoke.ParseRequest(body)
 		if err != nil {
-			fail(w, log, &t, resp, err)
+			fail(w, log, t, resp, err)
 			return
 		}
-		call := &mcptool.Call{Tool: t.Name, PathArgs: req.ToolArgs()}
+		call := &mcpfunc.Call{Tool: t.Name, PathArgs: req.ToolArgs()}
 		call.Log = func(msg string) {
 			resp.Logs = append(resp.Logs, msg)
 			log.info(msg)
 		}
 		if call.Args, err = req.Arguments(); err != nil {
-			fail(w, log, &t, resp, err)
+			fail(w, log, t, resp, err)
 			return
 		}
-		if len(t.Inputs) > 0 {
-			call.Inputs = make(map[string]mcptool.Input, len(t.Inputs))
-		}
-		for _, name := range t.Inputs {
-			text, present, single := req.Input(name)
-			if single {
-				call.Logf("input %q arrived encoded once, not twice as the host encodes strings; read as is", name)
+		for _, b := range t.Blobs {
+			if b.Out {
+				continue
 			}
-			call.Inputs[name] = mcptool.Input{Text: text, Present: present}
+			if call.Inputs == nil {
+				call.Inputs = map[string]mcpfunc.Input{}
+			}
+			text, present, single := req.Input(b.Name)
+			if single {
+				call.Logf("input %q arrived encoded once, not twice as the host encodes strings; read as is", b.Name)
+			}
+			call.Inputs[b.Name] = mcpfunc.Input{Text: text, Present: present}
 		}
 		res, err := t.Run(r.Context(), call)
 		if err != nil {
-			fail(w, log, &t, resp, err)
+			fail(w, log, t, resp, err)
 			return
 		}
 		succeed(w, log, t, resp, res)

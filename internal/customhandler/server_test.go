@@ -21,23 +21,27 @@ import (
 
 	"remote-mcp-functions-go/internal/customhandler"
 	"remote-mcp-functions-go/internal/invoke"
-	"remote-mcp-functions-go/internal/mcptool"
+	"remote-mcp-functions-go/internal/mcpfunc"
 )
 
 // testServer serves fake tools that exercise each branch of respond.
 func testServer(t *testing.T, maxBody int64) (*httptest.Server, *bytes.Buffer) {
 	t.Helper()
-	run := func(res *mcptool.Result, err error) func(context.Context, *mcptool.Call) (*mcptool.Result, error) {
-		return func(context.Context, *mcptool.Call) (*mcptool.Result, error) { return res, err }
+	tool := func(name string, plain bool, run func(call *mcpfunc.Call) (string, error)) *mcpfunc.Tool {
+		return &mcpfunc.Tool{Name: name, Description: "A test tool.", Plain: plain,
+			Blobs: []mcpfunc.Blob{mcpfunc.BlobOut("file", "c/x")}, TooLarge: "Far too large.",
+			Handler: mcpfunc.Typed(func(_ context.Context, call *mcpfunc.Call, _ struct{}) (string, error) { return run(call) })}
 	}
-	tools := []mcptool.Tool{
-		{Name: "ok", Kind: mcptool.Plain, Run: run(mcptool.Text("fine"), nil)},
-		{Name: "refuses", Kind: mcptool.Rich, Outputs: []string{"file"}, TooLarge: "Far too large.", Run: run(&mcptool.Result{Outputs: map[string][]byte{"file": []byte("x")}}, mcptool.Errorf(mcptool.Invalid, "Bad input."))},
-		{Name: "fails", Kind: mcptool.Rich, Run: run(nil, errors.New("disk on fire at /secret/path"))},
-		{Name: "plainfails", Kind: mcptool.Plain, Run: run(nil, mcptool.Errorf(mcptool.Invalid, "cannot say isError"))},
-		{Name: "undeclared", Kind: mcptool.Rich, Run: run(&mcptool.Result{Outputs: map[string][]byte{"other": []byte("x")}}, nil)},
-		{Name: "nil", Kind: mcptool.Rich, Run: run(nil, nil)},
-		{Name: "panics", Kind: mcptool.Plain, Run: func(context.Context, *mcptool.Call) (*mcptool.Result, error) { panic("bug") }},
+	tools := []*mcpfunc.Tool{
+		tool("ok", true, func(*mcpfunc.Call) (string, error) { return "fine", nil }),
+		tool("refuses", false, func(call *mcpfunc.Call) (string, error) {
+			call.Output("file", []byte("x"))
+			return "", mcpfunc.Errorf(mcpfunc.Invalid, "Bad input.")
+		}),
+		tool("fails", false, func(*mcpfunc.Call) (string, error) { return "", errors.New("disk on fire at /secret/path") }),
+		tool("plainfails", true, func(*mcpfunc.Call) (string, error) { return "", mcpfunc.Errorf(mcpfunc.Invalid, "cannot say isError") }),
+		tool("undeclared", false, func(call *mcpfunc.Call) (string, error) { call.Output("other", []byte("x")); return "x", nil }),
+		tool("panics", true, func(*mcpfunc.Call) (string, error) { panic("bug") }),
 	}
 	var logs bytes.Buffer
 	srv := httptest.NewServer(customhandler.New(tools, customhandler.Options{
@@ -79,7 +83,6 @@ func TestRoutes(t *testing.T) {
 		{name: "internal error hides details", method: "POST", path: "/fails", body: call, status: 200, isError: true, text: "Internal error in tool 'fails'; the function logs have the details."},
 		{name: "plain tool cannot say isError: 500", method: "POST", path: "/plainfails", body: call, status: 500},
 		{name: "undeclared output is a bug", method: "POST", path: "/undeclared", body: call, status: 200, isError: true, text: "Internal error in tool 'undeclared'; the function logs have the details."},
-		{name: "neither result nor error is a bug", method: "POST", path: "/nil", body: call, status: 200, isError: true},
 		{name: "panic becomes 500", method: "POST", path: "/panics", body: call, status: 500, contains: `"error"`},
 		{name: "unknown function", method: "POST", path: "/nope", body: call, status: 404, contains: "no function at /nope"},
 		{name: "GET on a tool", method: "GET", path: "/ok", status: 405},
@@ -166,7 +169,7 @@ func TestBodyOverTheCapIsDrained(t *testing.T) {
 // the cap and sends a few bytes costs a few bytes, not the announced size.
 func TestMemoryFollowsTheBytesThatArrive(t *testing.T) {
 	const limit = 48 << 20
-	h := customhandler.New([]mcptool.Tool{{Name: "ok", Run: func(context.Context, *mcptool.Call) (*mcptool.Result, error) { return mcptool.Text("x"), nil }}},
+	h := customhandler.New([]*mcpfunc.Tool{{Name: "ok", Description: "Ok.", Plain: true, Handler: mcpfunc.Typed(func(context.Context, *mcpfunc.Call, struct{}) (string, error) { return "x", nil })}},
 		customhandler.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxBodyBytes: limit})
 	req := httptest.NewRequest(http.MethodPost, "/ok", strings.NewReader(`{"Data":`))
 	req.ContentLength = limit
@@ -195,6 +198,6 @@ func TestHostLeftMidBody(t *testing.T) {
 }
 
 func TestNewPanicsOnDuplicateTool(t *testing.T) {
-	tool := mcptool.Tool{Name: "a", Run: func(context.Context, *mcptool.Call) (*mcptool.Result, error) { return nil, nil }}
-	assert.Panics(t, func() { customhandler.New([]mcptool.Tool{tool, tool}, customhandler.Options{}) })
+	tool := &mcpfunc.Tool{Name: "a", Description: "A.", Handler: mcpfunc.Typed(func(context.Context, *mcpfunc.Call, struct{}) (string, error) { return "", nil })}
+	assert.Panics(t, func() { customhandler.New([]*mcpfunc.Tool{tool, tool}, customhandler.Options{}) })
 }

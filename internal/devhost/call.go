@@ -79,6 +79,10 @@ func (s *Server) newTool(f *funcapp.Function) (*tool, error) {
 	// object schema and passes it to clients as it is; arguments are not
 	// validated against it, as the extension does not validate them either.
 	t.mcpTool = &mcp.Tool{Name: t.name, Description: desc, InputSchema: InputSchema(tr), Meta: tr.Meta}
+	if tr.OutputSchemaJSON != nil {
+		// Listed as it is, as the extension lists it (1.5.0 and later).
+		t.mcpTool.OutputSchema = tr.OutputSchemaJSON
+	}
 	for _, dir := range []string{funcapp.In, funcapp.Out} {
 		for _, b := range f.Blobs(dir) {
 			p := b.Template

@@ -116,6 +116,34 @@ func TestLoadProblems(t *testing.T) {
 		}), want: `property "id" must be isRequired`},
 		{name: "unknown sys field", function: trigger(t, blob(func(b map[string]any) { b["path"] = "c/{sys.Nope}" })), want: "{sys.Nope}: sys has MethodName"},
 		{name: "unsupported expression", function: trigger(t, blob(func(b map[string]any) { b["path"] = "c/{rand-guid}" })), want: "only {mcptoolargs.<property>} and {sys.<field>}"},
+		{name: "inputSchema without useWorkerInputSchema", function: trigger(t, func(tr map[string]any, _ *[]any) {
+			tr["inputSchema"] = `{"type":"object"}`
+		}), want: "inputSchema: ignored by the host unless useWorkerInputSchema is true"},
+		{name: "useWorkerInputSchema without a schema", function: trigger(t, func(tr map[string]any, _ *[]any) {
+			tr["useWorkerInputSchema"] = true
+		}), want: "inputSchema: missing: useWorkerInputSchema needs it"},
+		{name: "inputSchema not an object schema", function: trigger(t, func(tr map[string]any, _ *[]any) {
+			tr["useWorkerInputSchema"], tr["inputSchema"] = true, `{"type":"array"}`
+			delete(tr, "toolProperties")
+		}), want: `inputSchema: the host wants an object schema`},
+		{name: "inputSchema as raw JSON", function: trigger(t, func(tr map[string]any, _ *[]any) {
+			tr["useWorkerInputSchema"], tr["inputSchema"] = true, map[string]any{"type": "object"}
+			delete(tr, "toolProperties")
+		}), want: "inputSchema: must be a JSON string holding a JSON schema"},
+		{name: "path argument missing from inputSchema", function: trigger(t, func(tr map[string]any, _ *[]any) {
+			tr["useWorkerInputSchema"], tr["inputSchema"] = true, `{"type":"object","properties":{"other":{"type":"string"}},"required":["other"]}`
+			delete(tr, "toolProperties")
+		}), want: "{mcptoolargs.id} names no declared tool property"},
+		{name: "path argument optional in inputSchema", function: trigger(t, func(tr map[string]any, _ *[]any) {
+			tr["useWorkerInputSchema"], tr["inputSchema"] = true, `{"type":"object","properties":{"id":{"type":"string"}}}`
+			delete(tr, "toolProperties")
+		}), want: `{mcptoolargs.id}: property "id" must be isRequired`},
+		{name: "outputSchema without useResultSchema", function: trigger(t, func(tr map[string]any, _ *[]any) {
+			tr["outputSchema"] = `{"type":"object"}`
+		}), want: "outputSchema: a tool with an output schema must return structured content: it needs useResultSchema"},
+		{name: "useResultSchema on a bundle without call_tool_result", function: trigger(t, func(tr map[string]any, _ *[]any) {
+			tr["useResultSchema"] = true
+		}), want: "host.json: extensionBundle.version: [4.29.0, 5.0.0) lets the host use bundle 4.29.0, but get uses useResultSchema with call_tool_result, which needs MCP extension 1.3.0, first known in bundle 4.35.0"},
 		{name: "unclosed brace", function: trigger(t, blob(func(b map[string]any) { b["path"] = "c/{mcptoolargs.id.json" })), want: "bindings[1].path: binding path \"c/{mcptoolargs.id.json\": unclosed {"},
 		{name: "bad functionTimeout", host: strings.Replace(goodHost, `"version":"2.0"`, `"version":"2.0","functionTimeout":"5m"`, 1), want: "functionTimeout: \"5m\" is not a TimeSpan"},
 		{name: "blob without connection", function: trigger(t, blob(func(b map[string]any) { delete(b, "connection") })), want: "bindings[1].connection: missing"},
