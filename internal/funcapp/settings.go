@@ -35,3 +35,12 @@ func (s *Settings) check(path string, probs *problems) {
 		probs.add(path, "Values.FUNCTIONS_WORKER_RUNTIME", "must be \"Custom\" for a custom handler, got %q", rt)
 	}
 }
+
+// HostSection returns the Host section; nil when there is none or no
+// local.settings.json at all.
+func (s *Settings) HostSection() *HostSettings {
+	if s == nil {
+		return nil
+	}
+	return s.Host
+}
