@@ -71,9 +71,11 @@ lint: go-deps ## gofmt, go vet, staticcheck
 	$(GO) tool staticcheck ./...
 
 .PHONY: fuzz
-fuzz: go-deps ## fuzz the host-payload decoding for a bounded time (FUZZTIME=30s per target)
+fuzz: go-deps ## fuzz the host-payload decoding and the binding path grammar for a bounded time (FUZZTIME=30s per target)
 	$(GO) test ./internal/invoke -run '^$$' -fuzz '^FuzzDecodeString$$' -fuzztime $(or $(FUZZTIME),30s)
 	$(GO) test ./internal/invoke -run '^$$' -fuzz '^FuzzParseRequest$$' -fuzztime $(or $(FUZZTIME),30s)
+	$(GO) test ./internal/invoke -run '^$$' -fuzz '^FuzzCheckDepth$$' -fuzztime $(or $(FUZZTIME),30s)
+	$(GO) test ./internal/funcapp -run '^$$' -fuzz '^FuzzParsePath$$' -fuzztime $(or $(FUZZTIME),30s)
 
 .PHONY: bench
 bench: deps ## benchmarks: per-tool invocation, binary size, cold start, end to end vs a plain go-sdk server

@@ -13,7 +13,9 @@
 // the environment overrides local.settings.json (the flag wins). Once it
 // serves, devhost prints one line starting with
 // "devhost: serving MCP at http://127.0.0.1:<port>/runtime/webhooks/mcp".
-// SIGINT or SIGTERM stops the handler and exits 0.
+// SIGINT or SIGTERM stops it: no new connections, tool calls in flight are
+// answered (for up to 25 s), then the handler is stopped and devhost exits
+// 0.
 package main
 
 import (
@@ -111,17 +113,28 @@ func run(ctx context.Context, args []string, getenv func(string) string, environ
 	}
 	defer w.Stop(context.Background())
 
-	mcpSrv, err := devhost.New(app, devhost.Options{Worker: w, Blobs: blobs, Key: *key, CORS: cors, Logger: log})
+	timeout, _ := app.Host.FunctionTimeout() // funcapp.Load checked it
+	mcpSrv, err := devhost.New(app, devhost.Options{Worker: w, Blobs: blobs, Key: *key, CORS: cors, Logger: log, FunctionTimeout: timeout})
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
 		Handler:           mcpSrv,
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// A client's message is at most 16 MiB; this bounds one that
+		// trickles it. Streams and long calls are not affected: Go's
+		// server only applies it to reading the request.
+		ReadTimeout: time.Minute,
+		IdleTimeout: 2 * time.Minute,
+		ErrorLog:    slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	srv.RegisterOnShutdown(mcpSrv.Close)
+	// Once Shutdown has closed the listener: let calls in flight finish,
+	// then end the streams, so Shutdown can return.
+	srv.RegisterOnShutdown(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), stopGrace)
+		defer cancel()
+		mcpSrv.Shutdown(ctx)
+	})
 
 	base := "http://" + publicAddr(ln.Addr())
 	printBanner(stdout, app, mcpSrv, stores, w, *key != "", cors, base)
@@ -133,17 +146,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, environ
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	fmt.Fprintln(stdout, "devhost: stopping")
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	fmt.Fprintln(stdout, "devhost: stopping: letting tool calls in flight finish")
+	shutdown, cancel := context.WithTimeout(context.Background(), stopGrace+5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {
 		_ = srv.Close()
 	}
-	if err := w.Stop(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
+	// No call is in flight any more: the handler can go.
+	w.Stop(shutdown)
 	return nil
 }
+
+// stopGrace is how long tool calls in flight get to finish when devhost
+// is told to stop.
+const stopGrace = 25 * time.Second
 
 // printBanner tells the developer what runs where. Exactly one line starts
 // with "devhost: serving MCP at": scripts and tests read the URL from it.

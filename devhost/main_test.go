@@ -15,6 +15,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/stretchr/testify/assert"
@@ -33,12 +34,21 @@ func TestMain(m *testing.M) {
 	if os.Getenv(helperEnv) != "" {
 		mux := http.NewServeMux()
 		mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {})
-		mux.HandleFunc("POST /hello", func(w http.ResponseWriter, _ *http.Request) {
+		answer := func(w http.ResponseWriter, text string) {
 			resp := invoke.NewResponse()
-			resp.ReturnValue = invoke.PlainReturn("Hello from the test handler")
+			resp.ReturnValue = text
 			w.Header().Set("Content-Type", "application/json")
 			_ = json.NewEncoder(w).Encode(resp)
+		}
+		mux.HandleFunc("POST /hello", func(w http.ResponseWriter, _ *http.Request) { answer(w, "Hello from the test handler") })
+		// slow takes a second, so a test can stop devhost meanwhile.
+		mux.HandleFunc("POST /slow", func(w http.ResponseWriter, _ *http.Request) {
+			fmt.Fprintln(os.Stderr, "slow: received")
+			time.Sleep(time.Second)
+			answer(w, "slow done")
 		})
+		// hang never answers.
+		mux.HandleFunc("POST /hang", func(http.ResponseWriter, *http.Request) { select {} })
 		fmt.Fprintln(os.Stderr, http.ListenAndServe("127.0.0.1:"+os.Getenv("FUNCTIONS_CUSTOMHANDLER_PORT"), mux))
 		os.Exit(1)
 	}
@@ -49,18 +59,26 @@ const fakeAccountKey = "c2VjcmV0LWFjY291bnQta2V5"
 
 // stageApp writes a staged app whose handler is this test binary.
 func stageApp(t *testing.T, hostVersion string) string {
+	return stageAppWith(t, hostVersion, "")
+}
+
+// stageAppWith is stageApp with extra host.json members (JSON text
+// starting with a comma).
+func stageAppWith(t *testing.T, hostVersion, hostExtra string) string {
 	t.Helper()
 	dir := t.TempDir()
 	exe, err := os.Executable()
 	require.NoError(t, err)
 	require.NoError(t, os.Symlink(exe, filepath.Join(dir, "handler")))
 	files := map[string]string{
-		"host.json": `{"version":"` + hostVersion + `",
+		"host.json": `{"version":"` + hostVersion + `"` + hostExtra + `,
 			"extensionBundle":{"id":"Microsoft.Azure.Functions.ExtensionBundle","version":"[4.29.0, 5.0.0)"},
 			"customHandler":{"description":{"defaultExecutablePath":"handler","workingDirectory":"","arguments":[]},"enableForwardingHttpRequest":false},
 			"extensions":{"mcp":{"serverName":"CLI test"}}}`,
 		"local.settings.json": `{"IsEncrypted":false,"Values":{"FUNCTIONS_WORKER_RUNTIME":"Custom","AzureWebJobsStorage":"UseDevelopmentStorage=true"}}`,
 		"hello/function.json": `{"bindings":[{"type":"mcpToolTrigger","direction":"in","name":"context","toolName":"hello","description":"Hello world.","toolProperties":"[]"}]}`,
+		"slow/function.json":  `{"bindings":[{"type":"mcpToolTrigger","direction":"in","name":"context","toolName":"slow","description":"Takes a second.","toolProperties":"[]"}]}`,
+		"hang/function.json":  `{"bindings":[{"type":"mcpToolTrigger","direction":"in","name":"context","toolName":"hang","description":"Never answers.","toolProperties":"[]"}]}`,
 		"getsnippet/function.json": `{"bindings":[
 			{"type":"mcpToolTrigger","direction":"in","name":"context","toolName":"getsnippet","description":"Get.",
 			 "toolProperties":"[{\"propertyName\":\"snippetname\",\"propertyType\":\"string\",\"description\":\"Name.\",\"isRequired\":true}]"},
@@ -159,7 +177,12 @@ func connect(t *testing.T, tr mcp.Transport) *mcp.ClientSession {
 
 func hello(t *testing.T, cs *mcp.ClientSession) string {
 	t.Helper()
-	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "hello", Arguments: map[string]any{}})
+	return callText(t, cs, "hello")
+}
+
+func callText(t *testing.T, cs *mcp.ClientSession, tool string) string {
+	t.Helper()
+	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: tool, Arguments: map[string]any{}})
 	require.NoError(t, err)
 	require.Len(t, res.Content, 1)
 	return res.Content[0].(*mcp.TextContent).Text
@@ -284,4 +307,56 @@ func TestRefusals(t *testing.T) {
 	var fe *funcapp.Error
 	err := run(context.Background(), []string{"-app", broken}, func(string) string { return "" }, nil, io.Discard, io.Discard)
 	assert.True(t, errors.As(err, &fe), "a broken app is reported as funcapp's list of problems")
+}
+
+// TestStopWithACallInFlight: a signal while a tool call is in the handler
+// lets the call finish and its answer reach the client, on both
+// transports, before the handler is stopped and devhost exits 0.
+func TestStopWithACallInFlight(t *testing.T) {
+	for _, sse := range []bool{false, true} {
+		t.Run(fmt.Sprintf("sse=%v", sse), func(t *testing.T) {
+			conn := "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + fakeAccountKey + ";BlobEndpoint=http://127.0.0.1:21999/devstoreaccount1"
+			d := start(t, map[string]string{"AzureWebJobsStorage": conn}, "-app", stageApp(t, "2.0"), "-addr", "127.0.0.1:0")
+			var tr mcp.Transport = &mcp.StreamableClientTransport{Endpoint: d.url}
+			if sse {
+				tr = &mcp.SSEClientTransport{Endpoint: d.url + "/sse"}
+			}
+			cs := connect(t, tr)
+			answer := make(chan string, 1)
+			go func() {
+				res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "slow", Arguments: map[string]any{}})
+				switch {
+				case err != nil:
+					answer <- err.Error()
+				case len(res.Content) != 1:
+					answer <- fmt.Sprintf("%d content blocks", len(res.Content))
+				default:
+					tc, _ := res.Content[0].(*mcp.TextContent)
+					answer <- tc.Text
+				}
+			}()
+			require.Eventually(t, func() bool { return strings.Contains(d.stderr.String(), "slow: received") }, time.Minute, 5*time.Millisecond)
+			require.NoError(t, d.stop(t), "devhost exits 0")
+			select {
+			case got := <-answer:
+				assert.Equal(t, "slow done", got)
+			default:
+				t.Fatal("devhost stopped before the call in flight was answered")
+			}
+		})
+	}
+}
+
+// TestFunctionTimeoutRestartsTheHandler: host.json's functionTimeout ends a
+// call that hangs with the host's generic error and a new handler process.
+func TestFunctionTimeoutRestartsTheHandler(t *testing.T) {
+	conn := "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + fakeAccountKey + ";BlobEndpoint=http://127.0.0.1:21999/devstoreaccount1"
+	d := start(t, map[string]string{"AzureWebJobsStorage": conn}, "-app", stageAppWith(t, "2.0", `,"functionTimeout":"00:00:01"`), "-addr", "127.0.0.1:0")
+	first := handlerPID(t, strings.Join(d.lines, "\n"))
+	cs := connect(t, &mcp.StreamableClientTransport{Endpoint: d.url})
+	assert.Equal(t, "An error occurred invoking 'hang'.", callText(t, cs, "hang"))
+	assert.Contains(t, d.stderr.String(), "Timeout value of 00:00:01 exceeded by function 'hang'")
+	require.Eventually(t, func() bool { return strings.Contains(d.stderr.String(), `msg="handler restarted"`) }, time.Minute, 10*time.Millisecond)
+	assert.Equal(t, "Hello from the test handler", hello(t, cs), "the new handler answers")
+	assert.Error(t, syscall.Kill(first, 0), "the stuck handler is gone")
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -129,6 +131,51 @@ func TestProcess(t *testing.T) {
 	assert.Contains(t, output(), "custom handler stopped")
 	assert.Contains(t, output(), "listening", "it says where it listens")
 	assert.Contains(t, output(), "addr=127.0.0.1:", "loopback only")
+}
+
+// TestShutdownWithACallInFlight: SIGTERM while a call's body is still
+// arriving (the host scaling in, or restarting the handler): the call is
+// answered in full, no new connection is accepted meanwhile, and the
+// process exits 0.
+func TestShutdownWithACallInFlight(t *testing.T) {
+	cmd, url, output := start(t)
+	body := contractRequest(t, "savesnippet")
+	half := len(body) / 2
+
+	conn, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = fmt.Fprintf(conn, "POST /savesnippet HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", len(body))
+	require.NoError(t, err)
+	_, err = conn.Write(body[:half])
+	require.NoError(t, err)
+
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	require.Eventually(t, func() bool { return strings.Contains(output(), "stopping: letting calls in flight finish") },
+		15*time.Second, 5*time.Millisecond, "the handler says it is stopping")
+	_, err = net.DialTimeout("tcp", strings.TrimPrefix(url, "http://"), time.Second)
+	assert.Error(t, err, "no new connections once stopping")
+
+	_, err = conn.Write(body[half:])
+	require.NoError(t, err)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	require.NoError(t, err, "the call in flight is answered; stderr:\n%s", output())
+	answer, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(answer))
+	var r struct{ Outputs map[string]string }
+	require.NoError(t, json.Unmarshal(answer, &r))
+	assert.NotEmpty(t, r.Outputs["file"], "the whole call ran")
+
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "exit 0; stderr:\n%s", output())
+	case <-time.After(30 * time.Second):
+		t.Fatal("handler did not exit after its last call")
+	}
+	assert.Contains(t, output(), "custom handler stopped")
 }
 
 func TestProcessRefusesBadConfig(t *testing.T) {

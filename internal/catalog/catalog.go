@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"remote-mcp-functions-go/internal/invoke"
 	"remote-mcp-functions-go/internal/mcptool"
 	"remote-mcp-functions-go/internal/snippet"
 )
@@ -44,7 +45,16 @@ func Tools(c Config) []mcptool.Tool {
 	snippets := snippet.New(c.SnippetMaxBytes)
 	return []mcptool.Tool{
 		{Name: "hello", Kind: mcptool.Plain, Run: snippet.Hello},
-		{Name: "getsnippet", Kind: mcptool.Rich, Inputs: []string{snippet.BlobBinding}, Run: snippets.Get},
-		{Name: "savesnippet", Kind: mcptool.Rich, Outputs: []string{snippet.BlobBinding}, Run: snippets.Save},
+		{Name: "getsnippet", Kind: mcptool.Rich, Inputs: []string{snippet.BlobBinding}, TooLarge: snippets.GetTooLarge(), Run: snippets.Get},
+		{Name: "savesnippet", Kind: mcptool.Rich, Outputs: []string{snippet.BlobBinding}, TooLarge: snippets.SaveTooLarge(), Run: snippets.Save},
 	}
+}
+
+// MaxBodyBytes is the handler's body limit for these tools: a snippet at
+// the content limit with the longest name, or a blob input of that size,
+// in the host's worst-case encoding. Anything within the tools' limits is
+// always read; a body over it is far beyond them.
+func (c Config) MaxBodyBytes() int64 {
+	n := int64(snippet.New(c.SnippetMaxBytes).MaxBytes)
+	return invoke.MaxPayloadBytes(n+snippet.MaxName, n)
 }

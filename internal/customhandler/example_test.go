@@ -29,7 +29,10 @@ import (
 // the Functions host encodes it.
 func Example_addTool() {
 	shout := func(_ context.Context, call *mcptool.Call) (*mcptool.Result, error) {
-		text, _ := call.Arg("text")
+		text, _, err := call.String("text")
+		if err != nil {
+			return nil, err
+		}
 		if text == "" {
 			return nil, mcptool.Errorf(mcptool.Invalid, "Nothing to shout.")
 		}
@@ -53,7 +56,8 @@ func Example_addTool() {
 		// What the host and the MCP extension make of the answer.
 		res, _ := invoke.DecodeResponse(rec.Code, rec.Header().Get("Content-Type"), rec.Body.Bytes(), nil)
 		result, _ := invoke.ToolResult(res.ReturnValue, true)
-		fmt.Println(string(result))
+		out, _ := json.Marshal(result)
+		fmt.Println(string(out))
 	}
 	// Output:
 	// {"content":[{"type":"text","text":"HELLO!"}]}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -134,6 +135,8 @@ func TestLoadProblems(t *testing.T) {
 		}), want: `property "id" must be isRequired`},
 		{name: "unknown sys field", function: trigger(t, blob(func(b map[string]any) { b["path"] = "c/{sys.Nope}" })), want: "{sys.Nope}: sys has MethodName"},
 		{name: "unsupported expression", function: trigger(t, blob(func(b map[string]any) { b["path"] = "c/{rand-guid}" })), want: "only {mcptoolargs.<property>} and {sys.<field>}"},
+		{name: "unclosed brace", function: trigger(t, blob(func(b map[string]any) { b["path"] = "c/{mcptoolargs.id.json" })), want: "bindings[1].path: binding path \"c/{mcptoolargs.id.json\": unclosed {"},
+		{name: "bad functionTimeout", host: strings.Replace(goodHost, `"version":"2.0"`, `"version":"2.0","functionTimeout":"5m"`, 1), want: "functionTimeout: \"5m\" is not a TimeSpan"},
 		{name: "blob without connection", function: trigger(t, blob(func(b map[string]any) { delete(b, "connection") })), want: "bindings[1].connection: missing"},
 		{name: "trigger dataType binary", function: trigger(t, func(tr map[string]any, _ *[]any) { tr["dataType"] = "binary" }), want: `bindings[0].dataType: "binary"`},
 		{name: "function not JSON", function: `{"bindings":`, want: "get/function.json: not valid JSON"},
@@ -176,4 +179,35 @@ func TestDuplicateToolNames(t *testing.T) {
 	_, err := funcapp.Load(dir)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `tool "get" is also declared by function "get"`)
+}
+
+func TestFunctionTimeout(t *testing.T) {
+	tests := []struct {
+		text string
+		want time.Duration
+		err  bool
+	}{
+		{"", funcapp.DefaultFunctionTimeout, false},
+		{"00:05:00", 5 * time.Minute, false},
+		{"00:00:01", time.Second, false},
+		{"01:30", 90 * time.Minute, false},
+		{"1.02:00:00", 26 * time.Hour, false},
+		{"00:00:02.5", 2500 * time.Millisecond, false},
+		{"-1", 0, false},
+		{"2", 48 * time.Hour, false},
+		{"00:00:00.5", 0, true},
+		{"5 minutes", 0, true},
+		{"00:61:00", 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			got, err := (&funcapp.Host{FunctionTimeoutText: tt.text}).FunctionTimeout()
+			if tt.err {
+				require.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
 }

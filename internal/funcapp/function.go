@@ -38,6 +38,8 @@ type Binding struct {
 	Properties []ToolProperty `json:"-"`
 	// Meta is Metadata parsed: the tool's _meta.
 	Meta map[string]any `json:"-"`
+	// Template is Path parsed; nil when the binding has no path.
+	Template *PathTemplate `json:"-"`
 }
 
 // ToolProperty is one tool argument as declared in toolProperties.
@@ -96,9 +98,6 @@ var bindingName = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9]{0,127}$`)
 // propertyTypes are the JSON Schema types a tool property may declare.
 var propertyTypes = map[string]bool{"string": true, "number": true, "integer": true, "boolean": true, "object": true}
 
-// Expression is one {…} in a binding path.
-var expression = regexp.MustCompile(`\{([^{}]*)\}`)
-
 // sysFields are the members of the sys binding data.
 var sysFields = map[string]bool{"methodname": true, "utcnow": true, "randguid": true}
 
@@ -137,11 +136,20 @@ func (f *Function) check(probs *problems) {
 	if triggers != 1 {
 		probs.add(f.Path, "bindings", "want exactly one trigger, found %d", triggers)
 	}
-	if t := f.ToolTrigger(); t != nil {
-		for i, b := range f.Bindings {
-			if b != t && b.Path != "" {
-				f.checkPath(t, b.Path, fmt.Sprintf("bindings[%d].path", i), probs)
-			}
+	t := f.ToolTrigger()
+	for i, b := range f.Bindings {
+		if b.Path == "" || b == t {
+			continue
+		}
+		field := fmt.Sprintf("bindings[%d].path", i)
+		tmpl, err := ParsePath(b.Path)
+		if err != nil {
+			probs.add(f.Path, field, "%v", err)
+			continue
+		}
+		b.Template = tmpl
+		if t != nil {
+			f.checkPath(t, tmpl, field, probs)
 		}
 	}
 }
@@ -196,31 +204,32 @@ func (b *Binding) checkToolTrigger(path, at string, probs *problems) {
 }
 
 // checkPath checks each {…} of a binding path against what the host can
-// resolve: {mcptoolargs.<required property>} and {sys.<field>}.
-func (f *Function) checkPath(t *Binding, path, field string, probs *problems) {
-	for _, m := range expression.FindAllStringSubmatch(path, -1) {
-		expr := m[1]
-		head, tail, _ := strings.Cut(expr, ".")
-		switch strings.ToLower(head) {
+// resolve for an MCP tool: {mcptoolargs.<required property>} and
+// {sys.<field>}.
+func (f *Function) checkPath(t *Binding, path *PathTemplate, field string, probs *problems) {
+	for _, e := range path.Exprs() {
+		switch strings.ToLower(e.Source) {
 		case "mcptoolargs":
 			var prop *ToolProperty
 			for i := range t.Properties {
-				if t.Properties[i].Name == tail {
+				if t.Properties[i].Name == e.Member {
 					prop = &t.Properties[i]
 				}
 			}
 			switch {
+			case e.Member == "":
+				probs.add(f.Path, field, "%s: name the property, {mcptoolargs.<property>}", e)
 			case prop == nil:
-				probs.add(f.Path, field, "{%s} names no declared tool property", expr)
+				probs.add(f.Path, field, "%s names no declared tool property", e)
 			case !prop.IsRequired:
-				probs.add(f.Path, field, "{%s}: property %q must be isRequired, or calls without it fail in the host", expr, tail)
+				probs.add(f.Path, field, "%s: property %q must be isRequired, or calls without it fail in the host", e, e.Member)
 			}
 		case "sys":
-			if !sysFields[strings.ToLower(tail)] {
-				probs.add(f.Path, field, "{%s}: sys has MethodName, UtcNow and RandGuid", expr)
+			if !sysFields[strings.ToLower(e.Member)] {
+				probs.add(f.Path, field, "%s: sys has MethodName, UtcNow and RandGuid", e)
 			}
 		default:
-			probs.add(f.Path, field, "{%s}: only {mcptoolargs.<property>} and {sys.<field>} are supported", expr)
+			probs.add(f.Path, field, "%s: only {mcptoolargs.<property>} and {sys.<field>} are supported", e)
 		}
 	}
 }

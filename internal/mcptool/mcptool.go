@@ -9,6 +9,7 @@
 package mcptool
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -43,15 +44,22 @@ type Tool struct {
 	// the function app checks declares them in function.json.
 	Inputs  []string
 	Outputs []string
-	Run     func(ctx context.Context, call *Call) (*Result, error)
+	// TooLarge is what the client is told when the call's payload is over
+	// the handler's body limit, which is sized so that only arguments far
+	// over the tool's own limits get there. Empty means a generic message.
+	TooLarge string
+	Run      func(ctx context.Context, call *Call) (*Result, error)
 }
 
 // Call is one invocation of a tool.
 type Call struct {
 	// Tool is the tool's name.
 	Tool string
-	// Args are the call's arguments with their JSON types.
-	Args map[string]any
+	// Args are the call's arguments exactly as the client sent them.
+	Args map[string]json.RawMessage
+	// PathArgs is each argument as the text the host put in the binding
+	// paths ({mcptoolargs.<name>}); nil when the host sent none.
+	PathArgs map[string]string
 	// Inputs are the input bindings' values by binding name.
 	Inputs map[string]Input
 	// Log receives the tool's log lines; nil discards them.
@@ -65,21 +73,52 @@ type Input struct {
 	Present bool
 }
 
-// Arg returns an argument as text: strings as they are, other JSON values as
-// their JSON text. ok is false when the argument is absent or null.
-func (c *Call) Arg(name string) (value string, ok bool) {
-	v, ok := c.Args[name]
-	if !ok || v == nil {
-		return "", false
+// String returns a string argument. present is false when it is absent or
+// null; a value of another JSON type is an Invalid error that says so,
+// never a silent conversion.
+func (c *Call) String(name string) (value string, present bool, err error) {
+	raw, ok := c.Args[name]
+	if !ok || string(bytes.TrimSpace(raw)) == "null" {
+		return "", false, nil
 	}
-	if s, isString := v.(string); isString {
-		return s, true
+	if err := json.Unmarshal(raw, &value); err != nil {
+		return "", true, Errorf(Invalid, "Argument '%s' must be a string, not %s.", name, jsonKind(raw))
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v), true
+	return value, true, nil
+}
+
+// PathString returns a string argument that the host also puts in a
+// binding path: the text the tool checks must be the very text the host
+// resolved the path from, or the tool would vouch for one blob while the
+// host reads or writes another.
+func (c *Call) PathString(name string) (value string, present bool, err error) {
+	value, present, err = c.String(name)
+	if err != nil || !present || c.PathArgs == nil {
+		return value, present, err
 	}
-	return string(b), true
+	if path, ok := c.PathArgs[name]; !ok || path != value {
+		return "", true, Errorf(Invalid, "Argument '%s' does not match the text the host used for the blob path.", name)
+	}
+	return value, true, nil
+}
+
+// jsonKind names a JSON value's type for a message.
+func jsonKind(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "empty"
+	}
+	switch raw[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case 't', 'f':
+		return "a boolean"
+	case '"':
+		return "a string"
+	}
+	return "a number"
 }
 
 // Logf records one log line.

@@ -10,6 +10,7 @@ package snippet
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"unicode/utf8"
 
@@ -74,7 +75,10 @@ func (s *Service) Save(_ context.Context, call *mcptool.Call) (*mcptool.Result, 
 	if err != nil {
 		return nil, err
 	}
-	content, _ := call.Arg(ContentArg)
+	content, _, err := call.String(ContentArg)
+	if err != nil {
+		return nil, err
+	}
 	if content == "" {
 		return nil, mcptool.Errorf(mcptool.Invalid, "No snippet content provided")
 	}
@@ -89,8 +93,27 @@ func (s *Service) Save(_ context.Context, call *mcptool.Call) (*mcptool.Result, 
 	}, nil
 }
 
+// nameArg reads the snippet name: a JSON string, the very text the host
+// put in the blob path (a number or true would reach the path as the host
+// prints it, 1.0 or True, not as the client wrote it).
+// SaveTooLarge is savesnippet's answer to a call too large for the handler
+// to read: far over the content limit, or with an absurd name.
+func (s *Service) SaveTooLarge() string {
+	return fmt.Sprintf("The snippet is too large: content is limited to %d bytes and names to %d characters.", s.MaxBytes, MaxName)
+}
+
+// GetTooLarge is getsnippet's answer to a call too large for the handler
+// to read: a stored blob far over the content limit, written by something
+// other than savesnippet.
+func (s *Service) GetTooLarge() string {
+	return fmt.Sprintf("The snippet is too large to return: this app returns snippets of up to %d bytes.", s.MaxBytes)
+}
+
 func nameArg(call *mcptool.Call) (string, error) {
-	name, _ := call.Arg(NameArg)
+	name, _, err := call.PathString(NameArg)
+	if err != nil {
+		return "", err
+	}
 	if name == "" {
 		return "", mcptool.Errorf(mcptool.Invalid, "No snippet name provided")
 	}

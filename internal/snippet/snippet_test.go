@@ -2,6 +2,7 @@ package snippet
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -11,9 +12,25 @@ import (
 	"remote-mcp-functions-go/internal/mcptool"
 )
 
+// call is a tool call with args encoded as a client encodes them, and the
+// host's path text for each (as the extension prints a JSON value).
 func call(args map[string]any, inputs map[string]mcptool.Input) (*mcptool.Call, *[]string) {
 	var logs []string
-	return &mcptool.Call{Args: args, Inputs: inputs, Log: func(m string) { logs = append(logs, m) }}, &logs
+	raw := map[string]json.RawMessage{}
+	path := map[string]string{}
+	for k, v := range args {
+		b, err := json.Marshal(v)
+		if err != nil {
+			panic(err)
+		}
+		raw[k] = b
+		if s, ok := v.(string); ok {
+			path[k] = s
+		} else {
+			path[k] = string(b)
+		}
+	}
+	return &mcptool.Call{Args: raw, PathArgs: path, Inputs: inputs, Log: func(m string) { logs = append(logs, m) }}, &logs
 }
 
 func TestHello(t *testing.T) {
@@ -63,7 +80,8 @@ func TestGet(t *testing.T) {
 		{name: "no name", args: map[string]any{}, code: mcptool.Invalid, message: "No snippet name provided"},
 		{name: "empty name", args: map[string]any{"snippetname": ""}, code: mcptool.Invalid, message: "No snippet name provided"},
 		{name: "bad name is refused even if the host found a blob", args: map[string]any{"snippetname": "../secret"}, blob: mcptool.Input{Text: "x", Present: true}, code: mcptool.Invalid, message: `Invalid snippet name "../secret"`},
-		{name: "non-string name", args: map[string]any{"snippetname": float64(12)}, blob: mcptool.Input{Text: "x", Present: true}, want: "x"},
+		{name: "a number is not a name", args: map[string]any{"snippetname": float64(12)}, blob: mcptool.Input{Text: "x", Present: true}, code: mcptool.Invalid, message: "Argument 'snippetname' must be a string, not a number."},
+		{name: "true is not a name (the host would read True.json)", args: map[string]any{"snippetname": true}, blob: mcptool.Input{Text: "x", Present: true}, code: mcptool.Invalid, message: "Argument 'snippetname' must be a string, not a boolean."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,7 +125,8 @@ func TestSave(t *testing.T) {
 		{name: "empty content", args: map[string]any{"snippetname": "a1", "snippet": ""}, code: mcptool.Invalid, message: "No snippet content provided"},
 		{name: "no name", args: map[string]any{"snippet": "x"}, code: mcptool.Invalid, message: "No snippet name provided"},
 		{name: "bad name", args: map[string]any{"snippetname": "a/b", "snippet": "x"}, code: mcptool.Invalid, message: "Invalid snippet name"},
-		{name: "JSON content given as an object is saved as its JSON text", args: map[string]any{"snippetname": "a1", "snippet": map[string]any{"a": float64(1)}}, want: `{"a":1}`},
+		{name: "content given as an object is refused, not converted", args: map[string]any{"snippetname": "a1", "snippet": map[string]any{"a": float64(1)}}, code: mcptool.Invalid, message: "Argument 'snippet' must be a string, not an object."},
+		{name: "a number name is refused before anything is written", args: map[string]any{"snippetname": 1.0, "snippet": "x"}, code: mcptool.Invalid, message: "Argument 'snippetname' must be a string, not a number."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,6 +147,26 @@ func TestSave(t *testing.T) {
 			assert.NotContains(t, (*logs)[0], tt.want)
 		})
 	}
+}
+
+// TestNameMustMatchThePath: the name checked is the text the host built the
+// blob path from; a host that put other text there gets no answer about it.
+func TestNameMustMatchThePath(t *testing.T) {
+	svc := New(0)
+	c, _ := call(map[string]any{"snippetname": "a1", "snippet": "x"}, nil)
+	c.PathArgs["snippetname"] = "A1"
+	res, err := svc.Save(context.Background(), c)
+	var te *mcptool.Error
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, mcptool.Invalid, te.Code)
+	assert.Nil(t, res)
+
+	// Without mcptoolargs (a host that sends none) the argument is used.
+	c, _ = call(map[string]any{"snippetname": "a1", "snippet": "x"}, nil)
+	c.PathArgs = nil
+	res, err = svc.Save(context.Background(), c)
+	require.NoError(t, err)
+	assert.Equal(t, "Snippet 'a1' saved successfully", res.Text)
 }
 
 func TestNewDefaultLimit(t *testing.T) {
