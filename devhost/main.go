@@ -75,6 +75,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, environ
 	if err != nil {
 		return err
 	}
+	var cors *devhost.CORS
+	if h := app.Settings.HostSection(); h != nil {
+		if cors, err = devhost.NewCORS(h.CORS, h.CORSCredentials); err != nil {
+			return fmt.Errorf("%s: %w", filepath.Join(app.Root, "local.settings.json"), err)
+		}
+	}
 	settings := devhost.NewSettings(app, environ, *storage)
 	blobs, stores, err := devhost.OpenStorage(app, settings, nil)
 	if err != nil {
@@ -108,7 +114,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, environ
 	defer w.Stop(context.Background())
 
 	timeout, _ := app.Host.FunctionTimeout() // funcapp.Load checked it
-	mcpSrv, err := devhost.New(app, devhost.Options{Worker: w, Blobs: blobs, Key: *key, Logger: log, FunctionTimeout: timeout})
+	mcpSrv, err := devhost.New(app, devhost.Options{Worker: w, Blobs: blobs, Key: *key, CORS: cors, Logger: log, FunctionTimeout: timeout})
 	if err != nil {
 		return err
 	}
@@ -131,7 +137,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, environ
 	})
 
 	base := "http://" + publicAddr(ln.Addr())
-	printBanner(stdout, app, mcpSrv, stores, w, *key != "", base)
+	printBanner(stdout, app, mcpSrv, stores, w, *key != "", cors, base)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
@@ -157,7 +163,7 @@ const stopGrace = 25 * time.Second
 
 // printBanner tells the developer what runs where. Exactly one line starts
 // with "devhost: serving MCP at": scripts and tests read the URL from it.
-func printBanner(out io.Writer, app *funcapp.App, s *devhost.Server, stores []devhost.StorageInfo, w *worker.Worker, keys bool, base string) {
+func printBanner(out io.Writer, app *funcapp.App, s *devhost.Server, stores []devhost.StorageInfo, w *worker.Worker, keys bool, cors *devhost.CORS, base string) {
 	fmt.Fprintln(out, "devhost: a development stand-in for the Azure Functions host and its MCP extension, not a production host")
 	fns := s.Functions()
 	fmt.Fprintf(out, "devhost: function app %s: %d functions\n", app.Root, len(fns))
@@ -187,6 +193,18 @@ func printBanner(out io.Writer, app *funcapp.App, s *devhost.Server, stores []de
 		fmt.Fprintf(out, "devhost: keys on: send the key in header %s or query ?%s=\n", devhost.KeyHeader, devhost.KeyQuery)
 	} else {
 		fmt.Fprintln(out, "devhost: keys off: no key needed (like func start)")
+	}
+	if cors == nil {
+		fmt.Fprintln(out, "devhost: CORS off (no Host.CORS in local.settings.json, as under func start): pages on other origins cannot read its answers")
+	} else {
+		creds := "without credentials"
+		if cors.Credentials() {
+			creds = "with credentials"
+		}
+		fmt.Fprintf(out, "devhost: CORS from local.settings.json Host.CORS: %s, %s\n", strings.Join(cors.Origins(), ","), creds)
+		for _, p := range cors.Suspicious() {
+			fmt.Fprintf(out, "devhost: warning: Host.CORS: %s\n", p)
+		}
 	}
 	fmt.Fprintf(out, "devhost: serving MCP at %s%s\n", base, devhost.MCPPath)
 	fmt.Fprintf(out, "devhost: legacy SSE at %s%s\n", base, devhost.SSEPath)

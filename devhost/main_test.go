@@ -205,6 +205,7 @@ func TestServeAndStop(t *testing.T) {
 	assert.Contains(t, out, "getsnippet -> tool getsnippet (blob in snippets/{mcptoolargs.snippetname}.json)")
 	assert.Contains(t, out, "storage AzureWebJobsStorage (from environment or -storage): blob endpoint http://127.0.0.1:21999/devstoreaccount1/")
 	assert.Contains(t, out, "keys off")
+	assert.Contains(t, out, "devhost: CORS off")
 	assert.Contains(t, out, "devhost: legacy SSE at "+d.url+"/sse")
 	assert.NotContains(t, out+d.stderr.String(), fakeAccountKey, "the account key is never printed")
 
@@ -248,6 +249,36 @@ func TestKeys(t *testing.T) {
 	assert.Equal(t, "Hello from the test handler", hello(t, cs))
 }
 
+// withHostSection rewrites the staged app's local.settings.json with a
+// Host section.
+func withHostSection(t *testing.T, dir, host string) string {
+	t.Helper()
+	settings := `{"IsEncrypted":false,"Values":{"FUNCTIONS_WORKER_RUNTIME":"Custom","AzureWebJobsStorage":"UseDevelopmentStorage=true"},"Host":` + host + `}`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "local.settings.json"), []byte(settings), 0o644))
+	return dir
+}
+
+// Host.CORS in local.settings.json turns CORS on, as under func start; the
+// banner says so and warns about entries no browser can match.
+func TestCORSFromLocalSettings(t *testing.T) {
+	app := withHostSection(t, stageApp(t, "2.0"), `{"CORS":"https://app.example,https://other.example/","CORSCredentials":true}`)
+	d := start(t, nil, "-app", app, "-addr", "127.0.0.1:0")
+	out := strings.Join(d.lines, "\n")
+	assert.Contains(t, out, "devhost: CORS from local.settings.json Host.CORS: https://app.example,https://other.example/, with credentials\n")
+	assert.Contains(t, out, `devhost: warning: Host.CORS: "https://other.example/" is not an origin`)
+
+	req, err := http.NewRequest(http.MethodOptions, d.url, nil)
+	require.NoError(t, err)
+	req.Header.Set("Origin", "https://app.example")
+	req.Header.Set("Access-Control-Request-Method", "POST")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
+	assert.Equal(t, "https://app.example", resp.Header.Get("Access-Control-Allow-Origin"))
+	assert.Equal(t, "true", resp.Header.Get("Access-Control-Allow-Credentials"))
+}
+
 func TestRefusals(t *testing.T) {
 	broken := stageApp(t, "1.0")
 	noHandler := stageApp(t, "2.0")
@@ -261,6 +292,8 @@ func TestRefusals(t *testing.T) {
 		{"no handler binary", []string{"-app", noHandler}, "not found: build and stage the app first"},
 		{"bad address", []string{"-app", stageApp(t, "2.0"), "-addr", "256.0.0.1:1"}, "listen on 256.0.0.1:1"},
 		{"bad flag", []string{"-nope"}, "flag provided but not defined"},
+		{"CORS any origin with credentials, which func start refuses too",
+			[]string{"-app", withHostSection(t, stageApp(t, "2.0"), `{"CORS":"*","CORSCredentials":true}`)}, `local.settings.json: Host.CORS "*" cannot be combined with Host.CORSCredentials true`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -59,6 +59,10 @@ type Options struct {
 	// x-functions-key header or the code query parameter, like the system
 	// key mcp_extension on Azure. Empty means no key, like func start.
 	Key string
+	// CORS lets browser pages on other origins call the endpoint, as
+	// local.settings.json's Host.CORS does under func start (see
+	// [NewCORS]). Nil means no CORS: no preflight is answered.
+	CORS *CORS
 	// Logger receives one line per failed call and the handler's Logs at
 	// debug level. Nil means slog.Default().
 	Logger *slog.Logger
@@ -221,13 +225,19 @@ func (s *Server) Functions() []FunctionInfo {
 }
 
 // ServeHTTP serves the webhook. In order: cross-site and DNS-rebinding
-// requests get 403, requests without a valid key (when one is set) 401, then
+// requests get 403; CORS preflights are answered and CORS headers set (when
+// Options.CORS is set, before the key check, as under func start and on
+// Azure); requests without a valid key (when one is set) get 401; then
 // …/sse and …/message go to the legacy SSE transport and every other path
 // under /runtime/webhooks/mcp to Streamable HTTP, as the extension routes
-// them. GET / says what this is.
+// them. GET / says what this is. Each 403 and 401 is logged with its
+// reason.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if reason := crossSite(r); reason != "" {
-		http.Error(w, reason, http.StatusForbidden)
+	if reason := crossSite(r, s.opts.CORS); reason != "" {
+		s.refuse(w, r, http.StatusForbidden, reason)
+		return
+	}
+	if s.opts.CORS.apply(w, r) {
 		return
 	}
 	path := r.URL.Path
@@ -243,9 +253,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	trimmed := strings.ToLower(strings.TrimSuffix(path, "/"))
 	isSSE := strings.HasSuffix(trimmed, "/sse")
 	isMessage := strings.HasSuffix(trimmed, "/message")
-	if !s.keys.valid(r) && !(isMessage && s.sse.live(r.URL.Query().Get(sessionQuery))) {
-		unauthorized(w)
-		return
+	if ok, reason := s.keys.check(r); !ok {
+		if !isMessage || !s.sse.live(r.URL.Query().Get(sessionQuery)) {
+			if isMessage {
+				reason += ", and ?" + sessionQuery + "= names no open SSE stream"
+			}
+			s.refuse(w, r, http.StatusUnauthorized, reason)
+			return
+		}
 	}
 	if !limitDepth(w, r, s.opts.MaxMessageBytes) {
 		return

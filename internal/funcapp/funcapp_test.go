@@ -54,6 +54,25 @@ func TestLoadGood(t *testing.T) {
 	assert.Equal(t, "Custom", app.Settings.Values["FUNCTIONS_WORKER_RUNTIME"])
 }
 
+// The Host section is func start's own: CORS as one comma-separated string
+// and CORSCredentials as a bool, as Core Tools' HostStartSettings reads them.
+func TestLoadHostSettings(t *testing.T) {
+	settings := `{"IsEncrypted":false,"Values":{"FUNCTIONS_WORKER_RUNTIME":"Custom"},
+"Host":{"LocalHttpPort":7072,"CORS":"http://localhost:5173,https://app.example","CORSCredentials":true}}`
+	app, err := funcapp.Load(writeApp(t, goodHost, settings, goodFunction))
+	require.NoError(t, err)
+	require.NotNil(t, app.Settings.Host)
+	assert.Equal(t, funcapp.HostSettings{CORS: "http://localhost:5173,https://app.example", CORSCredentials: true}, *app.Settings.Host)
+
+	app, err = funcapp.Load(writeApp(t, goodHost, goodSettings, goodFunction))
+	require.NoError(t, err)
+	assert.Nil(t, app.Settings.Host, "no Host section: nothing set")
+
+	_, err = funcapp.Load(writeApp(t, goodHost, `{"Values":{"FUNCTIONS_WORKER_RUNTIME":"Custom"},"Host":{"CORS":["http://a"]}}`, goodFunction))
+	require.Error(t, err, "CORS is a string, not a list")
+	assert.Contains(t, err.Error(), "local.settings.json")
+}
+
 func TestLoadWithoutSettings(t *testing.T) {
 	app, err := funcapp.Load(writeApp(t, goodHost, "", goodFunction))
 	require.NoError(t, err, "a deployment has no local.settings.json")
