@@ -42,13 +42,15 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	return c, nil
 }
 
-// Tools returns the app's tools, one line each.
-func Tools(c Config) []*mcpfunc.Tool {
+// Functions returns the app's tools, resources and prompts, one line each.
+func Functions(c Config) mcpfunc.Functions {
 	snippets := snippet.New(c.SnippetMaxBytes)
-	return []*mcpfunc.Tool{
-		snippet.Hello,
-		snippets.GetTool(),
-		snippets.SaveTool(),
+	return mcpfunc.Functions{
+		Tools: []*mcpfunc.Tool{
+			snippet.Hello,
+			snippets.GetTool(),
+			snippets.SaveTool(),
+		},
 	}
 }
 

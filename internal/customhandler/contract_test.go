@@ -47,7 +47,7 @@ func TestContract(t *testing.T) {
 	app, err := funcapp.LoadDirs("../..", "../../functions")
 	require.NoError(t, err)
 	var logs bytes.Buffer
-	h := customhandler.New(catalog.Tools(catalog.Config{}), customhandler.Options{
+	h := customhandler.New(catalog.Functions(catalog.Config{}), customhandler.Options{
 		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
 	})
 
@@ -140,15 +140,17 @@ func TestContract(t *testing.T) {
 // goldenInvocation is the golden call as devhost describes it to invoke.
 func goldenInvocation(function string, c hostCall) *invoke.ToolInvocation {
 	inv := &invoke.ToolInvocation{
-		Function:   function,
-		Tool:       c.Tool,
-		Arguments:  c.Arguments,
-		SessionID:  goldenSession,
-		ClientInfo: &invoke.ClientInfo{Name: "mcp-inspector", Version: "2.12.0"},
-		Transport:  "http-streamable",
-		Headers:    map[string]string{},
-		Now:        time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
-		RandGUID:   goldenGUID,
+		Invocation: invoke.Invocation{
+			Function:   function,
+			SessionID:  goldenSession,
+			ClientInfo: &invoke.ClientInfo{Name: "mcp-inspector", Version: "2.12.0"},
+			Transport:  "http-streamable",
+			Headers:    map[string]string{},
+			Now:        time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+			RandGUID:   goldenGUID,
+		},
+		Tool:      c.Tool,
+		Arguments: c.Arguments,
 	}
 	for _, kv := range goldenHeaders {
 		inv.Headers[kv[0]] = kv[1]

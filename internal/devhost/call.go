@@ -131,11 +131,9 @@ func (s *Server) toolHandler(t *tool) mcp.ToolHandler {
 			}
 		}
 		inv := &invoke.ToolInvocation{
-			Function:  t.function,
-			Tool:      t.name,
-			Arguments: args,
-			Now:       s.opts.Now(),
-			RandGUID:  newGUID(),
+			Invocation: invoke.Invocation{Function: t.function, Now: s.opts.Now(), RandGUID: newGUID()},
+			Tool:       t.name,
+			Arguments:  args,
 		}
 		describeTransport(ctx, req, inv)
 		id := newGUID()

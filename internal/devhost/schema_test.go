@@ -166,7 +166,7 @@ func TestGeneratedSchemas(t *testing.T) {
 		Handler: mcpfunc.Typed(func(context.Context, *mcpfunc.Call, in) (out, error) { return out{}, nil })}
 	root := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(root, "host.json"), []byte(`{"version":"2.0","extensionBundle":{"id":"Microsoft.Azure.Functions.ExtensionBundle","version":"[4.35.0, 5.0.0)"},"customHandler":{"description":{"defaultExecutablePath":"handler"}}}`), 0o644))
-	_, _, err := funcgen.Write(root, []*mcpfunc.Tool{tool})
+	_, _, err := funcgen.Write(root, mcpfunc.Functions{Tools: []*mcpfunc.Tool{tool}})
 	require.NoError(t, err)
 	app, err := funcapp.LoadDirs(root, filepath.Join(root, "functions"))
 	require.NoError(t, err)
