@@ -212,9 +212,9 @@ func unknownTool(known map[string]bool) mcp.Middleware {
 
 // FunctionInfo describes one function as devhost serves it.
 type FunctionInfo struct {
-	Function string // folder name: the handler route
-	Kind     string // tool, resource, resource template or prompt
-	Name     string // the tool's or prompt's name, the resource's URI
+	Function string   // folder name: the handler route
+	Kind     string   // tool, resource, resource template or prompt
+	Name     string   // the tool's or prompt's name, the resource's URI
 	Inputs   []string // blob input paths
 	Outputs  []string // blob output paths
 }
