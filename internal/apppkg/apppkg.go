@@ -33,8 +33,6 @@ package apppkg
 
 import (
 	"archive/zip"
-	"bytes"
-	"debug/elf"
 	"errors"
 	"fmt"
 	"io"
@@ -46,6 +44,7 @@ import (
 	"strings"
 	"time"
 
+	"remote-mcp-functions-go/internal/exefmt"
 	"remote-mcp-functions-go/internal/funcapp"
 )
 
@@ -194,27 +193,15 @@ func CheckExecutable(p string) error {
 		return err
 	}
 	defer f.Close()
-	return checkELF(f)
+	return checkTarget(f)
 }
 
-func checkELF(r io.ReaderAt) error {
-	ef, err := elf.NewFile(r)
-	if err != nil {
-		return fmt.Errorf("%w: not an ELF file (built for another GOOS?)", ErrNotLinuxAMD64)
-	}
-	defer ef.Close()
-	if ef.Class != elf.ELFCLASS64 || ef.Machine != elf.EM_X86_64 {
-		return fmt.Errorf("%w: ELF %v %v (built for another GOARCH?)", ErrNotLinuxAMD64, ef.Class, ef.Machine)
-	}
-	if ef.Type != elf.ET_EXEC && ef.Type != elf.ET_DYN {
-		return fmt.Errorf("%w: ELF type %v is not an executable", ErrNotLinuxAMD64, ef.Type)
+func checkTarget(r io.ReaderAt) error {
+	if err := exefmt.Check(r, TargetGOOS, TargetGOARCH); err != nil {
+		return fmt.Errorf("%w: %v", ErrNotLinuxAMD64, err)
 	}
 	return nil
 }
-
-// CheckELF is [CheckExecutable] for bytes already in memory, such as an
-// entry read back from a package.
-func CheckELF(b []byte) error { return checkELF(bytes.NewReader(b)) }
 
 func copyFile(w io.Writer, src string) (int64, error) {
 	f, err := os.Open(src)

@@ -3,8 +3,6 @@ package devhost
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +16,7 @@ import (
 
 	"remote-mcp-functions-go/internal/blobstore"
 	"remote-mcp-functions-go/internal/funcapp"
+	"remote-mcp-functions-go/internal/guid"
 	"remote-mcp-functions-go/internal/invoke"
 )
 
@@ -123,10 +122,10 @@ func (s *Server) toolHandler(t *tool) mcp.ToolHandler {
 			Tool:      t.name,
 			Arguments: args,
 			Now:       s.opts.Now(),
-			RandGUID:  newGUID(),
+			RandGUID:  guid.New(),
 		}
 		describeTransport(ctx, req, inv)
-		id := newGUID()
+		id := guid.New()
 		start := time.Now()
 		res, err := s.invoke(ctx, t, inv, id)
 		if err != nil {
@@ -292,23 +291,4 @@ func (b blobBinding) locate(args map[string]string, sys invoke.SysData) (blobLoc
 		return blobLocation{}, fmt.Errorf("binding %q: %w", b.name, err)
 	}
 	return blobLocation{c, n}, nil
-}
-
-// newGUID is a random version-4 GUID in the host's lower-case form.
-func newGUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var out [36]byte
-	hex.Encode(out[0:8], b[0:4])
-	out[8] = '-'
-	hex.Encode(out[9:13], b[4:6])
-	out[13] = '-'
-	hex.Encode(out[14:18], b[6:8])
-	out[18] = '-'
-	hex.Encode(out[19:23], b[8:10])
-	out[23] = '-'
-	hex.Encode(out[24:], b[10:16])
-	return string(out[:])
 }
