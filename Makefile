@@ -33,15 +33,15 @@ node_modules/.package-lock.json: package.json package-lock.json
 # --- build --------------------------------------------------------------------
 
 .PHONY: build
-build: go-deps ## build the handler (linux/amd64, static) and stage the function app in build/app
-	$(GO) run ./cmd/pack -stage-only -app $(APP_DIR)
+build: go-deps ## build the handler for this machine and stage the function app in build/app (for func start, devhost)
+	$(GO) run ./cmd/pack -local -app $(APP_DIR)
 
 # --- deploy -------------------------------------------------------------------
 
 # The same steps as azd's prepackage hook (azure.yaml).
 .PHONY: package
-package: go-deps ## build, stage and pack the deployment package dist/app.zip
-	$(GO) run ./cmd/pack -build -app $(APP_DIR) -out $(DIST)
+package: go-deps ## build for linux/amd64, stage in build/package and pack the deployment package dist/app.zip
+	$(GO) run ./cmd/pack -build -out $(DIST)
 
 .PHONY: deploy
 deploy: ## provision Azure and deploy with azd up (needs azd >= 1.20 and az login)

@@ -6,15 +6,20 @@
 // [Stage] turns the repository into a function app folder, the layout the
 // Functions host reads:
 //
-//	build/app/
-//	  handler               the Go custom handler, built for linux/amd64
+//	build/app/ (local runs)     build/package/ (the deployment package)
+//	  handler               the Go custom handler (handler.exe on Windows)
 //	  host.json
 //	  local.settings.json   for `func start` and devhost only
 //	  getsnippet/function.json
 //	  hello/function.json
 //	  …
 //
-// [Pack] (or [PackFile]) zips a staged folder into dist/app.zip.
+// Two stagings, for two platforms: build/app holds a handler built for the
+// developer's own machine ([Native]: macOS, Windows, Linux on arm64 or
+// x86-64), which `func start` and devhost run; build/package holds the
+// linux/amd64 build ([Target]) that Flex Consumption runs.
+//
+// [Pack] (or [PackFile]) zips the linux/amd64 staging into dist/app.zip.
 //
 // # What the package guarantees
 //
@@ -51,8 +56,9 @@ import (
 // Default locations, relative to the repository root (where azd runs the
 // packaging hook); azure.yaml's dist names DefaultOutput.
 const (
-	DefaultStageDir = "build/app"
-	DefaultOutput   = "dist/app.zip"
+	DefaultStageDir   = "build/app"     // native, for func start and devhost
+	DefaultPackageDir = "build/package" // linux/amd64, what Pack zips
+	DefaultOutput     = "dist/app.zip"
 )
 
 // DefaultModTime is the timestamp of every entry: fixed, so that the package

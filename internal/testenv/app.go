@@ -34,7 +34,8 @@ var stagedApp = sync.OnceValues(func() (string, error) {
 	app := filepath.Join(dir, "app")
 	ctx, cancel := context.WithTimeout(context.Background(), buildLimit)
 	defer cancel()
-	if err := apppkg.Stage(ctx, apppkg.StageOptions{Root: root, Dir: app}); err != nil {
+	// For this machine, as make build stages it for func start and devhost.
+	if _, err := apppkg.Stage(ctx, apppkg.StageOptions{Root: root, Dir: app, Platform: apppkg.Native}); err != nil {
 		return "", fmt.Errorf("stage the function app: %w", err)
 	}
 	return app, nil
@@ -61,7 +62,7 @@ var devhostBinary = sync.OnceValues(func() (string, error) {
 	return out, nil
 })
 
-// App returns the staged function app (the handler for linux/amd64,
+// App returns the staged function app (the handler for this machine,
 // host.json, local.settings.json, one folder per function), built once per
 // test binary. Tests must not change it: use CopyApp for a variant.
 func App(tb testing.TB) string {
