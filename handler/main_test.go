@@ -6,20 +6,22 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/tools/txtar"
+
+	"remote-mcp-functions-go/internal/freeport"
+	"remote-mcp-functions-go/internal/proc"
 )
 
 // binary is the handler built once for this test binary, for this machine.
@@ -31,6 +33,9 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "handler")
+	if runtime.GOOS == "windows" {
+		binary += ".exe"
+	}
 	build := exec.Command("go", "build", "-trimpath", "-o", binary, ".")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
@@ -44,10 +49,9 @@ func TestMain(m *testing.M) {
 
 func freePort(tb testing.TB) string {
 	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := freeport.Get()
 	require.NoError(tb, err)
-	defer ln.Close()
-	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	return strconv.Itoa(port)
 }
 
 // start runs the handler as the host does and waits for its first answer
@@ -64,7 +68,9 @@ func start(tb testing.TB, env ...string) (cmd *exec.Cmd, url string, output func
 	require.NoError(tb, err)
 	tb.Cleanup(func() { stderr.Close() })
 	cmd.Stderr = stderr
-	require.NoError(tb, cmd.Start())
+	// As devhost starts it: a process group of its own, which Windows
+	// needs to deliver the stop request (CTRL_BREAK_EVENT).
+	require.NoError(tb, proc.Start(cmd))
 	tb.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	output = func() string {
 		b, _ := os.ReadFile(stderr.Name())
@@ -104,7 +110,7 @@ func contractRequest(t *testing.T, name string) []byte {
 
 // TestProcess runs the built binary the way the host does: start on the
 // port it is given, answer the readiness probe, take an invocation, stop
-// cleanly on SIGTERM.
+// cleanly when asked to (SIGTERM; CTRL_BREAK_EVENT on Windows).
 func TestProcess(t *testing.T) {
 	cmd, url, output := start(t)
 
@@ -117,14 +123,14 @@ func TestProcess(t *testing.T) {
 	require.NoError(t, json.Unmarshal(body, &r))
 	assert.NotEmpty(t, r.Outputs["file"])
 
-	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	require.NoError(t, proc.Terminate(cmd.Process))
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
 	case err := <-done:
-		require.NoError(t, err, "exit 0 on SIGTERM; stderr:\n%s", output())
+		require.NoError(t, err, "exit 0 when asked to stop; stderr:\n%s", output())
 	case <-time.After(15 * time.Second):
-		t.Fatal("handler did not stop on SIGTERM")
+		t.Fatal("handler did not stop when asked to")
 	}
 	assert.Contains(t, output(), "custom handler stopped")
 	assert.Contains(t, output(), "listening", "it says where it listens")
@@ -164,10 +170,10 @@ func BenchmarkColdStart(b *testing.B) {
 		cmd := exec.Command(binary)
 		cmd.Env = []string{"FUNCTIONS_CUSTOMHANDLER_PORT=" + port}
 		t0 := time.Now()
-		require.NoError(b, cmd.Start())
+		require.NoError(b, proc.Start(cmd))
 		require.NoError(b, waitReady("http://127.0.0.1:"+port, 10*time.Second))
 		times = append(times, time.Since(t0))
-		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = proc.Terminate(cmd.Process)
 		_ = cmd.Wait()
 	}
 	slices.Sort(times)
@@ -175,8 +181,8 @@ func BenchmarkColdStart(b *testing.B) {
 	b.ReportMetric(0, "ns/op")
 }
 
-// BenchmarkBinarySize builds the binary as make build does and reports its
-// size.
+// BenchmarkBinarySize builds the binary as the deployment package holds it
+// (linux/amd64, stripped) and reports its size.
 func BenchmarkBinarySize(b *testing.B) {
 	out := filepath.Join(b.TempDir(), "handler")
 	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, ".")

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"remote-mcp-functions-go/internal/proc"
 	"remote-mcp-functions-go/internal/testenv"
 )
 
@@ -41,7 +42,7 @@ func TestStartScript(t *testing.T) {
 		requireText(t, call(t, s, "getsnippet", map[string]any{"snippetname": "from-start"}), "stored in the script's Azurite")
 		require.NoError(t, s.Close())
 
-		pids, err := testenv.Descendants(run.cmd.Process.Pid)
+		pids, err := proc.Descendants(run.cmd.Process.Pid)
 		require.NoError(t, err)
 		require.GreaterOrEqual(t, len(pids), 3, "Azurite, devhost and the handler")
 		run.interrupt(t)
@@ -49,7 +50,7 @@ func TestStartScript(t *testing.T) {
 			assert.False(t, listening(port), "port %d still listens after Ctrl+C", port)
 		}
 		for _, pid := range pids {
-			assert.False(t, testenv.Alive(pid), "process %d still runs after Ctrl+C", pid)
+			assert.False(t, proc.Alive(pid), "process %d still runs after Ctrl+C", pid)
 		}
 		assert.Contains(t, run.output(), "start: stopping Azurite")
 	})

@@ -12,8 +12,8 @@
 //     when the parent dies (Pdeathsig); on Windows it joins a job object
 //     that the system closes, killing its members, when the parent exits,
 //     however it exits. macOS has neither: there the parent stops its
-//     children on every exit it lives through, and Go children of ours
-//     (devhost) call [WatchParent]; a parent killed with SIGKILL on macOS
+//     children on every exit it lives through, and Go programs of ours
+//     (devhost, the start command) call [WatchParent]; a parent killed with SIGKILL on macOS
 //     leaves a child that does not watch its parent (Azurite, a handler
 //     started by a devhost killed that way) running.
 //   - [Terminate] asks a child to stop: SIGTERM on Unix; on Windows, which
@@ -83,8 +83,10 @@ func Stop(ctx context.Context, p *os.Process, exited <-chan struct{}, grace time
 	return true
 }
 
-// WatchParent calls stop once this process's parent has exited, on systems
-// where the kernel cannot be asked to signal it then (macOS); elsewhere it
-// does nothing, the kernel or a job object taking care of it. It returns at
-// once; the watch ends with ctx.
+// WatchParent makes this process stop once its parent has exited. On
+// Linux it asks the kernel for SIGTERM then (the caller must handle
+// SIGTERM, as a stop); on macOS it polls the parent and calls stop; on
+// Windows it does nothing: a child of ours is in its parent's job object,
+// and a tree kill (how IDEs stop tasks there) reaches it anyway. It returns
+// at once; the macOS watch ends with ctx.
 func WatchParent(ctx context.Context, stop func()) { watchParent(ctx, stop) }
