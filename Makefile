@@ -50,12 +50,17 @@ deploy: ## provision Azure and deploy with azd up (needs azd >= 1.20 and az logi
 
 # --- run locally --------------------------------------------------------------
 
-# Azurite (data in .azurite/), then `func start` in build/app when func is on
-# PATH, else devhost, the local stand-in for the Functions host. Ctrl+C stops
-# what it started. MCP_EXTENSION_KEY=… turns devhost's key mode on.
+# cmd/start does it all, on every OS (`go run ./cmd/start` without make):
+# npm ci when needed, builds and stages build/app for this machine, Azurite
+# (data in .azurite/), then `func start` in build/app when func is on PATH,
+# else devhost, the local stand-in for the Functions host. Ctrl+C stops what
+# it started. MCP_EXTENSION_KEY=… turns devhost's key mode on.
+# Built, then exec'd: make passes a SIGTERM (an IDE stopping the task) on to
+# its child, which `go run` would not.
 .PHONY: start
-start: deps build ## run the MCP server locally on :7071 (Azurite included; func or devhost)
-	scripts/start.sh
+start: go-deps ## run the MCP server locally on :7071 (Azurite included; func or devhost)
+	@$(GO) build -o build/start ./cmd/start
+	@exec build/start
 
 # --- checks -------------------------------------------------------------------
 

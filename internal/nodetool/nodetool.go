@@ -29,6 +29,11 @@ func Command(root, pkg, bin string, args ...string) (*exec.Cmd, error) {
 	if err != nil {
 		return nil, errors.New("node is not on PATH: install Node.js 20 or later")
 	}
+	// Absolute: the command may run in another folder (Azurite's data).
+	root, err = filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
 	dir := filepath.Join(root, "node_modules", filepath.FromSlash(pkg))
 	b, err := os.ReadFile(filepath.Join(dir, "package.json"))
 	if err != nil {

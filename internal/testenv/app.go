@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -41,26 +42,41 @@ var stagedApp = sync.OnceValues(func() (string, error) {
 	return app, nil
 })
 
-// devhostBinary is devhost, built once per test binary for this machine.
-var devhostBinary = sync.OnceValues(func() (string, error) {
-	dir, err := workDir()
+// builds holds the commands built for this test binary, by package.
+var builds sync.Map // "./devhost" -> func() (string, error)
+
+// Command returns the main package pkg ("./devhost", "./cmd/start"),
+// relative to the repository, built once per test binary for this machine.
+func Command(tb testing.TB, pkg string) string {
+	tb.Helper()
+	build, _ := builds.LoadOrStore(pkg, sync.OnceValues(func() (string, error) {
+		dir, err := workDir()
+		if err != nil {
+			return "", err
+		}
+		root, err := RepoRoot()
+		if err != nil {
+			return "", err
+		}
+		out := filepath.Join(dir, "bin", filepath.Base(pkg))
+		if runtime.GOOS == "windows" {
+			out += ".exe"
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), buildLimit)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, pkg)
+		cmd.Dir = root
+		if b, err := cmd.CombinedOutput(); err != nil {
+			return "", fmt.Errorf("go build %s: %v\n%s", pkg, err, strings.TrimSpace(string(b)))
+		}
+		return out, nil
+	}))
+	bin, err := build.(func() (string, error))()
 	if err != nil {
-		return "", err
+		tb.Fatal(err)
 	}
-	root, err := RepoRoot()
-	if err != nil {
-		return "", err
-	}
-	out := filepath.Join(dir, "bin", "devhost")
-	ctx, cancel := context.WithTimeout(context.Background(), buildLimit)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, "./devhost")
-	cmd.Dir = root
-	if b, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build ./devhost: %v\n%s", err, strings.TrimSpace(string(b)))
-	}
-	return out, nil
-})
+	return bin
+}
 
 // App returns the staged function app (the handler for this machine,
 // host.json, local.settings.json, one folder per function), built once per
@@ -78,11 +94,7 @@ func App(tb testing.TB) string {
 // binary.
 func DevhostBinary(tb testing.TB) string {
 	tb.Helper()
-	bin, err := devhostBinary()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return bin
+	return Command(tb, "./devhost")
 }
 
 // CopyApp copies the staged app into a folder of the test's and sets the
