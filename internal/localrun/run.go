@@ -48,9 +48,9 @@ type runner struct {
 
 // started is one process Run started.
 type started struct {
-	name  string
-	pid   int
-	done  <-chan struct{}
+	name string
+	pid  int
+	done <-chan struct{}
 	stop func() (killed bool)
 }
 
