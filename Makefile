@@ -4,7 +4,8 @@
 #   make bench   benchmarks (never part of make test)
 # See README.md.
 
-SHELL := /bin/bash
+# bash from PATH, not /bin/bash: on Windows GNU make finds Git Bash's.
+SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
@@ -65,15 +66,35 @@ start: go-deps ## run the MCP server locally on :7071 (Azurite included; func or
 # --- checks -------------------------------------------------------------------
 
 .PHONY: test
-test: deps lint ## run every test
+test: deps lint cross ## run every test
 	$(GO) test -race -count=1 ./...
 
 .PHONY: lint
-lint: go-deps ## gofmt, go vet, staticcheck
+lint: go-deps ## gofmt, go vet, staticcheck (this machine); the CI workflow (actionlint)
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
+	$(GO) tool actionlint
+
+# The platforms users run on, and the one Azure runs, less this machine's
+# (which lint and test cover): for each, go vet and staticcheck, and every
+# package built with its tests (-exec true: the test binary is compiled and
+# linked for the target, then not run). Only compiling checks them here.
+# Written for macOS's make 3.81 too, which ignores .SHELLFLAGS: every
+# failure exits explicitly.
+TARGETS := linux/amd64 linux/arm64 darwin/arm64 darwin/amd64 windows/amd64
+CROSS   := $(filter-out $(shell $(GO) env GOOS)/$(shell $(GO) env GOARCH),$(TARGETS))
+
+.PHONY: cross
+cross: go-deps ## vet, staticcheck and compile every package and its tests for the other platforms
+	@staticcheck=$$($(GO) tool -n staticcheck); \
+	for t in $(CROSS); do \
+	  echo "cross: $$t"; \
+	  export GOOS=$${t%/*} GOARCH=$${t#*/} CGO_ENABLED=0; \
+	  $(GO) vet ./... && "$$staticcheck" ./... || { echo "cross: $$t failed"; exit 1; }; \
+	  out=$$($(GO) test -count=1 -run '^$$' -exec true ./... 2>&1) || { echo "$$out"; echo "cross: $$t failed"; exit 1; }; \
+	done
 
 .PHONY: fuzz
 fuzz: go-deps ## fuzz the host-payload decoding for a bounded time (FUZZTIME=30s per target)

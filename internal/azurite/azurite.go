@@ -233,7 +233,7 @@ var (
 	ErrNotAzurite = errors.New("not Azurite")
 	// ErrChecksAPIVersion: an Azurite started without
 	// --skipApiVersionCheck, which refuses the Azure SDK for Go's requests.
-	ErrChecksAPIVersion = errors.New("Azurite checks API versions")
+	ErrChecksAPIVersion = errors.New("azurite checks API versions")
 )
 
 // futureVersion is an API version no Azurite knows: one that checks

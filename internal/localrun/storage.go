@@ -71,7 +71,7 @@ func (r *runner) startAzurite(ctx context.Context, blobURL string) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("Azurite stopped while starting, or did not listen in time (its log: %s): %v", logPath, err)
+		return fmt.Errorf("azurite stopped while starting, or did not listen in time (its log: %s): %v", logPath, err)
 	}
 	r.started = append(r.started, started{
 		name: "Azurite", pid: srv.PID(), done: srv.Done(),
