@@ -10,6 +10,8 @@ SHELL := bash
 .DEFAULT_GOAL := help
 
 GO       ?= go
+# Windows runs programs by their extension.
+EXE      := $(if $(filter windows,$(shell $(GO) env GOOS)),.exe)
 APP_DIR  := build/app
 DIST     := dist/app.zip
 
@@ -60,8 +62,8 @@ deploy: ## provision Azure and deploy with azd up (needs azd >= 1.20 and az logi
 # its child, which `go run` would not.
 .PHONY: start
 start: go-deps ## run the MCP server locally on :7071 (Azurite included; func or devhost)
-	@$(GO) build -o build/start ./cmd/start
-	@exec build/start
+	@$(GO) build -o build/start$(EXE) ./cmd/start
+	@exec build/start$(EXE)
 
 # --- checks -------------------------------------------------------------------
 
