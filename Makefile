@@ -39,6 +39,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 build: go-deps ## build the handler for this machine and stage the function app in build/app (for func start, devhost)
 	$(GO) run ./cmd/pack -local -app $(APP_DIR)
 
+.PHONY: generate
+generate: go-deps ## write functions/<name>/function.json from the tools declared in Go
+	$(GO) generate ./...
+
 # --- deploy -------------------------------------------------------------------
 
 # The same steps as azd's prepackage hook (azure.yaml).
@@ -99,9 +103,11 @@ cross: go-deps ## vet, staticcheck and compile every package and its tests for t
 	done
 
 .PHONY: fuzz
-fuzz: go-deps ## fuzz the host-payload decoding for a bounded time (FUZZTIME=30s per target)
+fuzz: go-deps ## fuzz the host-payload decoding and the binding path grammar for a bounded time (FUZZTIME=30s per target)
 	$(GO) test ./internal/invoke -run '^$$' -fuzz '^FuzzDecodeString$$' -fuzztime $(or $(FUZZTIME),30s)
 	$(GO) test ./internal/invoke -run '^$$' -fuzz '^FuzzParseRequest$$' -fuzztime $(or $(FUZZTIME),30s)
+	$(GO) test ./internal/invoke -run '^$$' -fuzz '^FuzzCheckDepth$$' -fuzztime $(or $(FUZZTIME),30s)
+	$(GO) test ./internal/funcapp -run '^$$' -fuzz '^FuzzParsePath$$' -fuzztime $(or $(FUZZTIME),30s)
 
 .PHONY: bench
 bench: deps ## benchmarks: per-tool invocation, binary size, cold start, end to end vs a plain go-sdk server

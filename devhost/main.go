@@ -14,7 +14,9 @@
 // serves, devhost prints one line starting with
 // "devhost: serving MCP at http://127.0.0.1:<port>/runtime/webhooks/mcp".
 // SIGINT or SIGTERM (on Windows Ctrl+C or CTRL_BREAK_EVENT), or on macOS
-// the exit of its parent, stops the handler and exits 0.
+// the exit of its parent, stops it: no new connections, tool calls in
+// flight are answered (for up to 25 s), then the handler is stopped and
+// devhost exits 0.
 package main
 
 import (
@@ -80,6 +82,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, environ
 	if err != nil {
 		return err
 	}
+	var cors *devhost.CORS
+	if h := app.Settings.HostSection(); h != nil {
+		if cors, err = devhost.NewCORS(h.CORS, h.CORSCredentials); err != nil {
+			return fmt.Errorf("%s: %w", filepath.Join(app.Root, "local.settings.json"), err)
+		}
+	}
 	settings := devhost.NewSettings(app, environ, *storage)
 	blobs, stores, err := devhost.OpenStorage(app, settings, nil)
 	if err != nil {
@@ -112,20 +120,31 @@ func run(ctx context.Context, args []string, getenv func(string) string, environ
 	}
 	defer w.Stop(context.Background())
 
-	mcpSrv, err := devhost.New(app, devhost.Options{Worker: w, Blobs: blobs, Key: *key, Logger: log})
+	timeout, _ := app.Host.FunctionTimeout() // funcapp.Load checked it
+	mcpSrv, err := devhost.New(app, devhost.Options{Worker: w, Blobs: blobs, Key: *key, CORS: cors, Logger: log, FunctionTimeout: timeout})
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
 		Handler:           mcpSrv,
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// A client's message is at most 16 MiB; this bounds one that
+		// trickles it. Streams and long calls are not affected: Go's
+		// server only applies it to reading the request.
+		ReadTimeout: time.Minute,
+		IdleTimeout: 2 * time.Minute,
+		ErrorLog:    slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	srv.RegisterOnShutdown(mcpSrv.Close)
+	// Once Shutdown has closed the listener: let calls in flight finish,
+	// then end the streams, so Shutdown can return.
+	srv.RegisterOnShutdown(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), stopGrace)
+		defer cancel()
+		mcpSrv.Shutdown(ctx)
+	})
 
 	base := "http://" + publicAddr(ln.Addr())
-	printBanner(stdout, app, mcpSrv, stores, w, *key != "", base)
+	printBanner(stdout, app, mcpSrv, stores, w, *key != "", cors, base)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
@@ -134,21 +153,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, environ
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	fmt.Fprintln(stdout, "devhost: stopping")
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	fmt.Fprintln(stdout, "devhost: stopping: letting tool calls in flight finish")
+	shutdown, cancel := context.WithTimeout(context.Background(), stopGrace+5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {
 		_ = srv.Close()
 	}
-	if err := w.Stop(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
+	// No call is in flight any more: the handler can go.
+	w.Stop(shutdown)
 	return nil
 }
 
+// stopGrace is how long tool calls in flight get to finish when devhost
+// is told to stop.
+const stopGrace = 25 * time.Second
+
 // printBanner tells the developer what runs where. Exactly one line starts
 // with "devhost: serving MCP at": scripts and tests read the URL from it.
-func printBanner(out io.Writer, app *funcapp.App, s *devhost.Server, stores []devhost.StorageInfo, w *worker.Worker, keys bool, base string) {
+func printBanner(out io.Writer, app *funcapp.App, s *devhost.Server, stores []devhost.StorageInfo, w *worker.Worker, keys bool, cors *devhost.CORS, base string) {
 	fmt.Fprintln(out, "devhost: a development stand-in for the Azure Functions host and its MCP extension, not a production host")
 	fns := s.Functions()
 	fmt.Fprintf(out, "devhost: function app %s: %d functions\n", app.Root, len(fns))
@@ -178,6 +200,18 @@ func printBanner(out io.Writer, app *funcapp.App, s *devhost.Server, stores []de
 		fmt.Fprintf(out, "devhost: keys on: send the key in header %s or query ?%s=\n", devhost.KeyHeader, devhost.KeyQuery)
 	} else {
 		fmt.Fprintln(out, "devhost: keys off: no key needed (like func start)")
+	}
+	if cors == nil {
+		fmt.Fprintln(out, "devhost: CORS off (no Host.CORS in local.settings.json, as under func start): pages on other origins cannot read its answers")
+	} else {
+		creds := "without credentials"
+		if cors.Credentials() {
+			creds = "with credentials"
+		}
+		fmt.Fprintf(out, "devhost: CORS from local.settings.json Host.CORS: %s, %s\n", strings.Join(cors.Origins(), ","), creds)
+		for _, p := range cors.Suspicious() {
+			fmt.Fprintf(out, "devhost: warning: Host.CORS: %s\n", p)
+		}
 	}
 	fmt.Fprintf(out, "devhost: serving MCP at %s%s\n", base, devhost.MCPPath)
 	fmt.Fprintf(out, "devhost: legacy SSE at %s%s\n", base, devhost.SSEPath)

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/stretchr/testify/assert"
@@ -34,12 +35,21 @@ func TestMain(m *testing.M) {
 	if os.Getenv(helperEnv) != "" {
 		mux := http.NewServeMux()
 		mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {})
-		mux.HandleFunc("POST /hello", func(w http.ResponseWriter, _ *http.Request) {
+		answer := func(w http.ResponseWriter, text string) {
 			resp := invoke.NewResponse()
-			resp.ReturnValue = invoke.PlainReturn("Hello from the test handler")
+			resp.ReturnValue = text
 			w.Header().Set("Content-Type", "application/json")
 			_ = json.NewEncoder(w).Encode(resp)
+		}
+		mux.HandleFunc("POST /hello", func(w http.ResponseWriter, _ *http.Request) { answer(w, "Hello from the test handler") })
+		// slow takes a second, so a test can stop devhost meanwhile.
+		mux.HandleFunc("POST /slow", func(w http.ResponseWriter, _ *http.Request) {
+			fmt.Fprintln(os.Stderr, "slow: received")
+			time.Sleep(time.Second)
+			answer(w, "slow done")
 		})
+		// hang never answers.
+		mux.HandleFunc("POST /hang", func(http.ResponseWriter, *http.Request) { select {} })
 		fmt.Fprintln(os.Stderr, http.ListenAndServe("127.0.0.1:"+os.Getenv("FUNCTIONS_CUSTOMHANDLER_PORT"), mux))
 		os.Exit(1)
 	}
@@ -53,6 +63,12 @@ var handlerName = map[bool]string{true: "handler.exe", false: "handler"}[runtime
 
 // stageApp writes a staged app whose handler is this test binary.
 func stageApp(t *testing.T, hostVersion string) string {
+	return stageAppWith(t, hostVersion, "")
+}
+
+// stageAppWith is stageApp with extra host.json members (JSON text
+// starting with a comma).
+func stageAppWith(t *testing.T, hostVersion, hostExtra string) string {
 	t.Helper()
 	dir := t.TempDir()
 	exe, err := os.Executable()
@@ -65,12 +81,14 @@ func stageApp(t *testing.T, hostVersion string) string {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, handlerName), b, 0o755))
 	}
 	files := map[string]string{
-		"host.json": `{"version":"` + hostVersion + `",
+		"host.json": `{"version":"` + hostVersion + `"` + hostExtra + `,
 			"extensionBundle":{"id":"Microsoft.Azure.Functions.ExtensionBundle","version":"[4.29.0, 5.0.0)"},
 			"customHandler":{"description":{"defaultExecutablePath":"` + handlerName + `","workingDirectory":"","arguments":[]},"enableForwardingHttpRequest":false},
 			"extensions":{"mcp":{"serverName":"CLI test"}}}`,
 		"local.settings.json": `{"IsEncrypted":false,"Values":{"FUNCTIONS_WORKER_RUNTIME":"Custom","AzureWebJobsStorage":"UseDevelopmentStorage=true"}}`,
 		"hello/function.json": `{"bindings":[{"type":"mcpToolTrigger","direction":"in","name":"context","toolName":"hello","description":"Hello world.","toolProperties":"[]"}]}`,
+		"slow/function.json":  `{"bindings":[{"type":"mcpToolTrigger","direction":"in","name":"context","toolName":"slow","description":"Takes a second.","toolProperties":"[]"}]}`,
+		"hang/function.json":  `{"bindings":[{"type":"mcpToolTrigger","direction":"in","name":"context","toolName":"hang","description":"Never answers.","toolProperties":"[]"}]}`,
 		"getsnippet/function.json": `{"bindings":[
 			{"type":"mcpToolTrigger","direction":"in","name":"context","toolName":"getsnippet","description":"Get.",
 			 "toolProperties":"[{\"propertyName\":\"snippetname\",\"propertyType\":\"string\",\"description\":\"Name.\",\"isRequired\":true}]"},
@@ -169,7 +187,12 @@ func connect(t *testing.T, tr mcp.Transport) *mcp.ClientSession {
 
 func hello(t *testing.T, cs *mcp.ClientSession) string {
 	t.Helper()
-	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "hello", Arguments: map[string]any{}})
+	return callText(t, cs, "hello")
+}
+
+func callText(t *testing.T, cs *mcp.ClientSession, tool string) string {
+	t.Helper()
+	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: tool, Arguments: map[string]any{}})
 	require.NoError(t, err)
 	require.Len(t, res.Content, 1)
 	return res.Content[0].(*mcp.TextContent).Text
@@ -192,6 +215,7 @@ func TestServeAndStop(t *testing.T) {
 	assert.Contains(t, out, "getsnippet -> tool getsnippet (blob in snippets/{mcptoolargs.snippetname}.json)")
 	assert.Contains(t, out, "storage AzureWebJobsStorage (from environment or -storage): blob endpoint http://127.0.0.1:21999/devstoreaccount1/")
 	assert.Contains(t, out, "keys off")
+	assert.Contains(t, out, "devhost: CORS off")
 	assert.Contains(t, out, "devhost: legacy SSE at "+d.url+"/sse")
 	assert.NotContains(t, out+d.stderr.String(), fakeAccountKey, "the account key is never printed")
 
@@ -235,6 +259,36 @@ func TestKeys(t *testing.T) {
 	assert.Equal(t, "Hello from the test handler", hello(t, cs))
 }
 
+// withHostSection rewrites the staged app's local.settings.json with a
+// Host section.
+func withHostSection(t *testing.T, dir, host string) string {
+	t.Helper()
+	settings := `{"IsEncrypted":false,"Values":{"FUNCTIONS_WORKER_RUNTIME":"Custom","AzureWebJobsStorage":"UseDevelopmentStorage=true"},"Host":` + host + `}`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "local.settings.json"), []byte(settings), 0o644))
+	return dir
+}
+
+// Host.CORS in local.settings.json turns CORS on, as under func start; the
+// banner says so and warns about entries no browser can match.
+func TestCORSFromLocalSettings(t *testing.T) {
+	app := withHostSection(t, stageApp(t, "2.0"), `{"CORS":"https://app.example,https://other.example/","CORSCredentials":true}`)
+	d := start(t, nil, "-app", app, "-addr", "127.0.0.1:0")
+	out := strings.Join(d.lines, "\n")
+	assert.Contains(t, out, "devhost: CORS from local.settings.json Host.CORS: https://app.example,https://other.example/, with credentials\n")
+	assert.Contains(t, out, `devhost: warning: Host.CORS: "https://other.example/" is not an origin`)
+
+	req, err := http.NewRequest(http.MethodOptions, d.url, nil)
+	require.NoError(t, err)
+	req.Header.Set("Origin", "https://app.example")
+	req.Header.Set("Access-Control-Request-Method", "POST")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
+	assert.Equal(t, "https://app.example", resp.Header.Get("Access-Control-Allow-Origin"))
+	assert.Equal(t, "true", resp.Header.Get("Access-Control-Allow-Credentials"))
+}
+
 func TestRefusals(t *testing.T) {
 	broken := stageApp(t, "1.0")
 	noHandler := stageApp(t, "2.0")
@@ -248,6 +302,8 @@ func TestRefusals(t *testing.T) {
 		{"no handler binary", []string{"-app", noHandler}, "not found: build and stage the app first"},
 		{"bad address", []string{"-app", stageApp(t, "2.0"), "-addr", "256.0.0.1:1"}, "listen on 256.0.0.1:1"},
 		{"bad flag", []string{"-nope"}, "flag provided but not defined"},
+		{"CORS any origin with credentials, which func start refuses too",
+			[]string{"-app", withHostSection(t, stageApp(t, "2.0"), `{"CORS":"*","CORSCredentials":true}`)}, `local.settings.json: Host.CORS "*" cannot be combined with Host.CORSCredentials true`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -261,4 +317,56 @@ func TestRefusals(t *testing.T) {
 	var fe *funcapp.Error
 	err := run(context.Background(), []string{"-app", broken}, func(string) string { return "" }, nil, io.Discard, io.Discard)
 	assert.True(t, errors.As(err, &fe), "a broken app is reported as funcapp's list of problems")
+}
+
+// TestStopWithACallInFlight: a signal while a tool call is in the handler
+// lets the call finish and its answer reach the client, on both
+// transports, before the handler is stopped and devhost exits 0.
+func TestStopWithACallInFlight(t *testing.T) {
+	for _, sse := range []bool{false, true} {
+		t.Run(fmt.Sprintf("sse=%v", sse), func(t *testing.T) {
+			conn := "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + fakeAccountKey + ";BlobEndpoint=http://127.0.0.1:21999/devstoreaccount1"
+			d := start(t, map[string]string{"AzureWebJobsStorage": conn}, "-app", stageApp(t, "2.0"), "-addr", "127.0.0.1:0")
+			var tr mcp.Transport = &mcp.StreamableClientTransport{Endpoint: d.url}
+			if sse {
+				tr = &mcp.SSEClientTransport{Endpoint: d.url + "/sse"}
+			}
+			cs := connect(t, tr)
+			answer := make(chan string, 1)
+			go func() {
+				res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "slow", Arguments: map[string]any{}})
+				switch {
+				case err != nil:
+					answer <- err.Error()
+				case len(res.Content) != 1:
+					answer <- fmt.Sprintf("%d content blocks", len(res.Content))
+				default:
+					tc, _ := res.Content[0].(*mcp.TextContent)
+					answer <- tc.Text
+				}
+			}()
+			require.Eventually(t, func() bool { return strings.Contains(d.stderr.String(), "slow: received") }, time.Minute, 5*time.Millisecond)
+			require.NoError(t, d.stop(t), "devhost exits 0")
+			select {
+			case got := <-answer:
+				assert.Equal(t, "slow done", got)
+			default:
+				t.Fatal("devhost stopped before the call in flight was answered")
+			}
+		})
+	}
+}
+
+// TestFunctionTimeoutRestartsTheHandler: host.json's functionTimeout ends a
+// call that hangs with the host's generic error and a new handler process.
+func TestFunctionTimeoutRestartsTheHandler(t *testing.T) {
+	conn := "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + fakeAccountKey + ";BlobEndpoint=http://127.0.0.1:21999/devstoreaccount1"
+	d := start(t, map[string]string{"AzureWebJobsStorage": conn}, "-app", stageAppWith(t, "2.0", `,"functionTimeout":"00:00:01"`), "-addr", "127.0.0.1:0")
+	first := handlerPID(t, strings.Join(d.lines, "\n"))
+	cs := connect(t, &mcp.StreamableClientTransport{Endpoint: d.url})
+	assert.Equal(t, "An error occurred invoking 'hang'.", callText(t, cs, "hang"))
+	assert.Contains(t, d.stderr.String(), "Timeout value of 00:00:01 exceeded by function 'hang'")
+	require.Eventually(t, func() bool { return strings.Contains(d.stderr.String(), `msg="handler restarted"`) }, time.Minute, 10*time.Millisecond)
+	assert.Equal(t, "Hello from the test handler", hello(t, cs), "the new handler answers")
+	assert.False(t, proc.Alive(first), "the stuck handler is gone")
 }

@@ -7,7 +7,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -21,6 +20,10 @@ import (
 	"remote-mcp-functions-go/internal/catalog"
 	"remote-mcp-functions-go/internal/customhandler"
 )
+
+// shutdownGrace is how long calls in flight get to finish once the host
+// asks the handler to stop (scale-in, restart, deployment).
+const shutdownGrace = 10 * time.Second
 
 func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -42,26 +45,42 @@ func run(log *slog.Logger) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           customhandler.New(catalog.Tools(cfg), customhandler.Options{Logger: log}),
+		Handler: customhandler.New(catalog.Tools(cfg), customhandler.Options{Logger: log, MaxBodyBytes: cfg.MaxBodyBytes()}),
+		// The host sends each payload at once over loopback; these only
+		// bound a peer that stops sending.
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	go func() {
-		<-ctx.Done()
-		// Let invocations in flight finish; the host waits for us.
-		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(shutdown)
-	}()
 	log.Info("custom handler listening", "addr", ln.Addr().String())
-	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+	return serve(ctx, srv, ln, log)
+}
+
+// serve runs srv until ctx ends, then stops it gracefully: no new
+// connections, and calls in flight (a body still arriving included) finish
+// and are answered, for up to shutdownGrace.
+func serve(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Logger) error {
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
 		return err
+	case <-ctx.Done():
 	}
+	log.Info("stopping: letting calls in flight finish", "grace", shutdownGrace)
+	grace, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(grace); err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("calls still in flight after %v were cut off: %w", shutdownGrace, err)
+	}
+	<-served // http.ErrServerClosed, returned as soon as Shutdown began
 	log.Info("custom handler stopped")
 	return nil
 }

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -13,6 +15,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -135,6 +138,60 @@ func TestProcess(t *testing.T) {
 	assert.Contains(t, output(), "custom handler stopped")
 	assert.Contains(t, output(), "listening", "it says where it listens")
 	assert.Contains(t, output(), "addr=127.0.0.1:", "loopback only")
+}
+
+// TestShutdownWithACallInFlight: a stop request (SIGTERM; CTRL_BREAK_EVENT
+// on Windows) while a call's body is still
+// arriving (the host scaling in, or restarting the handler): the call is
+// answered in full, no new connection is accepted meanwhile, and the
+// process exits 0.
+func TestShutdownWithACallInFlight(t *testing.T) {
+	cmd, url, output := start(t)
+	body := contractRequest(t, "savesnippet")
+	half := len(body) / 2
+
+	conn, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
+	require.NoError(t, err)
+	defer conn.Close()
+	// Expect: 100-continue makes the server say when the handler has
+	// started reading the body, so the signal surely finds the call in
+	// flight (a connection still in the accept queue when the listener
+	// closes is reset, in any server).
+	_, err = fmt.Fprintf(conn, "POST /savesnippet HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n", len(body))
+	require.NoError(t, err)
+	rd := bufio.NewReader(conn)
+	cont, err := http.ReadResponse(rd, nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusContinue, cont.StatusCode)
+	_, err = conn.Write(body[:half])
+	require.NoError(t, err)
+
+	require.NoError(t, proc.Terminate(cmd.Process))
+	require.Eventually(t, func() bool { return strings.Contains(output(), "stopping: letting calls in flight finish") },
+		15*time.Second, 5*time.Millisecond, "the handler says it is stopping")
+	_, err = net.DialTimeout("tcp", strings.TrimPrefix(url, "http://"), time.Second)
+	assert.Error(t, err, "no new connections once stopping")
+
+	_, err = conn.Write(body[half:])
+	require.NoError(t, err)
+	resp, err := http.ReadResponse(rd, nil)
+	require.NoError(t, err, "the call in flight is answered; stderr:\n%s", output())
+	answer, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(answer))
+	var r struct{ Outputs map[string]string }
+	require.NoError(t, json.Unmarshal(answer, &r))
+	assert.NotEmpty(t, r.Outputs["file"], "the whole call ran")
+
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "exit 0; stderr:\n%s", output())
+	case <-time.After(30 * time.Second):
+		t.Fatal("handler did not exit after its last call")
+	}
+	assert.Contains(t, output(), "custom handler stopped")
 }
 
 func TestProcessRefusesBadConfig(t *testing.T) {

@@ -96,6 +96,12 @@ param delegatedPermissions array = [
 @description('Built-in authentication only: the Service Management Reference some tenants require on app registrations.')
 param serviceManagementReference string = ''
 
+@description('Comma-separated origins (scheme://host[:port]) of browser pages allowed to call the MCP endpoint, as Host.CORS does locally; "*" alone allows any origin. Empty (the default) allows none: MCP clients that are not pages need no CORS.')
+param corsAllowedOrigins string = ''
+
+@description('Let the allowed origins send credentials (cookies, the Authorization header). Not with "*".')
+param corsSupportCredentials bool = false
+
 // Optional names; empty means a generated one.
 param resourceGroupName string = ''
 param functionAppName string = ''
@@ -117,6 +123,7 @@ var appName = !empty(functionAppName) ? functionAppName : '${abbrs.webSitesFunct
 var virtualNetworkName = !empty(vnetName) ? vnetName : '${abbrs.networkVirtualNetworks}${resourceToken}'
 // Flex Consumption pulls the package from this blob container.
 var deploymentContainerName = 'app-package-${take(appName, 32)}-${take(toLower(uniqueString(appName, resourceToken)), 7)}'
+var corsAllowedOriginList = !empty(corsAllowedOrigins) ? filter(map(split(corsAllowedOrigins, ','), origin => trim(origin)), origin => !empty(origin)) : []
 var preAuthorizedClientIdList = !empty(preAuthorizedClientIds) ? map(split(preAuthorizedClientIds, ','), id => trim(id)) : []
 
 // --- resources ----------------------------------------------------------------
@@ -286,6 +293,8 @@ module api 'app/api.bicep' = {
     authTenantId: tenant().tenantId
     delegatedPermissions: delegatedPermissions
     preAuthorizedClientIds: preAuthorizedClientIdList
+    corsAllowedOrigins: corsAllowedOriginList
+    corsSupportCredentials: corsSupportCredentials
   }
   // The host starts with the identity's storage roles in place.
   dependsOn: [

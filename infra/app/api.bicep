@@ -38,6 +38,12 @@ param delegatedPermissions array = [
 ]
 param preAuthorizedClientIds array = []
 
+@description('Origins of browser pages allowed to call the app (siteConfig.cors); empty for none. On Flex Consumption the host applies them itself, ahead of the key check, as func start applies Host.CORS.')
+param corsAllowedOrigins array = []
+
+@description('Let those origins send credentials. Not with "*".')
+param corsSupportCredentials bool = false
+
 var authEnabled = !empty(authClientId) && !empty(authTenantId)
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
@@ -67,6 +73,21 @@ var authSettings = authEnabled
       WEBSITE_AUTH_AAD_ALLOWED_TENANTS: authTenantId
     }
   : {}
+
+// Flex Consumption has no always-on; the module's default turns it on.
+var baseSiteConfig = {
+  alwaysOn: false
+}
+
+// CORS only when origins are given: none by default, as under func start.
+var corsSiteConfig = empty(corsAllowedOrigins)
+  ? {}
+  : {
+      cors: {
+        allowedOrigins: corsAllowedOrigins
+        supportCredentials: corsSupportCredentials
+      }
+    }
 
 var appSettingsConfig = {
   name: 'appsettings'
@@ -181,10 +202,7 @@ module app 'br/public:avm/res/web/site:0.21.0' = {
         version: '1.0'
       }
     }
-    // Flex Consumption has no always-on; the module's default turns it on.
-    siteConfig: {
-      alwaysOn: false
-    }
+    siteConfig: union(baseSiteConfig, corsSiteConfig)
     virtualNetworkSubnetResourceId: !empty(virtualNetworkSubnetId) ? virtualNetworkSubnetId : null
   }
 }

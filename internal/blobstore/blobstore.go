@@ -62,10 +62,15 @@ type Options struct {
 	// RetryDelay is the delay before the first retry; it doubles after that.
 	// Zero means 50ms.
 	RetryDelay time.Duration
-	// TryTimeout bounds one request, so a storage emulator that accepts
-	// connections but never answers fails the call instead of hanging it.
-	// Zero means 30s.
+	// TryTimeout bounds one request, so a storage endpoint that accepts
+	// connections but never answers fails the try instead of hanging it.
+	// Zero means 10s: a snippet is at most a few MiB on a fast link.
 	TryTimeout time.Duration
+	// Budget bounds one operation, retries included. MCP clients commonly
+	// give up on a call after 60s, and the client should hear about a
+	// storage hang from this app, with the cause, not from its own
+	// timeout. Zero means 20s.
+	Budget time.Duration
 }
 
 // Account is one storage account reached through a connection string. It is
@@ -73,6 +78,15 @@ type Options struct {
 type Account struct {
 	svc      *service.Client
 	endpoint string
+	budget   time.Duration
+}
+
+// errBudget ends an operation that ran out of Options.Budget.
+var errBudget = errors.New("storage budget spent")
+
+// within bounds one operation by the budget.
+func (a *Account) within(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeoutCause(ctx, a.budget, errBudget)
 }
 
 // Open returns the account a connection string names; conn may be the
@@ -93,7 +107,10 @@ func Open(conn string, opts *Options) (*Account, error) {
 		o.RetryDelay = 50 * time.Millisecond
 	}
 	if o.TryTimeout <= 0 {
-		o.TryTimeout = 30 * time.Second
+		o.TryTimeout = 10 * time.Second
+	}
+	if o.Budget <= 0 {
+		o.Budget = 20 * time.Second
 	}
 	transport := &http.Transport{
 		Proxy:               http.ProxyFromEnvironment,
@@ -118,7 +135,7 @@ func Open(conn string, opts *Options) (*Account, error) {
 		// azblob's parse errors name the missing part, never the values.
 		return nil, fmt.Errorf("storage connection string: %v", err)
 	}
-	return &Account{svc: client.ServiceClient(), endpoint: publicEndpoint(client.URL())}, nil
+	return &Account{svc: client.ServiceClient(), endpoint: publicEndpoint(client.URL()), budget: o.Budget}, nil
 }
 
 // BlobEndpoint is the account's blob service URL without any query, so it
@@ -137,12 +154,14 @@ func publicEndpoint(raw string) string {
 // Read returns a blob's bytes. found is false, with no error, when the blob
 // or its container does not exist: the host binds a missing blob as null.
 func (a *Account) Read(ctx context.Context, container, blob string) (data []byte, found bool, err error) {
+	ctx, cancel := a.within(ctx)
+	defer cancel()
 	resp, err := a.svc.NewContainerClient(container).NewBlobClient(blob).DownloadStream(ctx, nil)
 	if err != nil {
 		if bloberror.HasCode(err, bloberror.BlobNotFound, bloberror.ContainerNotFound) {
 			return nil, false, nil
 		}
-		return nil, false, opError("read", container, blob, err)
+		return nil, false, a.opError(ctx, "read", container, blob, err)
 	}
 	defer resp.Body.Close()
 	n := 0
@@ -151,7 +170,7 @@ func (a *Account) Read(ctx context.Context, container, blob string) (data []byte
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, n))
 	if _, err := buf.ReadFrom(resp.Body); err != nil {
-		return nil, false, opError("read", container, blob, err)
+		return nil, false, a.opError(ctx, "read", container, blob, err)
 	}
 	return buf.Bytes(), true, nil
 }
@@ -160,6 +179,8 @@ func (a *Account) Read(ctx context.Context, container, blob string) (data []byte
 // creates the container first when it does not exist, as the host's blob
 // output binding does.
 func (a *Account) Write(ctx context.Context, container, blob string, data []byte) error {
+	ctx, cancel := a.within(ctx)
+	defer cancel()
 	cc := a.svc.NewContainerClient(container)
 	bb := cc.NewBlockBlobClient(blob)
 	upload := func() error {
@@ -171,12 +192,12 @@ func (a *Account) Write(ctx context.Context, container, blob string, data []byte
 	err := upload()
 	if bloberror.HasCode(err, bloberror.ContainerNotFound) {
 		if _, cerr := cc.Create(ctx, nil); cerr != nil && !bloberror.HasCode(cerr, bloberror.ContainerAlreadyExists) {
-			return opError("create container for", container, blob, cerr)
+			return a.opError(ctx, "create container for", container, blob, cerr)
 		}
 		err = upload()
 	}
 	if err != nil {
-		return opError("write", container, blob, err)
+		return a.opError(ctx, "write", container, blob, err)
 	}
 	return nil
 }
@@ -199,8 +220,14 @@ func (e *Error) Error() string {
 
 // opError describes err without the request URL or headers: azcore's
 // messages include the URL, which carries a SAS token for SAS connections.
-func opError(op, container, blob string, err error) *Error {
+// ctx is the operation's, to tell its budget running out from the
+// caller's own deadline or cancellation.
+func (a *Account) opError(ctx context.Context, op, container, blob string, err error) *Error {
 	e := &Error{Op: op, Container: container, Blob: blob}
+	if errors.Is(context.Cause(ctx), errBudget) {
+		e.Reason = fmt.Sprintf("storage did not answer within %v", a.budget)
+		return e
+	}
 	var respErr *azcore.ResponseError
 	var netErr *net.OpError
 	switch {

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -222,5 +224,103 @@ func TestOpenRejectsMalformed(t *testing.T) {
 	for _, conn := range []string{"", "garbage", "AccountName=a"} {
 		_, err := Open(conn, nil)
 		assert.Error(t, err, conn)
+	}
+}
+
+// hangingStorage accepts connections and reads requests but never answers,
+// as a stuck storage endpoint does; it counts the connections (one per try).
+func hangingStorage(t *testing.T) (url string, tries func() int) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	var mu sync.Mutex
+	n := 0
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			n++
+			conns = append(conns, c)
+			mu.Unlock()
+			go func() { _, _ = io.Copy(io.Discard, c) }()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return "http://" + ln.Addr().String(), func() int { mu.Lock(); defer mu.Unlock(); return n }
+}
+
+// TestStorageHang: a storage endpoint that never answers costs one
+// operation its budget, retries included, and the error says so.
+func TestStorageHang(t *testing.T) {
+	url, tries := hangingStorage(t)
+	acct, err := Open("DefaultEndpointsProtocol=http;AccountName=a;AccountKey=c2VjcmV0;BlobEndpoint="+url+"/a",
+		&Options{TryTimeout: 100 * time.Millisecond, Budget: 250 * time.Millisecond, RetryDelay: time.Millisecond})
+	require.NoError(t, err)
+	for _, op := range []func() error{
+		func() error { _, _, err := acct.Read(context.Background(), "snippets", "a1.json"); return err },
+		func() error { return acct.Write(context.Background(), "snippets", "a1.json", []byte("x")) },
+	} {
+		before := tries()
+		err := op()
+		var se *Error
+		require.ErrorAs(t, err, &se)
+		assert.Equal(t, "storage did not answer within 250ms", se.Reason)
+		assert.GreaterOrEqual(t, tries()-before, 2, "the try timeout ends a try and it is retried")
+		assert.LessOrEqual(t, tries()-before, 3, "the budget ends the operation: at most three tries of 100ms fit in 250ms")
+	}
+	// The caller's own deadline is its own, not the budget.
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, _, err = acct.Read(ctx, "snippets", "a1.json")
+	var se *Error
+	require.ErrorAs(t, err, &se)
+	assert.NotContains(t, se.Reason, "250ms")
+}
+
+func TestDefaultBudget(t *testing.T) {
+	acct, err := Open("UseDevelopmentStorage=true", nil)
+	require.NoError(t, err)
+	assert.Equal(t, 20*time.Second, acct.budget, "well inside the 60 s many MCP clients wait")
+}
+
+// TestCheckName follows the host's blob binding rules
+// (BlobNameValidationAttribute): hand-checked names on each side of them.
+func TestCheckName(t *testing.T) {
+	ok := []struct{ container, blob string }{
+		{"snippets", "a1.json"},
+		{"abc", strings.Repeat("n", 1024)},
+		{"a-b-c", "dir/file.json"},
+		{"$root", "x"},
+		{"snippets", strings.Repeat("é", 1024)}, // 1024 UTF-16 units
+	}
+	for _, tt := range ok {
+		assert.NoError(t, CheckName(tt.container, tt.blob), "%s/%.20s", tt.container, tt.blob)
+	}
+	bad := []struct{ container, blob, want string }{
+		{"Snippets", "a", "invalid container name"},
+		{"ab", "a", "invalid container name"},
+		{"snippets", "", "empty blob name"},
+		{"snippets", strings.Repeat("n", 1025), "is 1025 characters long; storage allows 1024"},
+		{"snippets", strings.Repeat("🎉", 513), "is 1026 characters long"}, // two UTF-16 units each
+		{"snippets", "a.", "ends in '.' or '/'"},
+		{"snippets", "a/", "ends in '.' or '/'"},
+		{"snippets", `a\b`, `holds a '\'`},
+	}
+	for _, tt := range bad {
+		err := CheckName(tt.container, tt.blob)
+		require.Error(t, err, "%s/%.20s", tt.container, tt.blob)
+		assert.Contains(t, err.Error(), tt.want)
+		assert.Less(t, len(err.Error()), 400, "the message quotes the start of a long name only")
 	}
 }

@@ -3,7 +3,10 @@ package blobstore
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
+	"unicode/utf16"
 )
 
 // DevelopmentStorage is the connection string that UseDevelopmentStorage=true
@@ -102,4 +105,44 @@ func SplitPath(path string) (container, blob string, err error) {
 		return "", "", fmt.Errorf("blob path %q: want <container>/<blob name>", path)
 	}
 	return container, blob, nil
+}
+
+// containerName is Azure Storage's rule for container names, as the
+// host's blob extension checks it.
+var containerName = regexp.MustCompile(`^[a-z0-9](([a-z0-9\-[^\-])){1,61}[a-z0-9]$`)
+
+// CheckName checks a resolved blob path as the host's blob binding does
+// before it calls storage (Azure/azure-webjobs-sdk
+// src/Microsoft.Azure.WebJobs.Extensions.Storage/Blobs/BlobNameValidationAttribute.cs
+// @af6cbe94): a container name of 3-63 lower-case letters, digits and
+// single dashes (or $root), and a blob name of 1-1024 characters that
+// does not end in '.' or '/' and holds no '\'. The host fails an
+// invocation whose path breaks these, without reading or writing; so does
+// a local host using this. The message quotes at most the start of a
+// name.
+func CheckName(container, blob string) error {
+	if container != "$root" && !containerName.MatchString(container) {
+		return fmt.Errorf("invalid container name %s", quoteStart(container))
+	}
+	// .NET counts UTF-16 code units.
+	n := len(utf16.Encode([]rune(blob)))
+	switch {
+	case n == 0:
+		return fmt.Errorf("empty blob name")
+	case n > 1024:
+		return fmt.Errorf("blob name %s is %d characters long; storage allows 1024", quoteStart(blob), n)
+	case strings.HasSuffix(blob, ".") || strings.HasSuffix(blob, "/"):
+		return fmt.Errorf("blob name %s ends in '.' or '/'", quoteStart(blob))
+	case strings.Contains(blob, `\`):
+		return fmt.Errorf("blob name %s holds a '\\'", quoteStart(blob))
+	}
+	return nil
+}
+
+// quoteStart quotes the first 64 characters of s.
+func quoteStart(s string) string {
+	if r := []rune(s); len(r) > 64 {
+		return strconv.Quote(string(r[:64])) + "…"
+	}
+	return strconv.Quote(s)
 }

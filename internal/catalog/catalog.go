@@ -1,18 +1,21 @@
 // Package catalog lists the MCP tools of this function app. It is the single
-// source of the handler's routes: each tool here answers POST /<Name>, and
-// the function app checks require a functions/<Name>/function.json for each
-// one and the reverse.
+// source of the handler's routes (each tool here answers POST /<Name>) and
+// of the function.json files the host reads, which make generate writes
+// from it: functions/<Name>/function.json for each tool, and a test fails
+// when a committed file differs.
 //
-// Adding a tool takes three steps: a functions/<name>/function.json with an
-// mcpToolTrigger, a Go function with the signature of mcptool.Tool.Run, and
-// one line in Tools.
+// Adding a tool takes one Go file (its declaration, see package mcpfunc)
+// and one line in Tools, then make generate.
 package catalog
+
+//go:generate go run ../../cmd/gen -root ../..
 
 import (
 	"fmt"
 	"strconv"
 
-	"remote-mcp-functions-go/internal/mcptool"
+	"remote-mcp-functions-go/internal/invoke"
+	"remote-mcp-functions-go/internal/mcpfunc"
 	"remote-mcp-functions-go/internal/snippet"
 )
 
@@ -39,12 +42,21 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	return c, nil
 }
 
-// Tools returns the app's tools.
-func Tools(c Config) []mcptool.Tool {
+// Tools returns the app's tools, one line each.
+func Tools(c Config) []*mcpfunc.Tool {
 	snippets := snippet.New(c.SnippetMaxBytes)
-	return []mcptool.Tool{
-		{Name: "hello", Kind: mcptool.Plain, Run: snippet.Hello},
-		{Name: "getsnippet", Kind: mcptool.Rich, Inputs: []string{snippet.BlobBinding}, Run: snippets.Get},
-		{Name: "savesnippet", Kind: mcptool.Rich, Outputs: []string{snippet.BlobBinding}, Run: snippets.Save},
+	return []*mcpfunc.Tool{
+		snippet.Hello,
+		snippets.GetTool(),
+		snippets.SaveTool(),
 	}
+}
+
+// MaxBodyBytes is the handler's body limit for these tools: a snippet at
+// the content limit with the longest name, or a blob input of that size,
+// in the host's worst-case encoding. Anything within the tools' limits is
+// always read; a body over it is far beyond them.
+func (c Config) MaxBodyBytes() int64 {
+	n := int64(snippet.New(c.SnippetMaxBytes).MaxBytes)
+	return invoke.MaxPayloadBytes(n+snippet.MaxName, n)
 }

@@ -1,7 +1,9 @@
 package catalog_test
 
 import (
-	"slices"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,50 +11,73 @@ import (
 
 	"remote-mcp-functions-go/internal/catalog"
 	"remote-mcp-functions-go/internal/funcapp"
-	"remote-mcp-functions-go/internal/mcptool"
+	"remote-mcp-functions-go/internal/funcgen"
 )
 
-// TestFunctionApp checks the repository's function app against the Go
-// tools: the function folders and the routes are the same set, and each
-// function.json promises what its Go tool does.
+// TestGenerated: the committed functions/*/function.json files are exactly
+// what the Go declarations produce, with a folder for each tool and no
+// other; failures name the file and say to run make generate.
+func TestGenerated(t *testing.T) {
+	probs, err := funcgen.Drift("../..", catalog.Tools(catalog.Config{}))
+	require.NoError(t, err)
+	assert.Empty(t, probs, "the function folders have drifted from the declarations:\n%s", strings.Join(probs, "\n"))
+}
+
+// TestFunctionApp: the repository's function app, as the host reads it,
+// passes every function-app check (bindings, paths, schemas, the bundle
+// the features need), and its tools are the catalog's.
 func TestFunctionApp(t *testing.T) {
 	app, err := funcapp.LoadDirs("../..", "../../functions")
 	require.NoError(t, err, "host.json, local.settings.json and functions/*/function.json")
 	tools := catalog.Tools(catalog.Config{})
-
-	var folders, routes []string
-	for _, f := range app.Functions {
-		folders = append(folders, f.Name)
-	}
+	require.Len(t, app.Functions, len(tools))
 	for _, tool := range tools {
-		routes = append(routes, tool.Name)
-	}
-	slices.Sort(routes)
-	assert.Equal(t, folders, routes, "every functions/<name> has a Go tool and the reverse")
-
-	for _, tool := range tools {
-		t.Run(tool.Name, func(t *testing.T) {
-			f := app.Function(tool.Name)
-			require.NotNil(t, f)
-			trigger := f.ToolTrigger()
-			require.NotNil(t, trigger, "an mcpToolTrigger")
-			assert.Equal(t, tool.Name, trigger.ToolName, "tool name = function name")
-			assert.Equal(t, tool.Kind == mcptool.Rich, trigger.UseResultSchema,
-				"a %s tool needs useResultSchema=%v: rich results travel as call_tool_result", tool.Kind, tool.Kind == mcptool.Rich)
-			assert.ElementsMatch(t, tool.Inputs, bindingNames(f.Blobs(funcapp.In)), "blob inputs")
-			assert.ElementsMatch(t, tool.Outputs, bindingNames(f.Blobs(funcapp.Out)), "blob outputs")
-		})
+		f := app.Function(tool.Name)
+		require.NotNil(t, f, tool.Name)
+		assert.Equal(t, tool.Name, f.ToolTrigger().ToolName)
 	}
 }
 
-func bindingNames(bs []*funcapp.Binding) []string {
-	var out []string
-	for _, b := range bs {
-		out = append(out, b.Name)
-	}
-	return out
-}
+// TestDriftIsCaught changes a committed file, removes one and adds a
+// stray folder in a copy of the repository: each is named, with the hint.
+func TestDriftIsCaught(t *testing.T) {
+	root := t.TempDir()
+	require.NoError(t, os.CopyFS(filepath.Join(root, "functions"), os.DirFS("../../functions")))
+	tools := catalog.Tools(catalog.Config{})
+	probs, err := funcgen.Drift(root, tools)
+	require.NoError(t, err)
+	require.Empty(t, probs, "an exact copy does not drift")
 
+	get := filepath.Join(root, "functions", "getsnippet", "function.json")
+	b, err := os.ReadFile(get)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(get, []byte(strings.Replace(string(b), "Retrieve a snippet by name.", "Fetch a snippet.", 1)), 0o644))
+	require.NoError(t, os.Remove(filepath.Join(root, "functions", "hello", "function.json")))
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "functions", "oldtool"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "functions", "oldtool", "function.json"), []byte("{}"), 0o644))
+
+	probs, err = funcgen.Drift(root, tools)
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		`functions/getsnippet/function.json differs from its Go declaration (line 8 is "\"description\": \"Fetch a snippet.\",", the declaration gives "\"description\": \"Retrieve a snippet by name.\","): run make generate`,
+		"functions/hello/function.json is missing: run make generate",
+		"functions/oldtool/ has a function.json but no Go declaration: declare the tool in internal/catalog, or delete the folder",
+	}, probs)
+
+	// make generate restores the files byte for byte, and leaves the
+	// stray folder to the developer.
+	changed, stale, err := funcgen.Write(root, tools)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"functions/getsnippet/function.json", "functions/hello/function.json"}, changed)
+	assert.Equal(t, []string{"functions/oldtool"}, stale)
+	for _, name := range []string{"getsnippet", "hello"} {
+		got, err := os.ReadFile(filepath.Join(root, "functions", name, "function.json"))
+		require.NoError(t, err)
+		want, err := os.ReadFile(filepath.Join("../../functions", name, "function.json"))
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got), name)
+	}
+}
 func TestConfigFromEnv(t *testing.T) {
 	env := func(v string) func(string) string {
 		return func(k string) string {

@@ -1,10 +1,14 @@
 package customhandler
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
 )
+
+// errPanic is a handler that panicked; respond.go answers it with a 500.
+var errPanic = errors.New("panic serving request")
 
 // Recoverer turns a panic in a handler into a 500 with a JSON body and one
 // log line with the stack, so a bug fails one invocation, not the process
@@ -17,8 +21,9 @@ func Recoverer(log *slog.Logger) func(http.Handler) http.Handler {
 					if v == http.ErrAbortHandler {
 						panic(v)
 					}
-					log.Error("panic serving request", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
-					writeStatus(w, http.StatusInternalServerError, "internal error")
+					l := newLog(log, r, "")
+					l.attrs(slog.LevelError, errPanic.Error(), "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+					fail(w, l, nil, nil, errPanic)
 				}
 			}()
 			next.ServeHTTP(w, r)

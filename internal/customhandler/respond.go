@@ -6,77 +6,147 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 
 	"remote-mcp-functions-go/internal/invoke"
-	"remote-mcp-functions-go/internal/mcptool"
+	"remote-mcp-functions-go/internal/mcpfunc"
 )
 
-// respond turns a tool's result or error into the answer to the host. It is
-// the only place that does.
+// This file is the one place where results and errors become answers to
+// the host.
 //
-//   - A result: 200; its outputs base64-encoded; its text as a plain
-//     ReturnValue, or inside a call_tool_result for rich tools.
-//   - An *mcptool.Error from a rich tool: 200, isError with its message, and
-//     no outputs, so nothing is written.
-//   - Any other error, or an *mcptool.Error from a plain tool (which has no
-//     way to say isError): logged in full, and the client gets a generic
-//     message: isError for a rich tool, a 500 for a plain one, which the
-//     host reports as "An error occurred invoking '<tool>'.".
-func respond(w http.ResponseWriter, log invocationLog, t mcptool.Tool, resp *invoke.Response, res *mcptool.Result, err error) {
-	if err == nil && res == nil {
-		err = errors.New("tool returned neither a result nor an error")
+//	what happened                            answer                       log
+//	a result                                 200, outputs, ReturnValue    tool lines
+//	an *mcpfunc.Error from a rich tool       200, isError with its text   info
+//	body over the limit, rich tool           200, isError, tool.TooLarge  warn
+//	any other tool error, rich tool          200, isError, generic text   error, with details
+//	a tool error from a plain tool           500 (it cannot say isError)  as above
+//	body over the limit, plain tool          413                          warn
+//	body not read to its end (host left)     400                          info
+//	payload not understood                   400                          warn
+//	no such function / method                404 / 405                    warn
+//	a panic                                  500                          error, with stack
+//
+// A rich tool's trigger declares useResultSchema, so its ReturnValue can
+// say isError with the tool's own message; a plain tool's cannot, and the
+// host shows a non-2xx as "An error occurred invoking '<tool>'.". Nothing
+// is written when a call fails: Outputs stay empty. Non-2xx bodies are
+// JSON too, with the error and the tool's log lines; the host does not read
+// them, but a person looking at the exchange can.
+
+// succeed answers a tool's result.
+func succeed(w http.ResponseWriter, log invocationLog, t *mcpfunc.Tool, resp *invoke.Response, res *mcpfunc.Result) {
+	if res == nil {
+		fail(w, log, t, resp, errors.New("tool returned neither a result nor an error"))
+		return
 	}
-	if err == nil {
-		for name, data := range res.Outputs {
-			if !contains(t.Outputs, name) {
-				err = errors.New("tool wrote undeclared output " + name)
-				break
-			}
-			resp.SetOutput(name, data)
-		}
-	}
-	if err != nil {
-		clear(resp.Outputs)
-		var toolErr *mcptool.Error
-		msg := "Internal error in tool '" + t.Name + "'; the function logs have the details."
-		if errors.As(err, &toolErr) {
-			msg = toolErr.Message
-			log.logErr(slog.LevelInfo, "tool refused the call: "+string(toolErr.Code), "msg", toolErr.Message)
-		} else {
-			log.logErr(slog.LevelError, "tool failed", "err", err.Error())
-		}
-		resp.Logs = append(resp.Logs, msg)
-		if t.Kind != mcptool.Rich {
-			writeStatus(w, http.StatusInternalServerError, msg)
+	for name, data := range res.Outputs {
+		if !slices.ContainsFunc(t.Blobs, func(b mcpfunc.Blob) bool { return b.Out && b.Name == name }) {
+			fail(w, log, t, resp, errors.New("tool wrote undeclared output "+name))
 			return
 		}
-		resp.ReturnValue = invoke.RichReturn(invoke.CallToolResult{
-			Content: []invoke.Content{{Type: "text", Text: msg}},
-			IsError: true,
-		})
+		resp.SetOutput(name, data)
+	}
+	if t.Plain {
+		resp.ReturnValue = res.Text
 		writeJSON(w, http.StatusOK, resp)
 		return
 	}
-	if t.Kind == mcptool.Rich {
-		resp.ReturnValue = invoke.RichReturn(invoke.CallToolResult{Content: []invoke.Content{{Type: "text", Text: res.Text}}})
-	} else {
-		resp.ReturnValue = invoke.PlainReturn(res.Text)
+	// Structured content travels inside the call_tool_result, where every
+	// extension that reads that type keeps it (the envelope's own
+	// structuredContent is ignored for this type).
+	rv, err := invoke.RichReturn(invoke.CallToolResult{Content: []invoke.Content{invoke.TextContent(res.Text)}, StructuredContent: res.Structured})
+	if err != nil {
+		fail(w, log, t, resp, err)
+		return
 	}
+	resp.ReturnValue = rv
 	writeJSON(w, http.StatusOK, resp)
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
+// fail answers err. t is the tool the request was for (nil for a route
+// that has none); resp holds what the tool logged so far (may be nil).
+func fail(w http.ResponseWriter, log invocationLog, t *mcpfunc.Tool, resp *invoke.Response, err error) {
+	if resp == nil {
+		resp = invoke.NewResponse()
 	}
-	return false
+	clear(resp.Outputs) // nothing is written for a failed call
+	rich := t != nil && !t.Plain
+
+	var (
+		toolErr  *mcpfunc.Error
+		tooLarge *errBodyTooLarge
+		readErr  *errBodyRead
+	)
+	switch {
+	case errors.Is(err, errNoFunction):
+		log.attrs(slog.LevelWarn, "no such function", "err", err.Error())
+		writeStatus(w, http.StatusNotFound, err.Error(), resp)
+	case errors.Is(err, errMethod):
+		log.attrs(slog.LevelWarn, "method not allowed", "err", err.Error())
+		writeStatus(w, http.StatusMethodNotAllowed, err.Error(), resp)
+	case errors.As(err, &tooLarge):
+		log.attrs(slog.LevelWarn, "invocation body over the limit; read and discarded", "limit", tooLarge.limit)
+		if !rich {
+			writeStatus(w, http.StatusRequestEntityTooLarge, err.Error(), resp)
+			return
+		}
+		msg := t.TooLarge
+		if msg == "" {
+			msg = "The call's arguments are too large for this tool."
+		}
+		writeIsError(w, log, resp, msg)
+	case errors.As(err, &readErr):
+		log.attrs(slog.LevelInfo, "invocation body not received whole; the host stopped sending", "err", readErr.err.Error())
+		writeStatus(w, http.StatusBadRequest, err.Error(), resp)
+	case errors.Is(err, invoke.ErrMalformed):
+		log.attrs(slog.LevelWarn, "malformed invocation", "err", err.Error())
+		writeStatus(w, http.StatusBadRequest, err.Error(), resp)
+	case errors.Is(err, errPanic):
+		writeStatus(w, http.StatusInternalServerError, "internal error", resp)
+	case errors.As(err, &toolErr):
+		log.attrs(slog.LevelInfo, "tool refused the call", "code", string(toolErr.Code), "reason", toolErr.Message)
+		resp.Logs = append(resp.Logs, toolErr.Message)
+		if !rich {
+			writeStatus(w, http.StatusInternalServerError, toolErr.Message, resp)
+			return
+		}
+		writeIsError(w, log, resp, toolErr.Message)
+	default:
+		log.attrs(slog.LevelError, "tool failed", "err", err.Error())
+		name := "this function"
+		if t != nil {
+			name = "tool '" + t.Name + "'"
+		}
+		msg := "Internal error in " + name + "; the function logs have the details."
+		resp.Logs = append(resp.Logs, msg)
+		if !rich {
+			writeStatus(w, http.StatusInternalServerError, msg, resp)
+			return
+		}
+		writeIsError(w, log, resp, msg)
+	}
 }
 
-// writeStatus answers with a status other than 200 and a JSON error body.
-func writeStatus(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]string{"error": msg})
+// writeIsError answers 200 with an isError result holding msg.
+func writeIsError(w http.ResponseWriter, log invocationLog, resp *invoke.Response, msg string) {
+	rv, err := invoke.RichReturn(invoke.CallToolResult{Content: []invoke.Content{invoke.TextContent(msg)}, IsError: true})
+	if err != nil { // a text block always encodes
+		log.attrs(slog.LevelError, "encoding the error result failed", "err", err.Error())
+		writeStatus(w, http.StatusInternalServerError, "internal error", resp)
+		return
+	}
+	resp.ReturnValue = rv
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// writeStatus answers with a status other than 200: a JSON body with the
+// error and the tool's log lines.
+func writeStatus(w http.ResponseWriter, status int, msg string, resp *invoke.Response) {
+	writeJSON(w, status, struct {
+		Error string   `json:"error"`
+		Logs  []string `json:"Logs"`
+	}{msg, resp.Logs})
 }
 
 // writeJSON writes v as JSON. The body is never empty: the host waits until
@@ -96,18 +166,33 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 var jsonContentType = []string{"application/json; charset=utf-8"}
 
 // invocationLog writes an invocation's log lines with its function and
-// invocation id, building the attributes only when a line is written.
+// invocation id, one key per field.
 type invocationLog struct {
 	logger   *slog.Logger
 	function string
 	id       string
 }
 
-func (l invocationLog) log(level slog.Level, msg string) {
-	l.logger.LogAttrs(context.Background(), level, msg, slog.String("function", l.function), slog.String("invocation", l.id))
+func newLog(logger *slog.Logger, r *http.Request, function string) invocationLog {
+	return invocationLog{logger, function, r.Header.Get("X-Azure-Functions-InvocationId")}
 }
 
-func (l invocationLog) logErr(level slog.Level, msg, key, value string) {
-	l.logger.LogAttrs(context.Background(), level, msg, slog.String(key, value),
-		slog.String("function", l.function), slog.String("invocation", l.id))
+func (l invocationLog) info(msg string) { l.attrs(slog.LevelInfo, msg) }
+
+// attrs writes msg with key/value pairs (string keys, then values).
+func (l invocationLog) attrs(level slog.Level, msg string, kv ...any) {
+	if !l.logger.Enabled(context.Background(), level) {
+		return
+	}
+	attrs := make([]slog.Attr, 0, 2+len(kv)/2)
+	if l.function != "" {
+		attrs = append(attrs, slog.String("function", l.function))
+	}
+	if l.id != "" {
+		attrs = append(attrs, slog.String("invocation", l.id))
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		attrs = append(attrs, slog.Any(kv[i].(string), kv[i+1]))
+	}
+	l.logger.LogAttrs(context.Background(), level, msg, attrs...)
 }

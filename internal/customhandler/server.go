@@ -3,21 +3,23 @@
 // per MCP tool, decoding the host's payload with package invoke and running
 // the tool as plain Go.
 //
-// Every answer to a payload it understood is 200 with a JSON object (see
-// respond.go, the one place where results and errors become responses);
-// only a payload it cannot read gets a 4xx, and a bug a 500.
+// Every answer to a payload it understood is 200 with a JSON object; only a
+// payload it cannot read gets a 4xx, and a bug a 500. respond.go is the one
+// place where results and errors become responses.
 package customhandler
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
 
 	"remote-mcp-functions-go/internal/invoke"
-	"remote-mcp-functions-go/internal/mcptool"
+	"remote-mcp-functions-go/internal/mcpfunc"
 )
 
 // Options configure the server. The zero value is usable.
@@ -25,19 +27,23 @@ type Options struct {
 	// Logger receives one line per invocation and every tool log line.
 	// Nil means slog.Default().
 	Logger *slog.Logger
-	// MaxBodyBytes caps a request body. The host repeats a tool's arguments
-	// several times in one payload (the triple-encoded trigger, arguments,
-	// mcptoolargs), each escaped, so the cap must be a generous multiple of
-	// the largest argument. Zero means DefaultMaxBodyBytes.
+	// MaxBodyBytes caps what is read of a request body. The host repeats a
+	// tool's arguments four times in one payload, escaped up to nine times
+	// over, so it must be sized from the tools' own limits with
+	// invoke.MaxPayloadBytes: then every call within those limits, and
+	// well beyond them, reaches its tool and gets the tool's own message.
+	// A body over it is read to the end and discarded, and a rich tool
+	// answers with its TooLarge message. Zero means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 }
 
-// DefaultMaxBodyBytes fits a 1 MiB argument in its worst-case escaping.
-const DefaultMaxBodyBytes = 48 << 20
+// DefaultMaxBodyBytes fits 1 MiB of string arguments and 1 MiB of blob
+// input in their worst-case encoding.
+var DefaultMaxBodyBytes = invoke.MaxPayloadBytes(1<<20, 1<<20)
 
 // New returns the handler's router for tools. Tool names must be unique
 // route segments; a duplicate is a programming error and panics.
-func New(tools []mcptool.Tool, opts Options) http.Handler {
+func New(tools []*mcpfunc.Tool, opts Options) http.Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -50,17 +56,17 @@ func New(tools []mcptool.Tool, opts Options) http.Handler {
 	r.Head("/", ready)
 	seen := map[string]bool{}
 	for _, t := range tools {
-		if seen[t.Name] || t.Name == "" || t.Run == nil {
+		if seen[t.Name] || t.Name == "" {
 			panic(fmt.Sprintf("customhandler: bad or duplicate tool %q", t.Name))
 		}
 		seen[t.Name] = true
 		r.Post("/"+t.Name, invocation(t, opts))
 	}
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		writeStatus(w, http.StatusNotFound, "no function at "+r.URL.Path)
+		fail(w, newLog(opts.Logger, r, ""), nil, nil, fmt.Errorf("%w at %s", errNoFunction, r.URL.Path))
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		writeStatus(w, http.StatusMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path)
+		fail(w, newLog(opts.Logger, r, ""), nil, nil, fmt.Errorf("%w: %s on %s", errMethod, r.Method, r.URL.Path))
 	})
 	return r
 }
@@ -71,55 +77,87 @@ func ready(w http.ResponseWriter, _ *http.Request) {
 }
 
 // invocation serves POST /<tool>.
-func invocation(t mcptool.Tool, opts Options) http.HandlerFunc {
+func invocation(t *mcpfunc.Tool, opts Options) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		log := invocationLog{opts.Logger, t.Name, r.Header.Get("X-Azure-Functions-InvocationId")}
-		body, err := readBody(w, r, opts.MaxBodyBytes)
+		log := newLog(opts.Logger, r, t.Name)
+		resp := invoke.NewResponse()
+		body, err := readBody(r.Body, opts.MaxBodyBytes)
 		if err != nil {
-			log.logErr(slog.LevelWarn, "unreadable invocation body", "err", err.Error())
-			writeStatus(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("invocation body unreadable or over %d bytes", opts.MaxBodyBytes))
+			fail(w, log, t, resp, err)
 			return
 		}
 		req, err := invoke.ParseRequest(body)
 		if err != nil {
-			log.logErr(slog.LevelWarn, "malformed invocation", "err", err.Error())
-			writeStatus(w, http.StatusBadRequest, err.Error())
+			fail(w, log, t, resp, err)
 			return
 		}
-		resp := invoke.NewResponse()
-		call := &mcptool.Call{Tool: t.Name}
-		if len(t.Inputs) > 0 {
-			call.Inputs = make(map[string]mcptool.Input, len(t.Inputs))
-		}
+		call := &mcpfunc.Call{Tool: t.Name, PathArgs: req.ToolArgs()}
 		call.Log = func(msg string) {
 			resp.Logs = append(resp.Logs, msg)
-			log.log(slog.LevelInfo, msg)
+			log.info(msg)
 		}
-		call.Args, err = req.Arguments()
-		if err != nil {
-			log.logErr(slog.LevelWarn, "malformed invocation", "err", err.Error())
-			writeStatus(w, http.StatusBadRequest, err.Error())
+		if call.Args, err = req.Arguments(); err != nil {
+			fail(w, log, t, resp, err)
 			return
 		}
-		for _, name := range t.Inputs {
-			text, present, single := req.Input(name)
-			if single {
-				call.Logf("input %q arrived encoded once, not twice as the host encodes strings; read as is", name)
+		for _, b := range t.Blobs {
+			if b.Out {
+				continue
 			}
-			call.Inputs[name] = mcptool.Input{Text: text, Present: present}
+			if call.Inputs == nil {
+				call.Inputs = map[string]mcpfunc.Input{}
+			}
+			text, present, single := req.Input(b.Name)
+			if single {
+				call.Logf("input %q arrived encoded once, not twice as the host encodes strings; read as is", b.Name)
+			}
+			call.Inputs[b.Name] = mcpfunc.Input{Text: text, Present: present}
 		}
 		res, err := t.Run(r.Context(), call)
-		respond(w, log, t, resp, res, err)
+		if err != nil {
+			fail(w, log, t, resp, err)
+			return
+		}
+		succeed(w, log, t, resp, res)
 	}
 }
 
-// readBody reads the body up to limit bytes, in one allocation when the
-// host sends a Content-Length (it does).
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	var buf bytes.Buffer
-	if n := r.ContentLength; n > 0 && n <= limit {
-		buf.Grow(int(n) + bytes.MinRead)
-	}
-	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
-	return buf.Bytes(), err
+// errBodyTooLarge is a body over Options.MaxBodyBytes.
+type errBodyTooLarge struct{ limit int64 }
+
+func (e *errBodyTooLarge) Error() string {
+	return fmt.Sprintf("invocation body over %d bytes", e.limit)
 }
+
+// errBodyRead is a body that could not be read to its end: the host went
+// away or stopped sending (the server's read timeout).
+type errBodyRead struct{ err error }
+
+func (e *errBodyRead) Error() string { return "reading the invocation body: " + e.err.Error() }
+func (e *errBodyRead) Unwrap() error { return e.err }
+
+// readBody reads the body up to limit bytes. Memory grows with the bytes
+// that arrive, never with what Content-Length announces. A longer body is
+// read to its end and discarded, so that the host, still sending, gets the
+// answer rather than a reset connection; the server's read timeout bounds
+// how long that can take.
+func readBody(body io.Reader, limit int64) ([]byte, error) {
+	var buf bytes.Buffer
+	n, err := buf.ReadFrom(io.LimitReader(body, limit+1))
+	if err != nil {
+		return nil, &errBodyRead{err}
+	}
+	if n > limit {
+		if _, err := io.Copy(io.Discard, body); err != nil {
+			return nil, &errBodyRead{err}
+		}
+		return nil, &errBodyTooLarge{limit}
+	}
+	return buf.Bytes(), nil
+}
+
+// Routing failures.
+var (
+	errNoFunction = errors.New("no function")
+	errMethod     = errors.New("method not allowed")
+)

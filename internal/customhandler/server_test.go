@@ -7,33 +7,41 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"remote-mcp-functions-go/internal/customhandler"
 	"remote-mcp-functions-go/internal/invoke"
-	"remote-mcp-functions-go/internal/mcptool"
+	"remote-mcp-functions-go/internal/mcpfunc"
 )
 
 // testServer serves fake tools that exercise each branch of respond.
 func testServer(t *testing.T, maxBody int64) (*httptest.Server, *bytes.Buffer) {
 	t.Helper()
-	run := func(res *mcptool.Result, err error) func(context.Context, *mcptool.Call) (*mcptool.Result, error) {
-		return func(context.Context, *mcptool.Call) (*mcptool.Result, error) { return res, err }
+	tool := func(name string, plain bool, run func(call *mcpfunc.Call) (string, error)) *mcpfunc.Tool {
+		return &mcpfunc.Tool{Name: name, Description: "A test tool.", Plain: plain,
+			Blobs: []mcpfunc.Blob{mcpfunc.BlobOut("file", "c/x")}, TooLarge: "Far too large.",
+			Handler: mcpfunc.Typed(func(_ context.Context, call *mcpfunc.Call, _ struct{}) (string, error) { return run(call) })}
 	}
-	tools := []mcptool.Tool{
-		{Name: "ok", Kind: mcptool.Plain, Run: run(mcptool.Text("fine"), nil)},
-		{Name: "refuses", Kind: mcptool.Rich, Outputs: []string{"file"}, Run: run(&mcptool.Result{Outputs: map[string][]byte{"file": []byte("x")}}, mcptool.Errorf(mcptool.Invalid, "Bad input."))},
-		{Name: "fails", Kind: mcptool.Rich, Run: run(nil, errors.New("disk on fire at /secret/path"))},
-		{Name: "plainfails", Kind: mcptool.Plain, Run: run(nil, mcptool.Errorf(mcptool.Invalid, "cannot say isError"))},
-		{Name: "undeclared", Kind: mcptool.Rich, Run: run(&mcptool.Result{Outputs: map[string][]byte{"other": []byte("x")}}, nil)},
-		{Name: "nil", Kind: mcptool.Rich, Run: run(nil, nil)},
-		{Name: "panics", Kind: mcptool.Plain, Run: func(context.Context, *mcptool.Call) (*mcptool.Result, error) { panic("bug") }},
+	tools := []*mcpfunc.Tool{
+		tool("ok", true, func(*mcpfunc.Call) (string, error) { return "fine", nil }),
+		tool("refuses", false, func(call *mcpfunc.Call) (string, error) {
+			call.Output("file", []byte("x"))
+			return "", mcpfunc.Errorf(mcpfunc.Invalid, "Bad input.")
+		}),
+		tool("fails", false, func(*mcpfunc.Call) (string, error) { return "", errors.New("disk on fire at /secret/path") }),
+		tool("plainfails", true, func(*mcpfunc.Call) (string, error) { return "", mcpfunc.Errorf(mcpfunc.Invalid, "cannot say isError") }),
+		tool("undeclared", false, func(call *mcpfunc.Call) (string, error) { call.Output("other", []byte("x")); return "x", nil }),
+		tool("panics", true, func(*mcpfunc.Call) (string, error) { panic("bug") }),
 	}
 	var logs bytes.Buffer
 	srv := httptest.NewServer(customhandler.New(tools, customhandler.Options{
@@ -58,7 +66,7 @@ func do(t *testing.T, method, url, body string) (*http.Response, string) {
 
 func TestRoutes(t *testing.T) {
 	srv, logs := testServer(t, 1<<10)
-	const call = `{"Data":{},"Metadata":{"arguments":{}}}`
+	const call = `{"Data":{"context":"\"{\\\"name\\\":\\\"t\\\",\\\"arguments\\\":{}}\""}}`
 	tests := []struct {
 		name     string
 		method   string
@@ -75,15 +83,16 @@ func TestRoutes(t *testing.T) {
 		{name: "internal error hides details", method: "POST", path: "/fails", body: call, status: 200, isError: true, text: "Internal error in tool 'fails'; the function logs have the details."},
 		{name: "plain tool cannot say isError: 500", method: "POST", path: "/plainfails", body: call, status: 500},
 		{name: "undeclared output is a bug", method: "POST", path: "/undeclared", body: call, status: 200, isError: true, text: "Internal error in tool 'undeclared'; the function logs have the details."},
-		{name: "neither result nor error is a bug", method: "POST", path: "/nil", body: call, status: 200, isError: true},
 		{name: "panic becomes 500", method: "POST", path: "/panics", body: call, status: 500, contains: `"error"`},
 		{name: "unknown function", method: "POST", path: "/nope", body: call, status: 404, contains: "no function at /nope"},
 		{name: "GET on a tool", method: "GET", path: "/ok", status: 405},
 		{name: "malformed JSON", method: "POST", path: "/ok", body: `{"Data":`, status: 400, contains: "malformed invocation payload"},
 		{name: "not an object", method: "POST", path: "/ok", body: `[1,2]`, status: 400},
 		{name: "empty body", method: "POST", path: "/ok", body: ``, status: 400},
-		{name: "no arguments anywhere", method: "POST", path: "/ok", body: `{"Data":{}}`, status: 400, contains: "no trigger value"},
-		{name: "body over the cap", method: "POST", path: "/ok", body: `{"Data":{"x":"` + strings.Repeat("a", 2<<10) + `"}}`, status: 413},
+		{name: "no trigger value", method: "POST", path: "/ok", body: `{"Data":{},"Metadata":{"arguments":{}}}`, status: 400, contains: "no trigger value"},
+		{name: "nested deeper than the host can", method: "POST", path: "/ok", body: `{"Data":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `}`, status: 400, contains: "nested deeper than 64 levels"},
+		{name: "body over the cap, plain tool", method: "POST", path: "/ok", body: `{"Data":{"x":"` + strings.Repeat("a", 2<<10) + `"}}`, status: 413},
+		{name: "body over the cap, rich tool: its own message", method: "POST", path: "/refuses", body: `{"Data":{"x":"` + strings.Repeat("a", 2<<10) + `"}}`, status: 200, isError: true, text: "Far too large."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,10 +118,8 @@ func TestRoutes(t *testing.T) {
 			}
 			var rv json.RawMessage
 			rv, _ = json.Marshal(r.ReturnValue)
-			res, err := invoke.ToolResult(rv, tt.isError || tt.path != "/ok")
+			ctr, err := invoke.ToolResult(rv, tt.isError || tt.path != "/ok")
 			require.NoError(t, err)
-			var ctr invoke.CallToolResult
-			require.NoError(t, json.Unmarshal(res, &ctr))
 			assert.Equal(t, tt.isError, ctr.IsError)
 			require.Len(t, ctr.Content, 1)
 			assert.Equal(t, tt.text, ctr.Content[0].Text)
@@ -120,9 +127,77 @@ func TestRoutes(t *testing.T) {
 	}
 	assert.Contains(t, logs.String(), "disk on fire", "internal details go to the logs")
 	assert.Contains(t, logs.String(), "panic serving request")
+	requireOneKeyPerField(t, logs.String())
+}
+
+// requireOneKeyPerField checks that no log line names a key twice (such as
+// two msg= in one line).
+func requireOneKeyPerField(t *testing.T, logs string) {
+	t.Helper()
+	key := regexp.MustCompile(`(?:^| )([a-z_]+)=`)
+	for _, line := range strings.Split(strings.TrimSpace(logs), "\n") {
+		// Values are quoted when they hold spaces; drop quoted parts first.
+		unquoted := regexp.MustCompile(`"(?:[^"\\]|\\.)*"`).ReplaceAllString(line, `""`)
+		seen := map[string]bool{}
+		for _, m := range key.FindAllStringSubmatch(unquoted, -1) {
+			require.False(t, seen[m[1]], "key %s twice in %q", m[1], line)
+			seen[m[1]] = true
+		}
+	}
+}
+
+// TestRefusalLogLine: a refusal is one line with one key per field.
+func TestRefusalLogLine(t *testing.T) {
+	srv, logs := testServer(t, 1<<10)
+	do(t, "POST", srv.URL+"/refuses", `{"Data":{"context":"\"{\\\"name\\\":\\\"t\\\"}\""}}`)
+	assert.Contains(t, logs.String(), `msg="tool refused the call" function=refuses code=invalid reason="Bad input."`)
+	requireOneKeyPerField(t, logs.String())
+}
+
+// TestBodyOverTheCapIsDrained: the host is still sending when the handler
+// knows the body is too large; it reads the rest so the host gets the
+// answer, not a reset connection.
+func TestBodyOverTheCapIsDrained(t *testing.T) {
+	srv, _ := testServer(t, 1<<10)
+	body := `{"Data":{"x":"` + strings.Repeat("a", 8<<20) + `"}}`
+	resp, got := do(t, "POST", srv.URL+"/refuses", body)
+	require.Equal(t, http.StatusOK, resp.StatusCode, got)
+	assert.Contains(t, got, "Far too large.")
+}
+
+// TestMemoryFollowsTheBytesThatArrive: a request that announces a body at
+// the cap and sends a few bytes costs a few bytes, not the announced size.
+func TestMemoryFollowsTheBytesThatArrive(t *testing.T) {
+	const limit = 48 << 20
+	h := customhandler.New([]*mcpfunc.Tool{{Name: "ok", Description: "Ok.", Plain: true, Handler: mcpfunc.Typed(func(context.Context, *mcpfunc.Call, struct{}) (string, error) { return "x", nil })}},
+		customhandler.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxBodyBytes: limit})
+	req := httptest.NewRequest(http.MethodPost, "/ok", strings.NewReader(`{"Data":`))
+	req.ContentLength = limit
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	runtime.ReadMemStats(&after)
+	assert.Equal(t, http.StatusBadRequest, rec.Code)
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(1<<20), "bytes allocated for an announced %d-byte body", limit)
+}
+
+// TestHostLeftMidBody: a body that stops short is the host going away,
+// logged as such, not as a body over the limit.
+func TestHostLeftMidBody(t *testing.T) {
+	srv, logs := testServer(t, 1<<20)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+	require.NoError(t, err)
+	_, err = io.WriteString(conn, "POST /ok HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"Data\":")
+	require.NoError(t, err)
+	require.NoError(t, conn.(*net.TCPConn).CloseWrite())
+	_, _ = io.ReadAll(conn)
+	conn.Close()
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "invocation body not received whole") }, 10*time.Second, 10*time.Millisecond)
+	assert.NotContains(t, logs.String(), "over the limit")
 }
 
 func TestNewPanicsOnDuplicateTool(t *testing.T) {
-	tool := mcptool.Tool{Name: "a", Run: func(context.Context, *mcptool.Call) (*mcptool.Result, error) { return nil, nil }}
-	assert.Panics(t, func() { customhandler.New([]mcptool.Tool{tool, tool}, customhandler.Options{}) })
+	tool := &mcpfunc.Tool{Name: "a", Description: "A.", Handler: mcpfunc.Typed(func(context.Context, *mcpfunc.Call, struct{}) (string, error) { return "", nil })}
+	assert.Panics(t, func() { customhandler.New([]*mcpfunc.Tool{tool, tool}, customhandler.Options{}) })
 }

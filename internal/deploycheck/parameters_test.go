@@ -227,6 +227,46 @@ func TestBicepExtensionsConfigured(t *testing.T) {
 	assert.Equal(t, []string{"infra/x.bicep: extension kubernetes is not in bicepconfig.json"}, problems)
 }
 
+// azdOwnVariables are the azd environment values azd itself sets; every
+// other ${NAME} main.parameters.json reads is an option for the user.
+var azdOwnVariables = map[string]bool{"AZURE_ENV_NAME": true, "AZURE_LOCATION": true, "AZURE_PRINCIPAL_ID": true, "AZURE_PRINCIPAL_TYPE": true}
+
+// checkOptionsDocumented: every option main.parameters.json reads from the
+// azd environment is named in the README, and every option the README
+// tells users to `azd env set` is read.
+func checkOptionsDocumented(parametersJSON, readme string) []string {
+	read := map[string]bool{}
+	for _, m := range envRef.FindAllStringSubmatch(parametersJSON, -1) {
+		read[m[1]] = true
+	}
+	var problems []string
+	for _, name := range sortedKeys(read) {
+		if !azdOwnVariables[name] && !regexp.MustCompile(`\b`+name+`\b`).MatchString(readme) {
+			problems = append(problems, fmt.Sprintf("main.parameters.json reads %s, which README.md does not document", name))
+		}
+	}
+	documented := map[string]bool{}
+	for _, m := range regexp.MustCompile("azd env set ([A-Z][A-Z0-9_]*)|\\| `([A-Z][A-Z0-9_]*) ").FindAllStringSubmatch(readme, -1) {
+		documented[m[1]+m[2]] = true
+	}
+	for _, name := range sortedKeys(documented) {
+		if !read[name] {
+			problems = append(problems, fmt.Sprintf("README.md sets %s, which main.parameters.json does not read", name))
+		}
+	}
+	return problems
+}
+
+func TestOptionsDocumented(t *testing.T) {
+	assert.Empty(t, checkOptionsDocumented(read(t, "infra/main.parameters.json"), read(t, "README.md")))
+
+	problems := strings.Join(checkOptionsDocumented(`{"p":{"value":"${CORS_ALLOWED_ORIGINS}"},"q":{"value":"${AZURE_ENV_NAME}"}}`,
+		"| `VNET_ENABLED true` | x |\nazd env set AZURE_PRINCIPAL_TYPE x"), "\n")
+	assert.Contains(t, problems, "reads CORS_ALLOWED_ORIGINS, which README.md does not document")
+	assert.Contains(t, problems, "sets VNET_ENABLED, which main.parameters.json does not read")
+	assert.NotContains(t, problems, "AZURE_ENV_NAME")
+}
+
 // The values the documentation reads with `azd env get-value` are outputs
 // of main.bicep.
 func TestDocumentedOutputsExist(t *testing.T) {

@@ -21,7 +21,7 @@ func BenchmarkGetSnippet(b *testing.B) {
 	answer := func(w http.ResponseWriter, r *received) {
 		text, _, _ := r.Request.Input("file")
 		resp := invoke.NewResponse()
-		resp.ReturnValue = invoke.RichReturn(invoke.CallToolResult{Content: []invoke.Content{{Type: "text", Text: text}}})
+		resp.ReturnValue = mustRich(invoke.CallToolResult{Content: []invoke.Content{{Type: "text", Text: text}}})
 		writeAnswer(w, resp)
 	}
 	args := map[string]any{"snippetname": "a1"}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -51,7 +52,7 @@ type tool struct {
 
 type blobBinding struct {
 	name  string
-	path  *PathTemplate
+	path  *funcapp.PathTemplate
 	store BlobStore
 }
 
@@ -77,11 +78,18 @@ func (s *Server) newTool(f *funcapp.Function) (*tool, error) {
 	// object schema and passes it to clients as it is; arguments are not
 	// validated against it, as the extension does not validate them either.
 	t.mcpTool = &mcp.Tool{Name: t.name, Description: desc, InputSchema: InputSchema(tr), Meta: tr.Meta}
+	if tr.OutputSchemaJSON != nil {
+		// Listed as it is, as the extension lists it (1.5.0 and later).
+		t.mcpTool.OutputSchema = tr.OutputSchemaJSON
+	}
 	for _, dir := range []string{funcapp.In, funcapp.Out} {
 		for _, b := range f.Blobs(dir) {
-			p, err := ParsePath(b.Path)
-			if err != nil {
-				return nil, fmt.Errorf("%s: binding %q: %w", f.Path, b.Name, err)
+			p := b.Template
+			if p == nil { // an app that was not loaded through funcapp
+				var err error
+				if p, err = funcapp.ParsePath(b.Path); err != nil {
+					return nil, fmt.Errorf("%s: binding %q: %w", f.Path, b.Name, err)
+				}
 			}
 			store := s.opts.Blobs[b.Connection]
 			if store == nil {
@@ -107,6 +115,10 @@ func (s *Server) newTool(f *funcapp.Function) (*tool, error) {
 // with the reason in devhost's log.
 func (s *Server) toolHandler(t *tool) mcp.ToolHandler {
 	return func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		if !s.calls.enter() {
+			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "devhost is stopping"}
+		}
+		defer s.calls.leave()
 		args, err := parseArguments(req.Params.Arguments)
 		if err != nil {
 			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: err.Error()}
@@ -127,11 +139,11 @@ func (s *Server) toolHandler(t *tool) mcp.ToolHandler {
 		describeTransport(ctx, req, inv)
 		id := guid.New()
 		start := time.Now()
-		res, err := s.invoke(ctx, t, inv, id)
+		res, err := s.invokeWithTimeout(ctx, t, inv, id)
 		if err != nil {
 			// Never the headers, the arguments or contents: only what failed.
 			s.log.Error("tool call failed; the client gets the generic tool error",
-				"tool", t.name, "function", t.function, "invocation", id, "err", err)
+				"tool", t.name, "function", t.function, "invocation", id, "err", shorten(err.Error()))
 			return &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{Text: t.errorResult}}}, nil
 		}
 		s.log.Debug("tool call", "tool", t.name, "invocation", id, "took", time.Since(start))
@@ -188,6 +200,49 @@ func describeTransport(ctx context.Context, req *mcp.CallToolRequest, inv *invok
 			inv.ClientInfo = &invoke.ClientInfo{Name: p.ClientInfo.Name, Version: p.ClientInfo.Version}
 		}
 	}
+}
+
+// errFunctionTimeout is an invocation that ran past host.json's
+// functionTimeout.
+var errFunctionTimeout = errors.New("function timeout")
+
+// invokeWithTimeout runs the invocation within the function timeout, as
+// the host does: on expiry the client gets the generic tool error and the
+// handler process is restarted, since it may be stuck (Azure/azure-functions-host
+// src/WebJobs.Script.WebHost/WebScriptHostExceptionHandler.cs
+// OnTimeoutExceptionAsync @89dc438d: "A function timeout has occurred.
+// Restarting worker process executing invocationId …").
+func (s *Server) invokeWithTimeout(ctx context.Context, t *tool, inv *invoke.ToolInvocation, id string) (*mcp.CallToolResult, error) {
+	if s.opts.FunctionTimeout <= 0 {
+		return s.invoke(ctx, t, inv, id)
+	}
+	tctx, cancel := context.WithTimeoutCause(ctx, s.opts.FunctionTimeout, errFunctionTimeout)
+	defer cancel()
+	res, err := s.invoke(tctx, t, inv, id)
+	if err != nil && errors.Is(context.Cause(tctx), errFunctionTimeout) && ctx.Err() == nil {
+		s.log.Error(fmt.Sprintf("Timeout value of %s exceeded by function '%s' (Id: '%s'). Initiating cancellation.",
+			formatTimeSpan(s.opts.FunctionTimeout), t.function, id))
+		if r, ok := s.opts.Worker.(Restarter); ok {
+			s.log.Warn(fmt.Sprintf("A function timeout has occurred. Restarting worker process executing invocationId '%s'.", id))
+			r.Restart()
+		}
+		return nil, fmt.Errorf("%w after %v", errFunctionTimeout, s.opts.FunctionTimeout)
+	}
+	return res, err
+}
+
+// formatTimeSpan prints d as .NET prints a TimeSpan: [d.]hh:mm:ss, with
+// seven digits of fraction when there is one.
+func formatTimeSpan(d time.Duration) string {
+	days, rest := d/(24*time.Hour), d%(24*time.Hour)
+	s := fmt.Sprintf("%02d:%02d:%02d", rest/time.Hour, rest%time.Hour/time.Minute, rest%time.Minute/time.Second)
+	if days > 0 {
+		s = fmt.Sprintf("%d.%s", days, s)
+	}
+	if frac := rest % time.Second; frac > 0 {
+		s += fmt.Sprintf(".%07d", frac/100)
+	}
+	return s
 }
 
 // invoke does steps 2–7 of a call: bind, read inputs, post, decode, write
@@ -256,6 +311,8 @@ func (s *Server) invoke(ctx context.Context, t *tool, inv *invoke.ToolInvocation
 	}
 	hr, err := invoke.DecodeResponse(resp.StatusCode, resp.Header.Get("Content-Type"), respBody, t.outputNames)
 	if err != nil {
+		// The host drops a failed answer's Logs; its body may still say why.
+		s.logFailedAnswer(t, id, respBody)
 		return nil, err
 	}
 	for _, line := range hr.Logs {
@@ -272,23 +329,77 @@ func (s *Server) invoke(ctx context.Context, t *tool, inv *invoke.ToolInvocation
 		}
 	}
 
-	raw, err := invoke.ToolResult(hr.ReturnValue, t.useResultSchema)
+	res, err := invoke.ToolResult(hr.ReturnValue, t.useResultSchema)
 	if err != nil {
 		return nil, err
 	}
-	return callToolResult(raw)
+	return callToolResult(res)
+}
+
+// logFailedAnswer logs, at debug level, the error and log lines of a
+// handler's non-2xx answer, when it has them (this app's handler sends
+// {"error":…,"Logs":[…]}).
+func (s *Server) logFailedAnswer(t *tool, id string, body []byte) {
+	var failed struct {
+		Error string   `json:"error"`
+		Logs  []string `json:"Logs"`
+	}
+	if json.Unmarshal(body, &failed) != nil {
+		return
+	}
+	for _, line := range failed.Logs {
+		s.log.Debug("function log", "function", t.function, "invocation", id, "line", shorten(line))
+	}
+	if failed.Error != "" {
+		s.log.Debug("handler's error", "function", t.function, "invocation", id, "error", shorten(failed.Error))
+	}
 }
 
 type blobLocation struct{ container, blob string }
 
+// locate resolves the binding's path from the invocation's binding data
+// and checks it as the host's blob extension does before it calls storage.
 func (b blobBinding) locate(args map[string]string, sys invoke.SysData) (blobLocation, error) {
-	path, err := b.path.Resolve(args, sys)
+	path, err := b.path.Resolve(func(e funcapp.Expr) (string, bool) {
+		switch strings.ToLower(e.Source) {
+		case "mcptoolargs":
+			return invoke.LookupFold(args, e.Member)
+		case "sys":
+			switch strings.ToLower(e.Member) {
+			case "methodname":
+				return sys.MethodName, true
+			case "utcnow":
+				return sys.UtcNow, true
+			case "randguid":
+				return sys.RandGuid, true
+			}
+		}
+		return "", false
+	})
 	if err != nil {
 		return blobLocation{}, fmt.Errorf("binding %q: %w", b.name, err)
 	}
 	c, n, err := blobstore.SplitPath(path)
+	if err == nil {
+		err = blobstore.CheckName(c, n)
+	}
 	if err != nil {
 		return blobLocation{}, fmt.Errorf("binding %q: %w", b.name, err)
 	}
 	return blobLocation{c, n}, nil
+}
+
+// shorten cuts a log value to a readable length: a client's argument can
+// reach an error message (a name in a blob path), and a megabyte of it
+// helps nobody.
+func shorten(s string) string {
+	const max = 512
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes in all)", s[:cut], len(s))
 }

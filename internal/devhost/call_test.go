@@ -85,7 +85,7 @@ func TestInvocationAsTheHostSendsIt(t *testing.T) {
 				text, present, _ := r.Request.Input("file")
 				resp := invoke.NewResponse()
 				resp.Logs = append(resp.Logs, "got it")
-				resp.ReturnValue = invoke.RichReturn(invoke.CallToolResult{Content: []invoke.Content{{Type: "text", Text: text + "|" + boolText(present)}}})
+				resp.ReturnValue = mustRich(invoke.CallToolResult{Content: []invoke.Content{{Type: "text", Text: text + "|" + boolText(present)}}})
 				writeAnswer(w, resp)
 			}
 			hc := e.http.Client()
@@ -109,7 +109,7 @@ func TestInvocationAsTheHostSendsIt(t *testing.T) {
 			assert.JSONEq(t, `"\"print(1)\""`, string(got.Data["file"]), "blob text is encoded one extra time")
 			args, err := got.Request.Arguments()
 			require.NoError(t, err)
-			assert.Equal(t, map[string]any{"snippetname": "a1"}, args)
+			assert.Equal(t, map[string]json.RawMessage{"snippetname": json.RawMessage(`"a1"`)}, args)
 			assert.JSONEq(t, `{"snippetname":"a1"}`, string(got.Metadata["mcptoolargs"]))
 			assert.JSONEq(t, `{"MethodName":"getsnippet","UtcNow":"2026-01-02T03:04:05.0000000Z","RandGuid":"`+
 				sysGUID(t, got.Metadata)+`"}`, string(got.Metadata["sys"]))
@@ -235,7 +235,7 @@ func TestFailuresBecomeTheGenericToolError(t *testing.T) {
 				e.handler.answer = func(w http.ResponseWriter, _ *received) {
 					resp := invoke.NewResponse()
 					resp.SetOutput("file", []byte("print(1)"))
-					resp.ReturnValue = invoke.RichReturn(invoke.CallToolResult{Content: []invoke.Content{{Type: "text", Text: "saved"}}})
+					resp.ReturnValue = mustRich(invoke.CallToolResult{Content: []invoke.Content{{Type: "text", Text: "saved"}}})
 					writeAnswer(w, resp)
 				}
 			}, wantLog: "connection refused"},
@@ -248,7 +248,7 @@ func TestFailuresBecomeTheGenericToolError(t *testing.T) {
 				}
 			}, wantLog: "McpToolResult"},
 		{name: "unresolvable binding path", app: unresolvable, tool: "getsnippet", args: map[string]any{},
-			wantLog: `no argument \"snippetname\"`},
+			wantLog: `no binding data for {mcptoolargs.snippetname}`},
 	}
 	for _, transport := range transports {
 		for _, tt := range tests {
@@ -294,7 +294,7 @@ func TestStorageOutageAndRecovery(t *testing.T) {
 	e.handler.answer = func(w http.ResponseWriter, r *received) {
 		text, _, _ := r.Request.Input("file")
 		resp := invoke.NewResponse()
-		resp.ReturnValue = invoke.RichReturn(invoke.CallToolResult{Content: []invoke.Content{{Type: "text", Text: text}}})
+		resp.ReturnValue = mustRich(invoke.CallToolResult{Content: []invoke.Content{{Type: "text", Text: text}}})
 		writeAnswer(w, resp)
 	}
 	cs := e.connect(TransportStreamable, nil)

@@ -31,10 +31,16 @@
 //     the argument check gives the client only "An error occurred invoking
 //     '<tool>'." (isError), as on Azure; devhost logs the reason.
 //   - Keys: off by default, like func start. With a key, every request
-//     needs it in x-functions-key or ?code=, else 401. See sseHandler for
-//     how a legacy SSE client that connected with ?code= posts its messages.
-//   - Browsers: a request whose Origin is another site, or whose Host is
-//     not a loopback name while devhost listens on loopback, gets 403.
+//     needs it in x-functions-key or ?code=, else 401 with
+//     WWW-Authenticate: Bearer, as on Azure. See sseHandler for how a
+//     legacy SSE client that connected with ?code= posts its messages.
+//   - Browsers: a request whose Origin is another site (unless [CORS]
+//     allows it), or whose Host is not a loopback name while devhost
+//     listens on loopback, gets 403. With [Options.CORS] (Host.CORS in
+//     local.settings.json), preflights and responses get CORS headers as
+//     func start gives them.
+//   - Every 403 and 401 is logged with its reason, method and path, never
+//     the query string or a header.
 //
 // The handler process itself is run by package worker, storage is reached
 // through package blobstore, and the app is read by package funcapp; the

@@ -55,6 +55,7 @@ type memStore struct {
 	mu      sync.Mutex
 	blobs   map[string][]byte
 	readErr error
+	reads   int
 	writes  int
 	failOut error
 }
@@ -64,6 +65,7 @@ func newMemStore() *memStore { return &memStore{blobs: map[string][]byte{}} }
 func (m *memStore) Read(_ context.Context, container, blob string) ([]byte, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.reads++
 	if m.readErr != nil {
 		return nil, false, m.readErr
 	}
@@ -98,9 +100,17 @@ func (m *memStore) set(path string, data []byte) {
 // fakeWorker is the handler as a Worker: an httptest server, or an error
 // when the handler is "down".
 type fakeWorker struct {
-	mu   sync.Mutex
-	url  string
-	down error
+	mu       sync.Mutex
+	url      string
+	down     error
+	restarts int
+}
+
+// Restart records the request: the fake handler has no process.
+func (f *fakeWorker) Restart() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.restarts++
 }
 
 func (f *fakeWorker) BaseURL(context.Context) (string, error) {
@@ -190,6 +200,10 @@ type env struct {
 type envOption func(*Options)
 
 func withKey(k string) envOption { return func(o *Options) { o.Key = k } }
+
+func withFunctionTimeout(d time.Duration) envOption {
+	return func(o *Options) { o.FunctionTimeout = d }
+}
 
 func newEnv(t testing.TB, app *funcapp.App, opts ...envOption) *env {
 	t.Helper()
@@ -346,4 +360,20 @@ func (s *rawSession) call(method, params string) map[string]json.RawMessage {
 	var msg map[string]json.RawMessage
 	require.NoError(s.t, json.Unmarshal([]byte(body), &msg), body)
 	return msg
+}
+
+// mustRich is invoke.RichReturn for results that always encode.
+func mustRich(res invoke.CallToolResult) string {
+	rv, err := invoke.RichReturn(res)
+	if err != nil {
+		panic(err)
+	}
+	return rv
+}
+
+// newAnswer is a plain tool's answer with text.
+func newAnswer(text string) *invoke.Response {
+	resp := invoke.NewResponse()
+	resp.ReturnValue = text
+	return resp
 }

@@ -28,21 +28,41 @@ func newKeyCheck(key string) keyCheck {
 	return keyCheck{on: true, sum: sha256.Sum256([]byte(key))}
 }
 
-// valid reports whether r carries the key in the x-functions-key header or
-// the code query parameter.
-func (k keyCheck) valid(r *http.Request) bool {
+// Why a request without a valid key is refused. They say where the key
+// goes and never what was sent.
+const (
+	reasonNoKey          = "no key: this MCP endpoint needs its key in the " + KeyHeader + " header or the ?" + KeyQuery + "= query parameter"
+	reasonWrongHeader    = "wrong key in the " + KeyHeader + " header"
+	reasonWrongCode      = "wrong key in the ?" + KeyQuery + "= query parameter"
+	reasonWrongHeaderAnd = "wrong key in the " + KeyHeader + " header and in the ?" + KeyQuery + "= query parameter"
+)
+
+// check reports whether r carries the key in the x-functions-key header or
+// the code query parameter, and if not, why not.
+func (k keyCheck) check(r *http.Request) (ok bool, reason string) {
 	if !k.on {
-		return true
+		return true, ""
 	}
-	if v := r.Header.Get(KeyHeader); v != "" && k.matches(v) {
-		return true
+	header := r.Header.Get(KeyHeader)
+	if header != "" && k.matches(header) {
+		return true, ""
 	}
+	var code string
 	if r.URL.RawQuery != "" {
-		if v := r.URL.Query().Get(KeyQuery); v != "" && k.matches(v) {
-			return true
-		}
+		code = r.URL.Query().Get(KeyQuery)
 	}
-	return false
+	if code != "" && k.matches(code) {
+		return true, ""
+	}
+	switch {
+	case header != "" && code != "":
+		return false, reasonWrongHeaderAnd
+	case header != "":
+		return false, reasonWrongHeader
+	case code != "":
+		return false, reasonWrongCode
+	}
+	return false, reasonNoKey
 }
 
 // matches compares digests in constant time: comparing the keys directly
@@ -50,10 +70,4 @@ func (k keyCheck) valid(r *http.Request) bool {
 func (k keyCheck) matches(candidate string) bool {
 	sum := sha256.Sum256([]byte(candidate))
 	return subtle.ConstantTimeCompare(sum[:], k.sum[:]) == 1
-}
-
-// unauthorized answers a request without a valid key. The body says where
-// the key goes and never echoes what was sent.
-func unauthorized(w http.ResponseWriter) {
-	http.Error(w, "Unauthorized: this MCP endpoint needs its key, in the "+KeyHeader+" header or the ?"+KeyQuery+"= query parameter", http.StatusUnauthorized)
 }

@@ -16,36 +16,48 @@ import (
 
 const testKey = "k3y-for-tests"
 
+// wrongKey is a key that is not testKey, unlike any word a message holds.
+const wrongKey = "Wr0ngK3y-zq"
+
 // Every path under /runtime/webhooks/mcp refuses a request without the
-// right key, on both transports.
+// right key, on both transports, with a 401 that says why (never echoing
+// what was sent) and carries WWW-Authenticate: Bearer as the host's 401
+// does. Each refusal is one log line with status, reason, method and path,
+// and neither the key nor the query string.
 func TestKeyRequired(t *testing.T) {
 	e := newEnv(t, snippetApp(), withKey(testKey))
 	initialize := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"x","version":"1"}}}`
 	tests := []struct {
-		name, method, path, key string
-		header                  bool
+		name, method, path string
+		header, code       string
+		reason, loggedPath string
 	}{
-		{"streamable, no key", http.MethodPost, MCPPath, "", false},
-		{"streamable, wrong header", http.MethodPost, MCPPath, "wrong", true},
-		{"streamable, wrong code", http.MethodPost, MCPPath, "wrong", false},
-		{"streamable, key prefix", http.MethodPost, MCPPath, testKey[:4], true},
-		{"sse stream, no key", http.MethodGet, SSEPath, "", false},
-		{"sse stream, wrong code", http.MethodGet, SSEPath, "wrong", false},
-		{"message, no key, no session", http.MethodPost, MessagePath, "", false},
-		{"other subpath", http.MethodPost, MCPPath + "/other", "", false},
+		{"streamable, no key", http.MethodPost, MCPPath, "", "", reasonNoKey, MCPPath},
+		{"streamable, wrong header", http.MethodPost, MCPPath, wrongKey, "", reasonWrongHeader, MCPPath},
+		{"streamable, wrong code", http.MethodPost, MCPPath, "", wrongKey, reasonWrongCode, MCPPath},
+		{"streamable, both wrong", http.MethodPost, MCPPath, wrongKey, wrongKey, reasonWrongHeaderAnd, MCPPath},
+		{"streamable, key prefix", http.MethodPost, MCPPath, testKey[:4], "", reasonWrongHeader, MCPPath},
+		{"streamable, empty code", http.MethodPost, MCPPath + "?code=", "", "", reasonNoKey, MCPPath},
+		{"sse stream, no key", http.MethodGet, SSEPath, "", "", reasonNoKey, SSEPath},
+		{"sse stream, wrong code", http.MethodGet, SSEPath, "", wrongKey, reasonWrongCode, SSEPath},
+		{"message, no key, no session", http.MethodPost, MessagePath, "", "", reasonNoKey + ", and ?" + sessionQuery + "= names no open SSE stream", MessagePath},
+		{"other subpath", http.MethodPost, MCPPath + "/other", "", "", reasonNoKey, MCPPath + "/…"},
+		// A key pasted with & instead of ? lands in the path: not logged.
+		{"key in the path", http.MethodGet, SSEPath + "&code=" + testKey, "", "", reasonNoKey, MCPPath + "/…"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			before := len(e.logs.String())
 			u := e.http.URL + tt.path
-			if tt.key != "" && !tt.header {
-				u += "?code=" + url.QueryEscape(tt.key)
+			if tt.code != "" {
+				u += "?code=" + url.QueryEscape(tt.code)
 			}
 			req, err := http.NewRequest(tt.method, u, strings.NewReader(initialize))
 			require.NoError(t, err)
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Accept", "application/json, text/event-stream")
-			if tt.key != "" && tt.header {
-				req.Header.Set(KeyHeader, tt.key)
+			if tt.header != "" {
+				req.Header.Set(KeyHeader, tt.header)
 			}
 			resp, err := http.DefaultClient.Do(req)
 			require.NoError(t, err)
@@ -55,13 +67,31 @@ func TestKeyRequired(t *testing.T) {
 			}
 			body := readAll(t, resp)
 			assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+			assert.Equal(t, "Bearer", resp.Header.Get("WWW-Authenticate"))
+			assert.Equal(t, "Unauthorized: "+tt.reason+"\n", body)
 			assert.NotContains(t, body, testKey)
-			if tt.key != "" {
-				assert.NotContains(t, body, tt.key, "the answer never echoes the key sent")
+			assert.NotContains(t, body, wrongKey, "the answer never echoes the key sent")
+
+			line := e.logs.String()[before:]
+			assert.Equal(t, 1, strings.Count(line, "\n"), "one line per refusal: %q", line)
+			for _, want := range []string{
+				`level=WARN msg="request refused" status=401`,
+				`reason="` + tt.reason + `"`,
+				"method=" + tt.method,
+				"path=" + tt.loggedPath + "\n",
+			} {
+				assert.Contains(t, line, want)
 			}
+			// Past the reason's own words, no query string.
+			rest := strings.Replace(line, `reason="`+tt.reason+`"`, "", 1)
+			assert.NotContains(t, rest, "?")
+			assert.NotContains(t, rest, "code=")
 		})
 	}
-	assert.NotContains(t, e.logs.String(), testKey)
+	logs := e.logs.String()
+	assert.NotContains(t, logs, testKey)
+	assert.NotContains(t, logs, testKey[:4]+`"`)
+	assert.NotContains(t, logs, wrongKey)
 }
 
 // Clients with the key work: in the header or in ?code=, on both

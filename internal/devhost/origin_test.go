@@ -48,11 +48,44 @@ func TestCrossSiteRefused(t *testing.T) {
 				if tt.want == http.StatusForbidden {
 					assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 				} else {
-					// Past the origin check, the missing key is what stops it.
+					// Past the origin check (no CORS here), the missing key
+					// is what stops it.
 					assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 				}
 			})
 		}
+	}
+}
+
+// Each 403 is one log line with its reason, method and path; no query
+// string.
+func TestCrossSiteLogged(t *testing.T) {
+	e := newEnv(t, snippetApp(), withKey(testKey))
+	for _, tt := range []struct {
+		name, origin, host, reason string
+	}{
+		{"other site", "https://evil.example", "", `reason="Forbidden: cross-site request (Origin evil.example); allow it with Host.CORS in local.settings.json"`},
+		{"rebound name", "", "evil.example", `reason="Forbidden: Host is not a loopback name (DNS rebinding protection)"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(e.logs.String())
+			req, err := http.NewRequest(http.MethodPost, e.http.URL+SSEPath+"?code="+testKey, nil)
+			require.NoError(t, err)
+			if tt.origin != "" {
+				req.Header.Set("Origin", tt.origin)
+			}
+			if tt.host != "" {
+				req.Host = tt.host
+			}
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			readAll(t, resp)
+			require.Equal(t, http.StatusForbidden, resp.StatusCode)
+			line := e.logs.String()[before:]
+			assert.Equal(t, 1, strings.Count(line, "\n"), line)
+			assert.Contains(t, line, `level=WARN msg="request refused" status=403 `+tt.reason+" method=POST path="+SSEPath+"\n")
+			assert.NotContains(t, line, testKey)
+		})
 	}
 }
 

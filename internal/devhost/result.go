@@ -1,54 +1,38 @@
 package devhost
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"remote-mcp-functions-go/internal/invoke"
 )
 
-// callToolResult turns the CallToolResult JSON that invoke.ToolResult
-// produces into go-sdk's type. Results made only of plain text blocks, which
-// is what handlers return, are built directly; anything else (images,
-// resources, annotations, _meta) goes through go-sdk's own decoder, which
-// knows every content type but costs a large buffer per call.
-func callToolResult(raw json.RawMessage) (*mcp.CallToolResult, error) {
-	var wire struct {
-		Content           []json.RawMessage `json:"content"`
-		StructuredContent json.RawMessage   `json:"structuredContent"`
-		IsError           bool              `json:"isError"`
-		Meta              json.RawMessage   `json:"_meta"`
-	}
-	if err := json.Unmarshal(raw, &wire); err != nil {
-		return nil, fmt.Errorf("tool result: %w", err)
-	}
-	res := &mcp.CallToolResult{IsError: wire.IsError, Content: make([]mcp.Content, 0, len(wire.Content))}
-	plain := len(wire.Meta) == 0
-	for _, block := range wire.Content {
-		if !plain {
-			break
+// callToolResult turns the extension's result (invoke.ToolResult) into
+// go-sdk's type. Plain text blocks, which is what handlers mostly return,
+// are built directly; any other block (images, resources, annotations)
+// goes through go-sdk's own decoder, which knows every content type.
+func callToolResult(res *invoke.CallToolResult) (*mcp.CallToolResult, error) {
+	out := &mcp.CallToolResult{IsError: res.IsError, Content: make([]mcp.Content, 0, len(res.Content))}
+	for _, block := range res.Content {
+		if block.Raw == nil {
+			out.Content = append(out.Content, &mcp.TextContent{Text: block.Text})
+			continue
 		}
-		var b map[string]json.RawMessage
-		if err := json.Unmarshal(block, &b); err != nil {
-			return nil, fmt.Errorf("tool result content: %w", err)
+		var one mcp.CallToolResult
+		if err := json.Unmarshal([]byte(`{"content":[`+string(block.Raw)+`]}`), &one); err != nil || len(one.Content) != 1 {
+			return nil, fmt.Errorf("tool result content: %v", err)
 		}
-		var typ, text string
-		if len(b) != 2 || json.Unmarshal(b["type"], &typ) != nil || typ != "text" || json.Unmarshal(b["text"], &text) != nil {
-			plain = false
-			break
+		out.Content = append(out.Content, one.Content[0])
+	}
+	if res.StructuredContent != nil {
+		out.StructuredContent = res.StructuredContent
+	}
+	if res.Meta != nil {
+		if err := json.Unmarshal(res.Meta, &out.Meta); err != nil {
+			return nil, fmt.Errorf("tool result _meta: %v", err)
 		}
-		res.Content = append(res.Content, &mcp.TextContent{Text: text})
 	}
-	if !plain {
-		var full mcp.CallToolResult
-		if err := json.Unmarshal(raw, &full); err != nil {
-			return nil, fmt.Errorf("tool result: %w", err)
-		}
-		return &full, nil
-	}
-	if sc := bytes.TrimSpace(wire.StructuredContent); len(sc) > 0 && string(sc) != "null" {
-		res.StructuredContent = json.RawMessage(sc)
-	}
-	return res, nil
+	return out, nil
 }

@@ -7,6 +7,8 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"remote-mcp-functions-go/internal/invoke"
 )
 
 // Whatever path a result takes, the client gets the same JSON as go-sdk's
@@ -23,7 +25,9 @@ func TestCallToolResult(t *testing.T) {
 		`{"content":[{"type":"text","text":"x"}],"_meta":{"k":"v"}}`,
 	} {
 		t.Run(raw, func(t *testing.T) {
-			got, err := callToolResult(json.RawMessage(raw))
+			var res invoke.CallToolResult
+			require.NoError(t, json.Unmarshal([]byte(raw), &res))
+			got, err := callToolResult(&res)
 			require.NoError(t, err)
 			var want mcp.CallToolResult
 			require.NoError(t, json.Unmarshal([]byte(raw), &want))
@@ -34,6 +38,6 @@ func TestCallToolResult(t *testing.T) {
 			assert.JSONEq(t, string(wantJSON), string(gotJSON))
 		})
 	}
-	_, err := callToolResult(json.RawMessage(`{"content":"nope"}`))
+	_, err := callToolResult(&invoke.CallToolResult{Content: []invoke.Content{{Type: "image", Raw: json.RawMessage(`{"type":"image","data":5}`)}}})
 	assert.Error(t, err)
 }

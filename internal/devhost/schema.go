@@ -7,8 +7,11 @@ import (
 	"remote-mcp-functions-go/internal/funcapp"
 )
 
-// InputSchema is the tool's inputSchema as the MCP extension builds it from
-// the trigger's toolProperties (PropertyBasedToolInputSchema):
+// InputSchema is the tool's inputSchema as the MCP extension lists it: with
+// useWorkerInputSchema, the trigger's inputSchema as it is
+// (JsonSchemaToolInputSchema); otherwise built from toolProperties
+// (PropertyBasedToolInputSchema, Azure/azure-functions-mcp-extension
+// src/Microsoft.Azure.Functions.Extensions.Mcp/ToolInputSchema @cd0d1e8c):
 //
 //	{"type":"object","properties":{"<name>":{"type":…,"description":…}},"required":[…]}
 //
@@ -17,6 +20,9 @@ import (
 // {"type":"array","items":{"type":…},"description":…}, with any enumValues
 // on the items; otherwise enumValues become "enum" beside "type".
 func InputSchema(t *funcapp.Binding) json.RawMessage {
+	if t.UseWorkerInputSchema && t.InputSchemaJSON != nil {
+		return t.InputSchemaJSON
+	}
 	var b bytes.Buffer
 	b.WriteString(`{"type":"object","properties":{`)
 	for i, p := range t.Properties {

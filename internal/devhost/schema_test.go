@@ -3,12 +3,16 @@ package devhost
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"remote-mcp-functions-go/internal/funcapp"
+	"remote-mcp-functions-go/internal/funcgen"
+	"remote-mcp-functions-go/internal/mcpfunc"
 )
 
 func TestInputSchema(t *testing.T) {
@@ -142,4 +146,46 @@ func TestRepositoryFunctions(t *testing.T) {
 		assert.Len(t, schema.Properties, len(tr.Properties), f.Name)
 		assert.NotNil(t, schema.Required, f.Name)
 	}
+}
+
+// TestGeneratedSchemas: a tool declared in Go with a nested input and a
+// typed output, generated into function.json and loaded as the host loads
+// it, is listed with exactly the declaration's schemas.
+func TestGeneratedSchemas(t *testing.T) {
+	type where struct {
+		City string `json:"city" jsonschema:"The city."`
+	}
+	type in struct {
+		Name  string `json:"name" jsonschema:"A name."`
+		Where where  `json:"where" jsonschema:"Where it is."`
+	}
+	type out struct {
+		Found bool `json:"found" jsonschema:"Whether it was found."`
+	}
+	tool := &mcpfunc.Tool{Name: "locate", Description: "Locate a thing.",
+		Handler: mcpfunc.Typed(func(context.Context, *mcpfunc.Call, in) (out, error) { return out{}, nil })}
+	root := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(root, "host.json"), []byte(`{"version":"2.0","extensionBundle":{"id":"Microsoft.Azure.Functions.ExtensionBundle","version":"[4.35.0, 5.0.0)"},"customHandler":{"description":{"defaultExecutablePath":"handler"}}}`), 0o644))
+	_, _, err := funcgen.Write(root, []*mcpfunc.Tool{tool})
+	require.NoError(t, err)
+	app, err := funcapp.LoadDirs(root, filepath.Join(root, "functions"))
+	require.NoError(t, err)
+
+	e := newEnv(t, app)
+	res, err := e.connect(TransportStreamable, nil).ListTools(context.Background(), nil)
+	require.NoError(t, err)
+	require.Len(t, res.Tools, 1)
+	wantIn, err := tool.InputSchema()
+	require.NoError(t, err)
+	wantOut, err := tool.OutputSchema()
+	require.NoError(t, err)
+	for _, c := range []struct {
+		got, want any
+	}{{res.Tools[0].InputSchema, wantIn}, {res.Tools[0].OutputSchema, wantOut}} {
+		g, _ := json.Marshal(c.got)
+		w, _ := json.Marshal(c.want)
+		assert.JSONEq(t, string(w), string(g))
+	}
+	_, err = call(t, e.connect(TransportStreamable, nil), "locate", map[string]any{"name": "x"})
+	requireRPCError(t, err, -32602, "One or more required tool properties are missing values. Please provide: where")
 }

@@ -59,6 +59,10 @@ type Options struct {
 	// x-functions-key header or the code query parameter, like the system
 	// key mcp_extension on Azure. Empty means no key, like func start.
 	Key string
+	// CORS lets browser pages on other origins call the endpoint, as
+	// local.settings.json's Host.CORS does under func start (see
+	// [NewCORS]). Nil means no CORS: no preflight is answered.
+	CORS *CORS
 	// Logger receives one line per failed call and the handler's Logs at
 	// debug level. Nil means slog.Default().
 	Logger *slog.Logger
@@ -74,8 +78,19 @@ type Options struct {
 	// SessionTimeout closes Streamable HTTP sessions idle for that long,
 	// so clients that never say goodbye do not pile up. Zero means 1h.
 	SessionTimeout time.Duration
+	// FunctionTimeout bounds one invocation, as host.json's functionTimeout
+	// does in the host (see funcapp.Host.FunctionTimeout): past it the
+	// client gets the generic tool error and, when Worker is a Restarter,
+	// the handler is restarted. Zero means no limit.
+	FunctionTimeout time.Duration
 	// Now is the clock for {sys.UtcNow}; nil means time.Now. Tests pin it.
 	Now func() time.Time
+}
+
+// Restarter is a Worker that can replace a stuck handler process.
+type Restarter interface {
+	// Restart stops the current handler process; a new one takes its place.
+	Restart()
 }
 
 // Server is the MCP side of the host for one function app: an
@@ -89,6 +104,7 @@ type Server struct {
 	streamable http.Handler
 	sse        *sseHandler
 	tools      []*tool
+	calls      inflight
 
 	// streams is canceled by Close; every GET stream ends with it.
 	streams     context.Context
@@ -164,7 +180,7 @@ func New(app *funcapp.App, opts Options) (*Server, error) {
 		SessionTimeout:      opts.SessionTimeout,
 		MaxRequestBodyBytes: opts.MaxMessageBytes,
 	})
-	s.sse = newSSEHandler(s.mcp, MessagePath, opts.MaxMessageBytes)
+	s.sse = newSSEHandler(s.mcp, MessagePath, opts.MaxMessageBytes, &s.calls)
 	return s, nil
 }
 
@@ -209,13 +225,19 @@ func (s *Server) Functions() []FunctionInfo {
 }
 
 // ServeHTTP serves the webhook. In order: cross-site and DNS-rebinding
-// requests get 403, requests without a valid key (when one is set) 401, then
+// requests get 403; CORS preflights are answered and CORS headers set (when
+// Options.CORS is set, before the key check, as under func start and on
+// Azure); requests without a valid key (when one is set) get 401; then
 // …/sse and …/message go to the legacy SSE transport and every other path
 // under /runtime/webhooks/mcp to Streamable HTTP, as the extension routes
-// them. GET / says what this is.
+// them. GET / says what this is. Each 403 and 401 is logged with its
+// reason.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if reason := crossSite(r); reason != "" {
-		http.Error(w, reason, http.StatusForbidden)
+	if reason := crossSite(r, s.opts.CORS); reason != "" {
+		s.refuse(w, r, http.StatusForbidden, reason)
+		return
+	}
+	if s.opts.CORS.apply(w, r) {
 		return
 	}
 	path := r.URL.Path
@@ -231,8 +253,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	trimmed := strings.ToLower(strings.TrimSuffix(path, "/"))
 	isSSE := strings.HasSuffix(trimmed, "/sse")
 	isMessage := strings.HasSuffix(trimmed, "/message")
-	if !s.keys.valid(r) && !(isMessage && s.sse.live(r.URL.Query().Get(sessionQuery))) {
-		unauthorized(w)
+	if ok, reason := s.keys.check(r); !ok {
+		if !isMessage || !s.sse.live(r.URL.Query().Get(sessionQuery)) {
+			if isMessage {
+				reason += ", and ?" + sessionQuery + "= names no open SSE stream"
+			}
+			s.refuse(w, r, http.StatusUnauthorized, reason)
+			return
+		}
+	}
+	if !limitDepth(w, r, s.opts.MaxMessageBytes) {
 		return
 	}
 	if r.Method == http.MethodGet {
@@ -255,13 +285,40 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// Drain refuses new tool calls and waits until the calls in flight have
+// been answered, or ctx ends. Their answers still reach the clients: on
+// the legacy SSE transport they travel on the open stream, which Drain
+// leaves open.
+func (s *Server) Drain(ctx context.Context) error { return s.calls.drain(ctx) }
+
 // Close ends the open streams (SSE sessions and Streamable HTTP GET
-// streams), so that http.Server.Shutdown can finish; calls in flight are not
-// interrupted. Call it when shutdown begins, e.g. with
-// http.Server.RegisterOnShutdown.
+// streams), so that http.Server.Shutdown can finish. Call it once Drain
+// returns: a call whose answer is still to come on an SSE stream would
+// lose it.
 func (s *Server) Close() {
 	s.closeStream()
 }
+
+// Shutdown is Drain, then Close: what devhost does once http.Server's
+// Shutdown has stopped new connections (register it with
+// http.Server.RegisterOnShutdown).
+func (s *Server) Shutdown(ctx context.Context) {
+	if err := s.Drain(ctx); err != nil {
+		s.log.Warn("stopping with tool calls still in flight", "err", err)
+	} else {
+		// An SSE client may drop a message that arrives together with the
+		// end of its stream (go-sdk's does): give the last answers a moment
+		// to be read before the streams end.
+		select {
+		case <-time.After(streamLinger):
+		case <-ctx.Done():
+		}
+	}
+	s.Close()
+}
+
+// streamLinger is how long streams stay open after the last answer.
+const streamLinger = 500 * time.Millisecond
 
 // newHandlerClient is the keep-alive pool to the handler: loopback only, no
 // proxy, no compression (it would cost more than it saves on loopback).

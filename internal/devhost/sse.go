@@ -36,6 +36,7 @@ type sseHandler struct {
 	server   *mcp.Server
 	endpoint string // the message endpoint path
 	maxBody  int64
+	calls    *inflight
 
 	mu       sync.Mutex
 	sessions map[string]*mcp.SSEServerTransport
@@ -58,8 +59,8 @@ func sseCallFrom(ctx context.Context) *sseCall {
 	return c
 }
 
-func newSSEHandler(server *mcp.Server, endpoint string, maxBody int64) *sseHandler {
-	return &sseHandler{server: server, endpoint: endpoint, maxBody: maxBody, sessions: map[string]*mcp.SSEServerTransport{}}
+func newSSEHandler(server *mcp.Server, endpoint string, maxBody int64, calls *inflight) *sseHandler {
+	return &sseHandler{server: server, endpoint: endpoint, maxBody: maxBody, calls: calls, sessions: map[string]*mcp.SSEServerTransport{}}
 }
 
 // live reports whether id names an open stream.
@@ -103,7 +104,7 @@ func (h *sseHandler) serveStream(w http.ResponseWriter, r *http.Request) {
 	// The session's context reaches every tool call on it (go-sdk keeps
 	// its values, not its cancellation).
 	ctx := context.WithValue(r.Context(), sseCallKey{}, &sseCall{sessionID: id, headers: flatten(r.Header)})
-	ss, err := h.server.Connect(ctx, t, nil)
+	ss, err := h.server.Connect(ctx, answeredTransport{t, h.calls}, nil)
 	if err != nil {
 		http.Error(w, "connection failed", http.StatusInternalServerError)
 		return

@@ -121,6 +121,7 @@ func LoadDirs(root, functionsDir string) (*App, error) {
 	}
 	slices.SortFunc(app.Functions, func(a, b *Function) int { return strings.Compare(a.Name, b.Name) })
 	checkToolNames(app.Functions, &probs)
+	app.checkBundle(hostPath, &probs)
 
 	if len(probs) > 0 {
 		return app, &Error{Problems: probs}

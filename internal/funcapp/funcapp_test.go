@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -51,6 +52,25 @@ func TestLoadGood(t *testing.T) {
 	assert.Len(t, f.Blobs(funcapp.In), 1)
 	assert.Equal(t, "handler", app.Host.Executable())
 	assert.Equal(t, "Custom", app.Settings.Values["FUNCTIONS_WORKER_RUNTIME"])
+}
+
+// The Host section is func start's own: CORS as one comma-separated string
+// and CORSCredentials as a bool, as Core Tools' HostStartSettings reads them.
+func TestLoadHostSettings(t *testing.T) {
+	settings := `{"IsEncrypted":false,"Values":{"FUNCTIONS_WORKER_RUNTIME":"Custom"},
+"Host":{"LocalHttpPort":7072,"CORS":"http://localhost:5173,https://app.example","CORSCredentials":true}}`
+	app, err := funcapp.Load(writeApp(t, goodHost, settings, goodFunction))
+	require.NoError(t, err)
+	require.NotNil(t, app.Settings.Host)
+	assert.Equal(t, funcapp.HostSettings{CORS: "http://localhost:5173,https://app.example", CORSCredentials: true}, *app.Settings.Host)
+
+	app, err = funcapp.Load(writeApp(t, goodHost, goodSettings, goodFunction))
+	require.NoError(t, err)
+	assert.Nil(t, app.Settings.Host, "no Host section: nothing set")
+
+	_, err = funcapp.Load(writeApp(t, goodHost, `{"Values":{"FUNCTIONS_WORKER_RUNTIME":"Custom"},"Host":{"CORS":["http://a"]}}`, goodFunction))
+	require.Error(t, err, "CORS is a string, not a list")
+	assert.Contains(t, err.Error(), "local.settings.json")
 }
 
 func TestLoadWithoutSettings(t *testing.T) {
@@ -115,6 +135,36 @@ func TestLoadProblems(t *testing.T) {
 		}), want: `property "id" must be isRequired`},
 		{name: "unknown sys field", function: trigger(t, blob(func(b map[string]any) { b["path"] = "c/{sys.Nope}" })), want: "{sys.Nope}: sys has MethodName"},
 		{name: "unsupported expression", function: trigger(t, blob(func(b map[string]any) { b["path"] = "c/{rand-guid}" })), want: "only {mcptoolargs.<property>} and {sys.<field>}"},
+		{name: "inputSchema without useWorkerInputSchema", function: trigger(t, func(tr map[string]any, _ *[]any) {
+			tr["inputSchema"] = `{"type":"object"}`
+		}), want: "inputSchema: ignored by the host unless useWorkerInputSchema is true"},
+		{name: "useWorkerInputSchema without a schema", function: trigger(t, func(tr map[string]any, _ *[]any) {
+			tr["useWorkerInputSchema"] = true
+		}), want: "inputSchema: missing: useWorkerInputSchema needs it"},
+		{name: "inputSchema not an object schema", function: trigger(t, func(tr map[string]any, _ *[]any) {
+			tr["useWorkerInputSchema"], tr["inputSchema"] = true, `{"type":"array"}`
+			delete(tr, "toolProperties")
+		}), want: `inputSchema: the host wants an object schema`},
+		{name: "inputSchema as raw JSON", function: trigger(t, func(tr map[string]any, _ *[]any) {
+			tr["useWorkerInputSchema"], tr["inputSchema"] = true, map[string]any{"type": "object"}
+			delete(tr, "toolProperties")
+		}), want: "inputSchema: must be a JSON string holding a JSON schema"},
+		{name: "path argument missing from inputSchema", function: trigger(t, func(tr map[string]any, _ *[]any) {
+			tr["useWorkerInputSchema"], tr["inputSchema"] = true, `{"type":"object","properties":{"other":{"type":"string"}},"required":["other"]}`
+			delete(tr, "toolProperties")
+		}), want: "{mcptoolargs.id} names no declared tool property"},
+		{name: "path argument optional in inputSchema", function: trigger(t, func(tr map[string]any, _ *[]any) {
+			tr["useWorkerInputSchema"], tr["inputSchema"] = true, `{"type":"object","properties":{"id":{"type":"string"}}}`
+			delete(tr, "toolProperties")
+		}), want: `{mcptoolargs.id}: property "id" must be isRequired`},
+		{name: "outputSchema without useResultSchema", function: trigger(t, func(tr map[string]any, _ *[]any) {
+			tr["outputSchema"] = `{"type":"object"}`
+		}), want: "outputSchema: a tool with an output schema must return structured content: it needs useResultSchema"},
+		{name: "useResultSchema on a bundle without call_tool_result", function: trigger(t, func(tr map[string]any, _ *[]any) {
+			tr["useResultSchema"] = true
+		}), want: "host.json: extensionBundle.version: [4.29.0, 5.0.0) lets the host use bundle 4.29.0, but get uses useResultSchema with call_tool_result, which needs MCP extension 1.3.0, first known in bundle 4.35.0"},
+		{name: "unclosed brace", function: trigger(t, blob(func(b map[string]any) { b["path"] = "c/{mcptoolargs.id.json" })), want: "bindings[1].path: binding path \"c/{mcptoolargs.id.json\": unclosed {"},
+		{name: "bad functionTimeout", host: strings.Replace(goodHost, `"version":"2.0"`, `"version":"2.0","functionTimeout":"5m"`, 1), want: "functionTimeout: \"5m\" is not a TimeSpan"},
 		{name: "blob without connection", function: trigger(t, blob(func(b map[string]any) { delete(b, "connection") })), want: "bindings[1].connection: missing"},
 		{name: "trigger dataType binary", function: trigger(t, func(tr map[string]any, _ *[]any) { tr["dataType"] = "binary" }), want: `bindings[0].dataType: "binary"`},
 		{name: "function not JSON", function: `{"bindings":`, want: "get/function.json: not valid JSON"},
@@ -157,4 +207,35 @@ func TestDuplicateToolNames(t *testing.T) {
 	_, err := funcapp.Load(dir)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `tool "get" is also declared by function "get"`)
+}
+
+func TestFunctionTimeout(t *testing.T) {
+	tests := []struct {
+		text string
+		want time.Duration
+		err  bool
+	}{
+		{"", funcapp.DefaultFunctionTimeout, false},
+		{"00:05:00", 5 * time.Minute, false},
+		{"00:00:01", time.Second, false},
+		{"01:30", 90 * time.Minute, false},
+		{"1.02:00:00", 26 * time.Hour, false},
+		{"00:00:02.5", 2500 * time.Millisecond, false},
+		{"-1", 0, false},
+		{"2", 48 * time.Hour, false},
+		{"00:00:00.5", 0, true},
+		{"5 minutes", 0, true},
+		{"00:61:00", 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			got, err := (&funcapp.Host{FunctionTimeoutText: tt.text}).FunctionTimeout()
+			if tt.err {
+				require.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -25,19 +26,29 @@ type Binding struct {
 	Connection string `json:"connection,omitempty"`
 	DataType   string `json:"dataType,omitempty"`
 
-	// mcpToolTrigger. ToolProperties and Metadata are JSON text inside a
-	// JSON string: the host converts them to string attributes and rejects
-	// raw arrays and objects.
-	ToolName        string          `json:"toolName,omitempty"`
-	Description     *string         `json:"description,omitempty"`
-	ToolProperties  json.RawMessage `json:"toolProperties,omitempty"`
-	Metadata        json.RawMessage `json:"metadata,omitempty"`
-	UseResultSchema bool            `json:"useResultSchema,omitempty"`
+	// mcpToolTrigger (Azure/azure-functions-mcp-extension
+	// src/Microsoft.Azure.Functions.Extensions.Mcp/Trigger/McpToolTriggerAttribute.cs
+	// @cd0d1e8c). ToolProperties, Metadata, InputSchema and OutputSchema
+	// are JSON text inside a JSON string: the host converts them to string
+	// attributes and rejects raw arrays and objects.
+	ToolName             string          `json:"toolName,omitempty"`
+	Description          *string         `json:"description,omitempty"`
+	ToolProperties       json.RawMessage `json:"toolProperties,omitempty"`
+	Metadata             json.RawMessage `json:"metadata,omitempty"`
+	UseResultSchema      bool            `json:"useResultSchema,omitempty"`
+	UseWorkerInputSchema bool            `json:"useWorkerInputSchema,omitempty"`
+	InputSchema          json.RawMessage `json:"inputSchema,omitempty"`
+	OutputSchema         json.RawMessage `json:"outputSchema,omitempty"`
 
 	// Properties is ToolProperties parsed.
 	Properties []ToolProperty `json:"-"`
 	// Meta is Metadata parsed: the tool's _meta.
 	Meta map[string]any `json:"-"`
+	// InputSchemaJSON and OutputSchemaJSON are the schemas themselves,
+	// parsed out of their strings; nil when absent.
+	InputSchemaJSON, OutputSchemaJSON json.RawMessage `json:"-"`
+	// Template is Path parsed; nil when the binding has no path.
+	Template *PathTemplate `json:"-"`
 }
 
 // ToolProperty is one tool argument as declared in toolProperties.
@@ -79,8 +90,16 @@ func (f *Function) Blobs(direction string) []*Binding {
 	return out
 }
 
-// Required returns the names of the required properties, in order.
+// Required returns the names of the required arguments, in order: the
+// isRequired properties, or with useWorkerInputSchema the schema's
+// top-level "required", which is all the host checks (ToolInputSchema.cs
+// @cd0d1e8c).
 func (b *Binding) Required() []string {
+	if b.UseWorkerInputSchema {
+		var s objectSchema
+		_ = json.Unmarshal(b.InputSchemaJSON, &s)
+		return s.Required
+	}
 	var out []string
 	for _, p := range b.Properties {
 		if p.IsRequired {
@@ -90,14 +109,63 @@ func (b *Binding) Required() []string {
 	return out
 }
 
+// argument reports whether the tool declares an argument name, of what
+// JSON type, and whether it is required.
+func (b *Binding) argument(name string) (typ string, declared, required bool) {
+	if b.UseWorkerInputSchema {
+		var s objectSchema
+		_ = json.Unmarshal(b.InputSchemaJSON, &s)
+		p, ok := s.Properties[name]
+		if !ok {
+			return "", false, false
+		}
+		var ps struct {
+			Type any `json:"type"`
+		}
+		_ = json.Unmarshal(p, &ps)
+		typ, _ = ps.Type.(string)
+		return typ, true, slices.Contains(s.Required, name)
+	}
+	for _, p := range b.Properties {
+		if p.Name == name {
+			return p.Type, true, p.IsRequired
+		}
+	}
+	return "", false, false
+}
+
+// objectSchema is what the host checks of a tool's input or output schema
+// (IsValidMcpToolJsonSchema in McpInputSchemaJsonUtilities.cs @cd0d1e8c):
+// an object with "type":"object", properties an object, required an array.
+type objectSchema struct {
+	Type       string                     `json:"type"`
+	Properties map[string]json.RawMessage `json:"properties"`
+	Required   []string                   `json:"required"`
+}
+
+// parseSchema reads an inputSchema or outputSchema member: a JSON string
+// holding an object schema.
+func parseSchema(raw json.RawMessage) (json.RawMessage, error) {
+	var text string
+	if err := json.Unmarshal(raw, &text); err != nil {
+		return nil, fmt.Errorf("must be a JSON string holding a JSON schema, not raw JSON")
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(text), &fields); err != nil {
+		return nil, fmt.Errorf("not a JSON object: %v", err)
+	}
+	var s objectSchema
+	if err := json.Unmarshal([]byte(text), &s); err != nil || s.Type != "object" {
+		return nil, fmt.Errorf(`the host wants an object schema: "type":"object", properties an object, required an array`)
+	}
+	return json.RawMessage(text), nil
+}
+
 // bindingName is the host's rule for binding names.
 var bindingName = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9]{0,127}$`)
 
 // propertyTypes are the JSON Schema types a tool property may declare.
 var propertyTypes = map[string]bool{"string": true, "number": true, "integer": true, "boolean": true, "object": true}
-
-// Expression is one {…} in a binding path.
-var expression = regexp.MustCompile(`\{([^{}]*)\}`)
 
 // sysFields are the members of the sys binding data.
 var sysFields = map[string]bool{"methodname": true, "utcnow": true, "randguid": true}
@@ -137,11 +205,20 @@ func (f *Function) check(probs *problems) {
 	if triggers != 1 {
 		probs.add(f.Path, "bindings", "want exactly one trigger, found %d", triggers)
 	}
-	if t := f.ToolTrigger(); t != nil {
-		for i, b := range f.Bindings {
-			if b != t && b.Path != "" {
-				f.checkPath(t, b.Path, fmt.Sprintf("bindings[%d].path", i), probs)
-			}
+	t := f.ToolTrigger()
+	for i, b := range f.Bindings {
+		if b.Path == "" || b == t {
+			continue
+		}
+		field := fmt.Sprintf("bindings[%d].path", i)
+		tmpl, err := ParsePath(b.Path)
+		if err != nil {
+			probs.add(f.Path, field, "%v", err)
+			continue
+		}
+		b.Template = tmpl
+		if t != nil {
+			f.checkPath(t, tmpl, field, probs)
 		}
 	}
 }
@@ -185,6 +262,31 @@ func (b *Binding) checkToolTrigger(path, at string, probs *problems) {
 			probs.add(path, pat+".description", "missing: clients show it to the model")
 		}
 	}
+	switch {
+	case b.UseWorkerInputSchema && len(b.InputSchema) == 0:
+		probs.add(path, at+".inputSchema", "missing: useWorkerInputSchema needs it (the host does not start the tool without)")
+	case len(b.InputSchema) > 0 && !b.UseWorkerInputSchema:
+		probs.add(path, at+".inputSchema", "ignored by the host unless useWorkerInputSchema is true")
+	case len(b.InputSchema) > 0:
+		if len(b.ToolProperties) > 0 && string(b.ToolProperties) != `"[]"` {
+			probs.add(path, at+".toolProperties", "ignored with useWorkerInputSchema: declare the arguments in inputSchema")
+		}
+		s, err := parseSchema(b.InputSchema)
+		if err != nil {
+			probs.add(path, at+".inputSchema", "%v", err)
+		}
+		b.InputSchemaJSON = s
+	}
+	if len(b.OutputSchema) > 0 {
+		s, err := parseSchema(b.OutputSchema)
+		if err != nil {
+			probs.add(path, at+".outputSchema", "%v", err)
+		}
+		b.OutputSchemaJSON = s
+		if !b.UseResultSchema {
+			probs.add(path, at+".outputSchema", "a tool with an output schema must return structured content: it needs useResultSchema")
+		}
+	}
 	if len(b.Metadata) > 0 {
 		var text string
 		if err := json.Unmarshal(b.Metadata, &text); err != nil {
@@ -196,31 +298,27 @@ func (b *Binding) checkToolTrigger(path, at string, probs *problems) {
 }
 
 // checkPath checks each {…} of a binding path against what the host can
-// resolve: {mcptoolargs.<required property>} and {sys.<field>}.
-func (f *Function) checkPath(t *Binding, path, field string, probs *problems) {
-	for _, m := range expression.FindAllStringSubmatch(path, -1) {
-		expr := m[1]
-		head, tail, _ := strings.Cut(expr, ".")
-		switch strings.ToLower(head) {
+// resolve for an MCP tool: {mcptoolargs.<required property>} and
+// {sys.<field>}.
+func (f *Function) checkPath(t *Binding, path *PathTemplate, field string, probs *problems) {
+	for _, e := range path.Exprs() {
+		switch strings.ToLower(e.Source) {
 		case "mcptoolargs":
-			var prop *ToolProperty
-			for i := range t.Properties {
-				if t.Properties[i].Name == tail {
-					prop = &t.Properties[i]
-				}
-			}
+			_, declared, required := t.argument(e.Member)
 			switch {
-			case prop == nil:
-				probs.add(f.Path, field, "{%s} names no declared tool property", expr)
-			case !prop.IsRequired:
-				probs.add(f.Path, field, "{%s}: property %q must be isRequired, or calls without it fail in the host", expr, tail)
+			case e.Member == "":
+				probs.add(f.Path, field, "%s: name the property, {mcptoolargs.<property>}", e)
+			case !declared:
+				probs.add(f.Path, field, "%s names no declared tool property", e)
+			case !required:
+				probs.add(f.Path, field, "%s: property %q must be isRequired, or calls without it fail in the host", e, e.Member)
 			}
 		case "sys":
-			if !sysFields[strings.ToLower(tail)] {
-				probs.add(f.Path, field, "{%s}: sys has MethodName, UtcNow and RandGuid", expr)
+			if !sysFields[strings.ToLower(e.Member)] {
+				probs.add(f.Path, field, "%s: sys has MethodName, UtcNow and RandGuid", e)
 			}
 		default:
-			probs.add(f.Path, field, "{%s}: only {mcptoolargs.<property>} and {sys.<field>} are supported", expr)
+			probs.add(f.Path, field, "%s: only {mcptoolargs.<property>} and {sys.<field>} are supported", e)
 		}
 	}
 }

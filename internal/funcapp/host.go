@@ -1,13 +1,21 @@
 package funcapp
 
-import "strings"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
 
 // Host is the part of host.json the app depends on.
 type Host struct {
-	Version         string           `json:"version"`
-	ExtensionBundle *ExtensionBundle `json:"extensionBundle"`
-	CustomHandler   *CustomHandler   `json:"customHandler"`
-	Extensions      struct {
+	Version string `json:"version"`
+	// FunctionTimeoutText is functionTimeout as written, a .NET TimeSpan
+	// such as "00:05:00"; see FunctionTimeout.
+	FunctionTimeoutText string           `json:"functionTimeout"`
+	ExtensionBundle     *ExtensionBundle `json:"extensionBundle"`
+	CustomHandler       *CustomHandler   `json:"customHandler"`
+	Extensions          struct {
 		MCP MCPOptions `json:"mcp"`
 	} `json:"extensions"`
 }
@@ -57,9 +65,81 @@ func (h *Host) Executable() string {
 // BundleID is the extension bundle that carries the MCP extension.
 const BundleID = "Microsoft.Azure.Functions.ExtensionBundle"
 
+// DefaultFunctionTimeout is the host's limit on one invocation when
+// host.json sets none, on Flex Consumption and when run locally
+// (Azure/azure-functions-host src/WebJobs.Script/Config/ScriptJobHostOptionsSetup.cs
+// @89dc438d: DefaultFunctionTimeout).
+const DefaultFunctionTimeout = 30 * time.Minute
+
+// FunctionTimeout is how long one invocation may run: functionTimeout, or
+// DefaultFunctionTimeout when unset; 0 for "-1", which means no limit on
+// the plans that allow it (Flex Consumption among them, and func start).
+func (h *Host) FunctionTimeout() (time.Duration, error) {
+	if h.FunctionTimeoutText == "" {
+		return DefaultFunctionTimeout, nil
+	}
+	d, err := parseTimeSpan(h.FunctionTimeoutText)
+	switch {
+	case err != nil:
+		return 0, err
+	case d == -24*time.Hour:
+		return 0, nil
+	case d < time.Second:
+		return 0, fmt.Errorf("%q: the host wants at least 00:00:01, or -1 for no limit", h.FunctionTimeoutText)
+	}
+	return d, nil
+}
+
+// parseTimeSpan reads the .NET TimeSpan forms host.json uses:
+// [-][d.]hh:mm[:ss[.fffffff]], or a whole number of days.
+func parseTimeSpan(s string) (time.Duration, error) {
+	bad := fmt.Errorf("%q is not a TimeSpan such as 00:05:00", s)
+	text, neg := strings.CutPrefix(strings.TrimSpace(s), "-")
+	if n, err := strconv.Atoi(text); err == nil {
+		d := time.Duration(n) * 24 * time.Hour
+		if neg {
+			d = -d
+		}
+		return d, nil
+	}
+	var days int
+	if dot, colon := strings.IndexByte(text, '.'), strings.IndexByte(text, ':'); dot >= 0 && dot < colon {
+		n, err := strconv.Atoi(text[:dot])
+		if err != nil {
+			return 0, bad
+		}
+		days, text = n, text[dot+1:]
+	}
+	parts := strings.Split(text, ":")
+	if len(parts) < 2 || len(parts) > 3 {
+		return 0, bad
+	}
+	h, err1 := strconv.Atoi(parts[0])
+	m, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil || h > 23 || m > 59 {
+		return 0, bad
+	}
+	var sec float64
+	if len(parts) == 3 {
+		v, err := strconv.ParseFloat(parts[2], 64)
+		if err != nil || v >= 60 {
+			return 0, bad
+		}
+		sec = v
+	}
+	d := time.Duration(days)*24*time.Hour + time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(sec*float64(time.Second))
+	if neg {
+		d = -d
+	}
+	return d, nil
+}
+
 func (h *Host) check(path string, probs *problems) {
 	if h.Version != "2.0" {
 		probs.add(path, "version", "must be \"2.0\", got %q", h.Version)
+	}
+	if _, err := h.FunctionTimeout(); err != nil {
+		probs.add(path, "functionTimeout", "%v", err)
 	}
 	if h.ExtensionBundle == nil {
 		probs.add(path, "extensionBundle", "missing: the MCP extension comes from the extension bundle")

@@ -7,6 +7,24 @@ import "strings"
 type Settings struct {
 	IsEncrypted bool              `json:"IsEncrypted"`
 	Values      map[string]string `json:"Values"`
+	// Host holds func start's own options; nil when the file has no Host
+	// section.
+	Host *HostSettings `json:"Host,omitempty"`
+}
+
+// HostSettings is the Host section of local.settings.json: options of the
+// local host itself, not app settings (Core Tools reads them into
+// HostStartSettings, Azure/azure-functions-core-tools
+// src/Cli/func/Common/HostStartSettings.cs @3ee97a6). On Azure the app's
+// CORS settings play this part.
+type HostSettings struct {
+	// CORS is a comma-separated list of origins allowed to call the app
+	// from a browser, with no spaces; "*" alone allows any origin. Empty
+	// means no cross-origin access.
+	CORS string `json:"CORS,omitempty"`
+	// CORSCredentials lets those origins send credentials (cookies, the
+	// Authorization header). It cannot be combined with CORS "*".
+	CORSCredentials bool `json:"CORSCredentials,omitempty"`
 }
 
 func (s *Settings) check(path string, probs *problems) {
@@ -16,4 +34,13 @@ func (s *Settings) check(path string, probs *problems) {
 	if rt := s.Values["FUNCTIONS_WORKER_RUNTIME"]; !strings.EqualFold(rt, "custom") {
 		probs.add(path, "Values.FUNCTIONS_WORKER_RUNTIME", "must be \"Custom\" for a custom handler, got %q", rt)
 	}
+}
+
+// HostSection returns the Host section; nil when there is none or no
+// local.settings.json at all.
+func (s *Settings) HostSection() *HostSettings {
+	if s == nil {
+		return nil
+	}
+	return s.Host
 }

@@ -30,11 +30,16 @@
 //     times: wire string → JSON string literal → {"name":…,"arguments":…}.
 //
 // [DecodeString] undoes exactly one extra level, and is the only place that
-// does; [Request.Context] and [Request.Arguments] build on it. Arguments are
-// read from Metadata.arguments (original JSON types) or Metadata.mcptoolargs
-// (every value a string), falling back to the trigger context's arguments.
-// Metadata.mcptoolcontext is never read: the host builds it with a serializer
-// that ignores the extension's property names.
+// does; [Request.Context] builds on it. Arguments are read from the trigger
+// context ([Request.Arguments]), where the extension wrote the client's
+// JSON back as it came: Metadata.arguments is a lossy Newtonsoft re-parse
+// of it, and Metadata.mcptoolcontext is built with a serializer that
+// ignores the extension's property names, so neither is read.
+// Metadata.mcptoolargs holds the text the host builds binding paths from
+// ([Request.ToolArgs]).
+//
+// Nothing the handler reads may nest deeper than [MaxDepth], the host's
+// own limit; [MaxPayloadBytes] says how large a payload can get.
 //
 // # Answers
 //
@@ -52,12 +57,16 @@
 // ReturnValue is either plain text, which the extension wraps in one text
 // content block, or, when the trigger declares "useResultSchema": true, the
 // JSON string {"type":"call_tool_result","content":"<CallToolResult JSON>"}:
-// the only way for a handler to return isError with its own message. See
-// [PlainReturn] and [RichReturn].
+// the only way for a handler to return isError with its own message
+// ([RichReturn]).
 //
-// The host side of the same contract, used by the local stand-in for the
-// host, is in host.go: [NewToolRequest] encodes a request exactly as the host
-// does and [DecodeResponse] reads an answer as the host does.
+// # The host's side
+//
+// The same contract seen from the host, for the local stand-in for the
+// host and for tests: [NewToolRequest] encodes a request as the host does
+// (hostrequest.go), [DecodeResponse] reads an answer as the host does
+// (hostresponse.go), and [ToolResult] maps a ReturnValue to the MCP result
+// as the extension's return value binders do (returnbinder.go).
 //
 // Sources: Azure/azure-functions-host (DefaultHttpWorkerService.cs,
 // ScriptInvocationContextExtensions.cs, HttpScriptInvocationResultExtensions.cs)

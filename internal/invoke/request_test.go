@@ -1,9 +1,9 @@
 package invoke
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -61,7 +61,9 @@ func FuzzDecodeString(f *testing.F) {
 		// The host reads blobs as UTF-8 text, so invalid bytes arrive as
 		// U+FFFD; json.Marshal does the same.
 		var want string
-		require.NoError(t, json.Unmarshal(newtonsoft(content), &want))
+		enc, err := marshalNoHTML(content)
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(enc, &want))
 		if text != want {
 			t.Fatalf("DecodeString(%s) = %q, want %q", wire, text, want)
 		}
@@ -93,7 +95,7 @@ func TestContextLevels(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, "hello", tc.Name)
 			assert.Equal(t, "S", tc.SessionID)
-			assert.Equal(t, map[string]any{"a": float64(1)}, tc.Arguments)
+			assert.Equal(t, map[string]json.RawMessage{"a": json.RawMessage(`1`)}, tc.Arguments)
 		})
 	}
 	t.Run("not a context", func(t *testing.T) {
@@ -105,8 +107,18 @@ func TestContextLevels(t *testing.T) {
 		_, err := (&Request{}).Context()
 		require.ErrorIs(t, err, ErrMalformed)
 	})
+	t.Run("nested too deep inside the string", func(t *testing.T) {
+		inner := `{"name":"t","arguments":{"a":` + strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth) + `}}`
+		req := &Request{Data: map[string]json.RawMessage{"context": dotnetString(inner)}}
+		_, err := req.Context()
+		require.ErrorIs(t, err, ErrMalformed)
+		require.ErrorContains(t, err, "nested deeper than 64 levels")
+	})
 }
 
+// TestArguments: arguments come from the trigger context, exactly as the
+// client sent them, whatever Metadata.arguments (a lossy re-parse in the
+// host) says.
 func TestArguments(t *testing.T) {
 	ctxWith := func(args string) json.RawMessage {
 		return dotnetString(`{"name":"t","arguments":` + args + `}`)
@@ -115,37 +127,29 @@ func TestArguments(t *testing.T) {
 		name string
 		data map[string]json.RawMessage
 		meta map[string]json.RawMessage
-		want map[string]any
+		want map[string]json.RawMessage
 		err  bool
 	}{
 		{
-			name: "arguments keeps JSON types",
-			meta: map[string]json.RawMessage{"arguments": json.RawMessage(`{"n":1,"s":"x"}`), "mcptoolargs": json.RawMessage(`{"n":"1","s":"x"}`)},
-			want: map[string]any{"n": float64(1), "s": "x"},
+			name: "types and text kept",
+			data: map[string]json.RawMessage{"context": ctxWith(`{"n":1e400,"s":"2026-01-01T00:00:00.000Z","b":true}`)},
+			// What the host's JObject.Parse makes of them.
+			meta: map[string]json.RawMessage{"arguments": json.RawMessage(`{"n":"Infinity","s":"2026-01-01T00:00:00Z","b":true}`)},
+			want: map[string]json.RawMessage{"n": json.RawMessage(`1e400`), "s": json.RawMessage(`"2026-01-01T00:00:00.000Z"`), "b": json.RawMessage(`true`)},
 		},
 		{
-			name: "mcptoolargs when arguments is absent",
-			meta: map[string]json.RawMessage{"mcptoolargs": json.RawMessage(`{"s":"x"}`)},
-			want: map[string]any{"s": "x"},
+			name: "escapes of the host's serializer",
+			data: map[string]json.RawMessage{"context": ctxWith(`{"s":"\u003Cb\u003E \u00E9"}`)},
+			want: map[string]json.RawMessage{"s": json.RawMessage(`"\u003Cb\u003E \u00E9"`)},
 		},
 		{
-			name: "string-encoded arguments",
-			meta: map[string]json.RawMessage{"arguments": dotnetString(`{"s":"x"}`)},
-			want: map[string]any{"s": "x"},
-		},
-		{
-			name: "context fallback",
-			data: map[string]json.RawMessage{"context": ctxWith(`{"s":"from context"}`)},
-			want: map[string]any{"s": "from context"},
-		},
-		{
-			name: "no arguments anywhere",
+			name: "no arguments",
 			data: map[string]json.RawMessage{"context": dotnetString(`{"name":"t"}`)},
-			want: map[string]any{},
+			want: map[string]json.RawMessage{},
 		},
 		{
-			name: "nothing readable",
-			meta: map[string]json.RawMessage{"arguments": json.RawMessage(`[1]`)},
+			name: "no trigger",
+			meta: map[string]json.RawMessage{"arguments": json.RawMessage(`{"s":"x"}`)},
 			err:  true,
 		},
 	}
@@ -166,49 +170,121 @@ func TestArguments(t *testing.T) {
 	}
 }
 
-// FuzzParseRequest checks that ParseRequest, which decodes with
-// segmentio/encoding/json, accepts and reads exactly what encoding/json
-// would, and never panics.
+func TestToolArgs(t *testing.T) {
+	req, err := ParseRequest([]byte(`{"Metadata":{"mcptoolargs":{"snippetname":"a1","ok":"True","odd":3}}}`))
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"snippetname": "a1", "ok": "True"}, req.ToolArgs(), "only string values are path text")
+	req, err = ParseRequest([]byte(`{}`))
+	require.NoError(t, err)
+	assert.Nil(t, req.ToolArgs())
+}
+
+// TestDepth: a payload nested deeper than the host can send is refused by
+// a check whose cost does not grow with the nesting, before any decoding.
+func TestDepth(t *testing.T) {
+	nest := func(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
+	body := func(n int) []byte {
+		// The root and Metadata are two levels; arguments' value is the third.
+		return []byte(`{"Metadata":{"arguments":` + nest(n-2) + `}}`)
+	}
+	_, err := ParseRequest(body(MaxDepth))
+	require.NoError(t, err, "the host's own limit passes")
+	for _, n := range []int{MaxDepth + 1, 10_000, 100_000} {
+		_, err := ParseRequest(body(n))
+		require.ErrorIs(t, err, ErrMalformed, "depth %d", n)
+		require.ErrorIs(t, err, ErrTooDeep, "depth %d", n)
+	}
+	// Brackets inside strings are text, not nesting.
+	_, err = ParseRequest([]byte(`{"Data":{"file":"` + strings.Repeat("[{", 1000) + `\"]"}}`))
+	require.NoError(t, err)
+}
+
+// refDepth is the nesting depth of valid JSON, computed by decoding it:
+// the reference checkDepth is fuzzed against.
+func refDepth(v any) int {
+	switch x := v.(type) {
+	case map[string]any:
+		d := 0
+		for _, e := range x {
+			d = max(d, refDepth(e))
+		}
+		return d + 1
+	case []any:
+		d := 0
+		for _, e := range x {
+			d = max(d, refDepth(e))
+		}
+		return d + 1
+	}
+	return 0
+}
+
+// FuzzParseRequest: ParseRequest never panics, accepts only JSON objects
+// no deeper than MaxDepth, and its depth check agrees with the depth a
+// decoder finds.
 func FuzzParseRequest(f *testing.F) {
 	f.Add([]byte(`{"Data":{"context":"\"{\\\"name\\\":\\\"t\\\"}\"","file":"\"x\""},"Metadata":{"arguments":{"a":"b","n":1.5e3}}}`))
 	f.Add([]byte(`{"Data":{},"Metadata":{"mcptoolargs":{"a":"b"}}}`))
 	f.Add([]byte(`{"data":{"File":"null"},"METADATA":{"Arguments":"{\"a\":[1,{}]}"}}`))
 	f.Add([]byte(`{"Data":{"a":"\ud800"},"Metadata":{"arguments":{"x":"\u00e9\ufffd"}}} `))
 	f.Add([]byte(`{"Data":{"a":1}} {}`))
+	f.Add([]byte(`{"Metadata":{"arguments":` + strings.Repeat("[", 20_000) + strings.Repeat("]", 20_000) + `}}`))
+	f.Add([]byte(`{"Metadata":{"arguments":` + strings.Repeat(`{"a":`, 63) + `1` + strings.Repeat("}", 63) + `}}`))
+	f.Add([]byte(`{"Data":{"s":"` + strings.Repeat(`[\"`, 100) + `"}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		req, err := ParseRequest(body)
-
-		// The reference: the same shape with encoding/json.
-		var ref struct {
-			Data     map[string]json.RawMessage `json:"Data"`
-			Metadata struct {
-				Arguments   any             `json:"arguments"`
-				McpToolArgs json.RawMessage `json:"mcptoolargs"`
-			} `json:"Metadata"`
-		}
-		refErr := json.Unmarshal(body, &ref)
-		trimmed := bytes.TrimSpace(body)
-		refOK := refErr == nil && len(trimmed) > 0 && trimmed[0] == '{'
-		if (err == nil) != refOK {
-			t.Fatalf("ParseRequest(%q) err=%v, encoding/json err=%v", body, err, refErr)
-		}
+		var v any
+		valid := json.Unmarshal(body, &v) == nil
 		if err != nil {
 			return
 		}
-		if len(req.Data) != len(ref.Data) {
-			t.Fatalf("Data: %d keys, encoding/json %d", len(req.Data), len(ref.Data))
+		if !valid {
+			t.Fatalf("ParseRequest accepted invalid JSON %q", body)
 		}
-		for k, v := range ref.Data {
-			a, _, _ := DecodeString(v)
-			b, _, _ := DecodeString(req.Data[k])
-			if a != b {
-				t.Fatalf("Data[%q] = %q, encoding/json %q", k, b, a)
-			}
+		if _, isObject := v.(map[string]any); !isObject {
+			t.Fatalf("ParseRequest accepted a non-object %q", body)
 		}
-		if got, want := fmt.Sprint(req.arguments), fmt.Sprint(ref.Metadata.Arguments); got != want {
-			t.Fatalf("arguments = %s, encoding/json %s", got, want)
+		if d := refDepth(v); d > MaxDepth {
+			t.Fatalf("ParseRequest accepted depth %d", d)
 		}
 		_, _ = req.Arguments()
 		_, _ = req.Context()
 	})
+}
+
+// FuzzCheckDepth compares the byte scan with the depth of the decoded value.
+func FuzzCheckDepth(f *testing.F) {
+	for _, s := range []string{`{}`, `[[[]]]`, `{"a":"[[[["}`, `"\\"`, `[{"\"":[1]}]`, `[` + strings.Repeat(`[`, 70) + strings.Repeat(`]`, 70) + `]`} {
+		f.Add([]byte(s), 3)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, limit int) {
+		if limit < 0 || limit > 200 {
+			return
+		}
+		var v any
+		if json.Unmarshal(data, &v) != nil {
+			_ = checkDepth(data, limit) // never panics on garbage
+			return
+		}
+		got := checkDepth(data, limit) == nil
+		if want := refDepth(v) <= limit; got != want {
+			t.Fatalf("checkDepth(%q, %d) ok=%v, decoded depth %d", data, limit, got, refDepth(v))
+		}
+	})
+}
+
+// BenchmarkParseRequestDeep: the cost of refusing a deeply nested payload
+// (before: 20k levels took seconds in a decoder quadratic in depth).
+func BenchmarkParseRequestDeep(b *testing.B) {
+	for _, n := range []int{1_000, 20_000, 100_000} {
+		body := []byte(`{"Data":{"context":"\"{}\""},"Metadata":{"arguments":{"a":` + strings.Repeat("[", n) + strings.Repeat("]", n) + `}}}`)
+		b.Run(fmt.Sprintf("depth=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				if _, err := ParseRequest(body); err == nil {
+					b.Fatal("accepted")
+				}
+			}
+		})
+	}
 }

@@ -1,7 +1,8 @@
 // Package snippet holds the seed tools: hello, and saving and reading code
-// snippets by name. The Functions host moves the bytes through its blob
-// bindings (snippets/{mcptoolargs.snippetname}.json); these functions only
-// check names and sizes and say what happened.
+// snippets by name. Each is declared in Go (package mcpfunc); the Functions
+// host moves the bytes through the blob bindings they declare
+// (snippets/{mcptoolargs.snippetname}.json), so these functions only check
+// names and sizes and say what happened.
 //
 // Snippets are stored as raw text, as the original Python sample stores
 // them despite the .json extension, so data written by either reads back in
@@ -9,18 +10,19 @@
 package snippet
 
 import (
-	"context"
+	"fmt"
 	"strconv"
 	"unicode/utf8"
 
-	"remote-mcp-functions-go/internal/mcptool"
+	"remote-mcp-functions-go/internal/mcpfunc"
 )
 
-// Argument and binding names shared with the function.json files.
+// Names shared by the declarations.
 const (
-	NameArg     = "snippetname"
-	ContentArg  = "snippet"
+	// BlobBinding is the blob binding's name in every snippet tool.
 	BlobBinding = "file"
+	// BlobPath is where a snippet lives, by its name.
+	BlobPath = "snippets/{mcptoolargs.snippetname}.json"
 )
 
 // DefaultMaxBytes is the default size limit of a snippet's content.
@@ -47,66 +49,22 @@ func New(maxBytes int) *Service {
 	return &Service{MaxBytes: maxBytes}
 }
 
-// Hello answers the hello tool.
-func Hello(context.Context, *mcptool.Call) (*mcptool.Result, error) {
-	return mcptool.Text("Hello I am MCPTool!"), nil
-}
-
-// Get answers getsnippet: the content of the blob the host read for the
-// snippet's name.
-func (s *Service) Get(_ context.Context, call *mcptool.Call) (*mcptool.Result, error) {
-	name, err := nameArg(call)
-	if err != nil {
-		return nil, err
-	}
-	blob := call.Inputs[BlobBinding]
-	if !blob.Present {
-		return nil, mcptool.Errorf(mcptool.NotFound, "Snippet '%s' not found.", name)
-	}
-	call.Logf("Retrieved snippet '%s' (%d bytes)", name, len(blob.Text))
-	return mcptool.Text(blob.Text), nil
-}
-
-// Save answers savesnippet: the content goes to the blob output the host
-// writes under the snippet's name.
-func (s *Service) Save(_ context.Context, call *mcptool.Call) (*mcptool.Result, error) {
-	name, err := nameArg(call)
-	if err != nil {
-		return nil, err
-	}
-	content, _ := call.Arg(ContentArg)
-	if content == "" {
-		return nil, mcptool.Errorf(mcptool.Invalid, "No snippet content provided")
-	}
-	if len(content) > s.MaxBytes {
-		return nil, mcptool.Errorf(mcptool.TooLarge,
-			"Snippet '%s' is too large: %d bytes, the limit is %d bytes.", name, len(content), s.MaxBytes)
-	}
-	call.Logf("Saved snippet '%s' (%d bytes)", name, len(content))
-	return &mcptool.Result{
-		Text:    "Snippet '" + name + "' saved successfully",
-		Outputs: map[string][]byte{BlobBinding: []byte(content)},
-	}, nil
-}
-
-func nameArg(call *mcptool.Call) (string, error) {
-	name, _ := call.Arg(NameArg)
+// checkName refuses an empty or bad name with the seed's message or the
+// name rule.
+func checkName(name string) error {
 	if name == "" {
-		return "", mcptool.Errorf(mcptool.Invalid, "No snippet name provided")
+		return mcpfunc.Errorf(mcpfunc.Invalid, "No snippet name provided")
 	}
-	if err := ValidateName(name); err != nil {
-		return "", err
-	}
-	return name, nil
+	return ValidateName(name)
 }
 
 // ValidateName checks a snippet name: 1 to 128 characters of A-Z a-z 0-9
 // '.' '_' '-', not starting with '.'. The host builds the blob path from the
 // raw argument, so anything else (a '/', "..", a space) could reach another
-// blob; the handler refuses to read or write for such a name.
+// blob; the tools refuse to return or write anything for such a name.
 func ValidateName(name string) error {
 	bad := func() error {
-		return mcptool.Errorf(mcptool.Invalid,
+		return mcpfunc.Errorf(mcpfunc.Invalid,
 			"Invalid snippet name %s: use 1-%d letters, digits, '.', '_' or '-', not starting with '.'.",
 			quoteShort(name), MaxName)
 	}
@@ -131,4 +89,9 @@ func quoteShort(s string) string {
 		return strconv.Quote(string(r[:max])) + "…"
 	}
 	return strconv.Quote(s)
+}
+
+// sizeLimits is the message for a call too large for the handler to read.
+func (s *Service) sizeLimits(what string) string {
+	return fmt.Sprintf("%s: content is limited to %d bytes and names to %d characters.", what, s.MaxBytes, MaxName)
 }

@@ -2,25 +2,59 @@ package snippet
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"remote-mcp-functions-go/internal/mcptool"
+	"remote-mcp-functions-go/internal/mcpfunc"
 )
 
-func call(args map[string]any, inputs map[string]mcptool.Input) (*mcptool.Call, *[]string) {
+// call is a tool call with args encoded as a client encodes them, and the
+// host's path text for each (as the extension prints a JSON value).
+func call(args map[string]any, inputs map[string]mcpfunc.Input) (*mcpfunc.Call, *[]string) {
+	return newCall(args, inputs)
+}
+
+func newCall(args map[string]any, inputs map[string]mcpfunc.Input) (*mcpfunc.Call, *[]string) {
 	var logs []string
-	return &mcptool.Call{Args: args, Inputs: inputs, Log: func(m string) { logs = append(logs, m) }}, &logs
+	raw := map[string]json.RawMessage{}
+	path := map[string]string{}
+	for k, v := range args {
+		b, err := json.Marshal(v)
+		if err != nil {
+			panic(err)
+		}
+		raw[k] = b
+		if s, ok := v.(string); ok {
+			path[k] = s
+		} else {
+			path[k] = string(b)
+		}
+	}
+	return &mcpfunc.Call{Args: raw, PathArgs: path, Inputs: inputs, Log: func(m string) { logs = append(logs, m) }}, &logs
 }
 
 func TestHello(t *testing.T) {
-	res, err := Hello(context.Background(), &mcptool.Call{})
+	res, err := Hello.Run(context.Background(), &mcpfunc.Call{})
 	require.NoError(t, err)
 	assert.Equal(t, "Hello I am MCPTool!", res.Text)
 	assert.Empty(t, res.Outputs)
+	res, err = Hello.Run(context.Background(), &mcpfunc.Call{Args: map[string]json.RawMessage{"unexpected": json.RawMessage(`1`)}})
+	require.NoError(t, err, "unknown arguments are ignored, as the host ignores them")
+	assert.Equal(t, "Hello I am MCPTool!", res.Text)
+}
+
+// TestDeclarations: each declaration is sound on its own (package mcpfunc's
+// checks); what the host makes of it is checked on the generated
+// function.json files.
+func TestDeclarations(t *testing.T) {
+	svc := New(0)
+	for _, tool := range []*mcpfunc.Tool{Hello, svc.GetTool(), svc.SaveTool()} {
+		assert.NoError(t, tool.Check(), tool.Name)
+	}
 }
 
 func TestValidateName(t *testing.T) {
@@ -34,9 +68,9 @@ func TestValidateName(t *testing.T) {
 	for _, name := range invalid {
 		t.Run("invalid "+name[:min(len(name), 10)], func(t *testing.T) {
 			err := ValidateName(name)
-			var te *mcptool.Error
+			var te *mcpfunc.Error
 			require.ErrorAs(t, err, &te)
-			assert.Equal(t, mcptool.Invalid, te.Code)
+			assert.Equal(t, mcpfunc.Invalid, te.Code)
 			assert.Contains(t, te.Message, "Invalid snippet name")
 		})
 	}
@@ -51,26 +85,27 @@ func TestGet(t *testing.T) {
 	tests := []struct {
 		name    string
 		args    map[string]any
-		blob    mcptool.Input
+		blob    mcpfunc.Input
 		want    string
-		code    mcptool.Code
+		code    mcpfunc.Code
 		message string
 	}{
-		{name: "found", args: map[string]any{"snippetname": "a1"}, blob: mcptool.Input{Text: "print(1)", Present: true}, want: "print(1)"},
-		{name: "empty content is still found", args: map[string]any{"snippetname": "a1"}, blob: mcptool.Input{Present: true}, want: ""},
-		{name: "content that is JSON null text", args: map[string]any{"snippetname": "a1"}, blob: mcptool.Input{Text: "null", Present: true}, want: "null"},
-		{name: "missing", args: map[string]any{"snippetname": "nope"}, code: mcptool.NotFound, message: "Snippet 'nope' not found."},
-		{name: "no name", args: map[string]any{}, code: mcptool.Invalid, message: "No snippet name provided"},
-		{name: "empty name", args: map[string]any{"snippetname": ""}, code: mcptool.Invalid, message: "No snippet name provided"},
-		{name: "bad name is refused even if the host found a blob", args: map[string]any{"snippetname": "../secret"}, blob: mcptool.Input{Text: "x", Present: true}, code: mcptool.Invalid, message: `Invalid snippet name "../secret"`},
-		{name: "non-string name", args: map[string]any{"snippetname": float64(12)}, blob: mcptool.Input{Text: "x", Present: true}, want: "x"},
+		{name: "found", args: map[string]any{"snippetname": "a1"}, blob: mcpfunc.Input{Text: "print(1)", Present: true}, want: "print(1)"},
+		{name: "empty content is still found", args: map[string]any{"snippetname": "a1"}, blob: mcpfunc.Input{Present: true}, want: ""},
+		{name: "content that is JSON null text", args: map[string]any{"snippetname": "a1"}, blob: mcpfunc.Input{Text: "null", Present: true}, want: "null"},
+		{name: "missing", args: map[string]any{"snippetname": "nope"}, code: mcpfunc.NotFound, message: "Snippet 'nope' not found."},
+		{name: "no name", args: map[string]any{}, code: mcpfunc.Invalid, message: "No snippet name provided"},
+		{name: "empty name", args: map[string]any{"snippetname": ""}, code: mcpfunc.Invalid, message: "No snippet name provided"},
+		{name: "bad name is refused even if the host found a blob", args: map[string]any{"snippetname": "../secret"}, blob: mcpfunc.Input{Text: "x", Present: true}, code: mcpfunc.Invalid, message: `Invalid snippet name "../secret"`},
+		{name: "a number is not a name", args: map[string]any{"snippetname": float64(12)}, blob: mcpfunc.Input{Text: "x", Present: true}, code: mcpfunc.Invalid, message: "Argument 'snippetname' must be a string, not a number."},
+		{name: "true is not a name (the host would read True.json)", args: map[string]any{"snippetname": true}, blob: mcpfunc.Input{Text: "x", Present: true}, code: mcpfunc.Invalid, message: "Argument 'snippetname' must be a string, not a boolean."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, logs := call(tt.args, map[string]mcptool.Input{BlobBinding: tt.blob})
-			res, err := svc.Get(context.Background(), c)
+			c, logs := call(tt.args, map[string]mcpfunc.Input{BlobBinding: tt.blob})
+			res, err := svc.GetTool().Run(context.Background(), c)
 			if tt.code != "" {
-				var te *mcptool.Error
+				var te *mcpfunc.Error
 				require.ErrorAs(t, err, &te)
 				assert.Equal(t, tt.code, te.Code)
 				assert.Contains(t, te.Message, tt.message)
@@ -95,26 +130,27 @@ func TestSave(t *testing.T) {
 		name    string
 		args    map[string]any
 		want    string
-		code    mcptool.Code
+		code    mcpfunc.Code
 		message string
 	}{
 		{name: "saved", args: map[string]any{"snippetname": "a1", "snippet": "print(1)"}, want: "print(1)"},
 		{name: "base64-looking content", args: map[string]any{"snippetname": "a1", "snippet": "test"}, want: "test"},
 		{name: "exactly at the limit", args: map[string]any{"snippetname": "a1", "snippet": strings.Repeat("x", 16)}, want: strings.Repeat("x", 16)},
-		{name: "over the limit", args: map[string]any{"snippetname": "a1", "snippet": strings.Repeat("x", 17)}, code: mcptool.TooLarge, message: "Snippet 'a1' is too large: 17 bytes, the limit is 16 bytes."},
-		{name: "limit counts bytes, not characters", args: map[string]any{"snippetname": "a1", "snippet": strings.Repeat("é", 9)}, code: mcptool.TooLarge, message: "18 bytes"},
-		{name: "no content", args: map[string]any{"snippetname": "a1"}, code: mcptool.Invalid, message: "No snippet content provided"},
-		{name: "empty content", args: map[string]any{"snippetname": "a1", "snippet": ""}, code: mcptool.Invalid, message: "No snippet content provided"},
-		{name: "no name", args: map[string]any{"snippet": "x"}, code: mcptool.Invalid, message: "No snippet name provided"},
-		{name: "bad name", args: map[string]any{"snippetname": "a/b", "snippet": "x"}, code: mcptool.Invalid, message: "Invalid snippet name"},
-		{name: "JSON content given as an object is saved as its JSON text", args: map[string]any{"snippetname": "a1", "snippet": map[string]any{"a": float64(1)}}, want: `{"a":1}`},
+		{name: "over the limit", args: map[string]any{"snippetname": "a1", "snippet": strings.Repeat("x", 17)}, code: mcpfunc.TooLarge, message: "Snippet 'a1' is too large: 17 bytes, the limit is 16 bytes."},
+		{name: "limit counts bytes, not characters", args: map[string]any{"snippetname": "a1", "snippet": strings.Repeat("é", 9)}, code: mcpfunc.TooLarge, message: "18 bytes"},
+		{name: "no content", args: map[string]any{"snippetname": "a1"}, code: mcpfunc.Invalid, message: "No snippet content provided"},
+		{name: "empty content", args: map[string]any{"snippetname": "a1", "snippet": ""}, code: mcpfunc.Invalid, message: "No snippet content provided"},
+		{name: "no name", args: map[string]any{"snippet": "x"}, code: mcpfunc.Invalid, message: "No snippet name provided"},
+		{name: "bad name", args: map[string]any{"snippetname": "a/b", "snippet": "x"}, code: mcpfunc.Invalid, message: "Invalid snippet name"},
+		{name: "content given as an object is refused, not converted", args: map[string]any{"snippetname": "a1", "snippet": map[string]any{"a": float64(1)}}, code: mcpfunc.Invalid, message: "Argument 'snippet' must be a string, not an object."},
+		{name: "a number name is refused before anything is written", args: map[string]any{"snippetname": 1.0, "snippet": "x"}, code: mcpfunc.Invalid, message: "Argument 'snippetname' must be a string, not a number."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, logs := call(tt.args, nil)
-			res, err := svc.Save(context.Background(), c)
+			res, err := svc.SaveTool().Run(context.Background(), c)
 			if tt.code != "" {
-				var te *mcptool.Error
+				var te *mcpfunc.Error
 				require.ErrorAs(t, err, &te)
 				assert.Equal(t, tt.code, te.Code)
 				assert.Contains(t, te.Message, tt.message)
@@ -128,6 +164,26 @@ func TestSave(t *testing.T) {
 			assert.NotContains(t, (*logs)[0], tt.want)
 		})
 	}
+}
+
+// TestNameMustMatchThePath: the name checked is the text the host built the
+// blob path from; a host that put other text there gets no answer about it.
+func TestNameMustMatchThePath(t *testing.T) {
+	svc := New(0)
+	c, _ := call(map[string]any{"snippetname": "a1", "snippet": "x"}, nil)
+	c.PathArgs["snippetname"] = "A1"
+	res, err := svc.SaveTool().Run(context.Background(), c)
+	var te *mcpfunc.Error
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, mcpfunc.Invalid, te.Code)
+	assert.Nil(t, res)
+
+	// Without mcptoolargs (a host that sends none) the argument is used.
+	c, _ = call(map[string]any{"snippetname": "a1", "snippet": "x"}, nil)
+	c.PathArgs = nil
+	res, err = svc.SaveTool().Run(context.Background(), c)
+	require.NoError(t, err)
+	assert.Equal(t, "Snippet 'a1' saved successfully", res.Text)
 }
 
 func TestNewDefaultLimit(t *testing.T) {

@@ -102,6 +102,21 @@ func DevhostBinary(tb testing.TB) string {
 // to the handler, as `func start` does).
 func CopyApp(tb testing.TB, settings map[string]string) string {
 	tb.Helper()
+	return CopyAppSettings(tb, func(s *funcapp.Settings) {
+		if s.Values == nil {
+			s.Values = map[string]string{}
+		}
+		for k, v := range settings {
+			s.Values[k] = v
+		}
+	})
+}
+
+// CopyAppSettings copies the staged app like CopyApp and lets edit change
+// its whole local.settings.json, the Host section (func start's own
+// options, such as CORS) included.
+func CopyAppSettings(tb testing.TB, edit func(*funcapp.Settings)) string {
+	tb.Helper()
 	src := App(tb)
 	dst := filepath.Join(tb.TempDir(), "app")
 	if err := copyTree(dst, src); err != nil {
@@ -116,12 +131,7 @@ func CopyApp(tb testing.TB, settings map[string]string) string {
 	if err := json.Unmarshal(b, &s); err != nil {
 		tb.Fatalf("%s: %v", path, err)
 	}
-	if s.Values == nil {
-		s.Values = map[string]string{}
-	}
-	for k, v := range settings {
-		s.Values[k] = v
-	}
+	edit(&s)
 	b, err = json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		tb.Fatal(err)

@@ -112,6 +112,21 @@ func TestCopyAppSetsSettings(t *testing.T) {
 	assert.NotContains(t, orig.Settings.Values, "SNIPPET_MAX_BYTES", "the shared staged app must not change")
 }
 
+func TestCopyAppSettingsSetsHost(t *testing.T) {
+	app := CopyAppSettings(t, func(s *funcapp.Settings) {
+		s.Host = &funcapp.HostSettings{CORS: "https://app.example", CORSCredentials: true}
+	})
+	loaded, err := funcapp.Load(app)
+	require.NoError(t, err)
+	require.NotNil(t, loaded.Settings.Host)
+	assert.Equal(t, funcapp.HostSettings{CORS: "https://app.example", CORSCredentials: true}, *loaded.Settings.Host)
+	assert.Equal(t, "Custom", loaded.Settings.Values["FUNCTIONS_WORKER_RUNTIME"], "the values are kept")
+
+	orig, err := funcapp.Load(App(t))
+	require.NoError(t, err)
+	assert.Nil(t, orig.Settings.Host, "the shared staged app must not change")
+}
+
 func TestInspectorIsPinned(t *testing.T) {
 	run := Inspector(t, "--version")
 	require.Equal(t, 0, run.ExitCode, "stderr: %s", run.Stderr)

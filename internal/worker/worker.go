@@ -38,6 +38,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -111,6 +112,7 @@ type process struct {
 	started time.Time
 	exited  chan struct{} // closed when the process has exited and its output is flushed
 	err     error         // exit error; valid after exited is closed
+	killed  atomic.Bool   // Restart killed it on purpose
 }
 
 // Start starts the handler and returns once it answers GET /. When it does
@@ -222,15 +224,30 @@ func (w *Worker) PID() int {
 	return w.cur.cmd.Process.Pid
 }
 
+// Restart kills the current handler process, and supervision starts a new
+// one at once, as the host replaces a worker after a function timeout:
+// the old one may be stuck, so it gets no grace period.
+func (w *Worker) Restart() {
+	w.mu.Lock()
+	p := w.cur
+	w.mu.Unlock()
+	if p == nil {
+		return
+	}
+	p.killed.Store(true)
+	_ = proc.Kill(p.cmd.Process)
+}
+
 // Stop stops supervision and the handler: a stop request, then a kill
-// after the grace period or when ctx ends. It returns once the process has exited.
+// after the grace period or when ctx ends. It returns once the process has
+// exited.
 // Calling it again does nothing.
-func (w *Worker) Stop(ctx context.Context) error {
+func (w *Worker) Stop(ctx context.Context) {
 	w.mu.Lock()
 	if w.stopped {
 		w.mu.Unlock()
 		<-w.done
-		return nil
+		return
 	}
 	w.stopped = true
 	close(w.stopCh)
@@ -240,7 +257,6 @@ func (w *Worker) Stop(ctx context.Context) error {
 		w.terminate(ctx, p)
 	}
 	<-w.done
-	return nil
 }
 
 // terminate stops one process: a stop request, grace, a kill.
@@ -306,9 +322,14 @@ func (w *Worker) supervise(p *process) {
 			failures = 0
 		}
 		delay := backoff(w.opts.MinBackoff, w.opts.MaxBackoff, failures)
-		failures++
-		w.opts.Logger.Error("handler exited unexpectedly; restarting",
-			"exit", exitText(p.err), "ran", ran.Round(time.Millisecond), "restart_in", delay)
+		if p.killed.Load() {
+			delay = 0
+			w.opts.Logger.Warn("handler stopped for a restart; starting a new one", "ran", ran.Round(time.Millisecond))
+		} else {
+			failures++
+			w.opts.Logger.Error("handler exited unexpectedly; restarting",
+				"exit", exitText(p.err), "ran", ran.Round(time.Millisecond), "restart_in", delay)
+		}
 		for {
 			if !w.sleep(delay) {
 				return

@@ -1,0 +1,127 @@
+package devhost
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestFunctionTimeout: a handler that does not answer within the function
+// timeout gets the call failed with the generic error, the host's log
+// lines, and a restart, as the host does.
+func TestFunctionTimeout(t *testing.T) {
+	for _, transport := range transports {
+		t.Run(transport, func(t *testing.T) {
+			e := newEnv(t, snippetApp(), withFunctionTimeout(300*time.Millisecond))
+			release := make(chan struct{})
+			defer close(release)
+			e.handler.answer = func(w http.ResponseWriter, r *received) { <-release }
+			res, err := call(t, e.connect(transport, nil), "hello", map[string]any{})
+			require.NoError(t, err)
+			assert.True(t, res.IsError)
+			assert.Equal(t, "An error occurred invoking 'hello'.", textOf(t, res))
+			logs := e.logs.String()
+			assert.Contains(t, logs, "Timeout value of 00:00:00.3000000 exceeded by function 'hello'")
+			assert.Contains(t, logs, "A function timeout has occurred. Restarting worker process executing invocationId")
+			e.worker.mu.Lock()
+			defer e.worker.mu.Unlock()
+			assert.Equal(t, 1, e.worker.restarts)
+		})
+	}
+}
+
+// TestDrainLetsCallsFinish: Shutdown waits for a call in flight, whose
+// answer still reaches the client on either transport, and refuses calls
+// that come after it began.
+func TestDrainLetsCallsFinish(t *testing.T) {
+	for _, transport := range transports {
+		t.Run(transport, func(t *testing.T) {
+			e := newEnv(t, snippetApp())
+			arrived, release := make(chan struct{}), make(chan struct{})
+			e.handler.answer = func(w http.ResponseWriter, r *received) {
+				close(arrived)
+				<-release
+				resp := newAnswer("finished")
+				writeAnswer(w, resp)
+			}
+			cs := e.connect(transport, nil)
+			done := make(chan string, 1)
+			go func() {
+				res, err := call(t, cs, "hello", map[string]any{})
+				if err != nil {
+					done <- err.Error()
+					return
+				}
+				done <- textOf(t, res)
+			}()
+			<-arrived
+			stopped := make(chan struct{})
+			go func() { e.srv.Shutdown(context.Background()); close(stopped) }()
+			// Shutdown must wait: the call is still in the handler.
+			require.Never(t, func() bool {
+				select {
+				case <-stopped:
+					return true
+				default:
+					return false
+				}
+			}, 200*time.Millisecond, 10*time.Millisecond)
+			close(release)
+			assert.Equal(t, "finished", <-done)
+			<-stopped
+		})
+	}
+}
+
+// TestMessageDepth: a message nested deeper than the host's JSON reader
+// allows never reaches the handler; one at the limit does.
+func TestMessageDepth(t *testing.T) {
+	e := newEnv(t, snippetApp())
+	post := func(depth int) (*http.Response, string) {
+		args := strings.Repeat("[", depth-3) + strings.Repeat("]", depth-3)
+		body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"hello","arguments":{"a":` + args + `}}}`
+		req, err := http.NewRequest(http.MethodPost, e.http.URL+MCPPath, strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		resp, err := e.http.Client().Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b := new(strings.Builder)
+		_, _ = io.Copy(b, resp.Body)
+		return resp, b.String()
+	}
+	resp, body := post(65)
+	assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
+	assert.Contains(t, body, "nests deeper than 64 levels")
+	resp, body = post(64)
+	assert.NotEqual(t, http.StatusInternalServerError, resp.StatusCode, body)
+	assert.Empty(t, e.handler.received(), "neither reached the handler (the second had no session)")
+}
+
+// TestBlobNameTheHostRefuses: a path the host's blob binding refuses (a
+// blob name over 1024 characters) fails the call without touching
+// storage, and the log line stays short.
+func TestBlobNameTheHostRefuses(t *testing.T) {
+	e := newEnv(t, snippetApp())
+	name := strings.Repeat("n", 1<<20)
+	res, err := call(t, e.connect(TransportStreamable, nil), "getsnippet", map[string]any{"snippetname": name})
+	require.NoError(t, err)
+	assert.True(t, res.IsError)
+	assert.Equal(t, "An error occurred invoking 'getsnippet'.", textOf(t, res))
+	e.store.mu.Lock()
+	assert.Zero(t, e.store.reads, "storage is not asked")
+	e.store.mu.Unlock()
+	assert.Empty(t, e.handler.received())
+	logs := e.logs.String()
+	assert.Contains(t, logs, "is 1048581 characters long; storage allows 1024")
+	for _, line := range strings.Split(logs, "\n") {
+		assert.Less(t, len(line), 2000, "a log line quotes a name in part only")
+	}
+}

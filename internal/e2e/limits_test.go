@@ -1,0 +1,143 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"remote-mcp-functions-go/internal/catalog"
+	"remote-mcp-functions-go/internal/snippet"
+	"remote-mcp-functions-go/internal/testenv"
+)
+
+// TestContentBoundary sends content around the snippet limit through
+// devhost and the handler, in the characters the host's encodings blow up
+// most: whatever the content, the client gets the tool's own message, never
+// the host's generic error, and nothing is written.
+func TestContentBoundary(t *testing.T) {
+	az := testenv.SharedAzurite(t)
+	dh := testenv.StartDevhost(t, testenv.DevhostOptions{Storage: az.ConnectionString()})
+	s := connect(t, transports[0].dial(dh, nil))
+	svc := snippet.New(0)
+	limit := svc.MaxBytes
+	saveTooLarge := svc.SaveTool().TooLarge
+	// How much content of each kind reaches the tool at all: the
+	// handler's body limit over the host's worst expansion of it.
+	cap := catalog.Config{}.MaxBodyBytes()
+	tooLarge := func(name string, n int) string {
+		return fmt.Sprintf("Snippet '%s' is too large: %d bytes, the limit is %d bytes.", name, n, limit)
+	}
+	tests := []struct {
+		name    string
+		content string
+		want    string // empty: saved
+	}{
+		{"at the limit, all control characters", strings.Repeat("\x01", limit), ""},
+		{"one byte over, control characters", strings.Repeat("\x01", limit+1), tooLarge("boundary-1", limit+1)},
+		{"over the limit, plain text", strings.Repeat("x", 2*limit), tooLarge("boundary-2", 2*limit)},
+		// The sizes that used to overflow the handler's body cap.
+		{"1,677,672 control characters", strings.Repeat("\x01", 1_677_672), saveTooLarge},
+		{"2,516,507 backslashes", strings.Repeat(`\`, 2_516_507), saveTooLarge},
+		{"12.6 M plain characters", strings.Repeat("x", 12_600_000), saveTooLarge},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			name := fmt.Sprintf("boundary-%d", i)
+			before := az.Listing(t)
+			res := call(t, s, "savesnippet", map[string]any{"snippetname": name, "snippet": tt.content})
+			if tt.want == "" {
+				requireText(t, res, fmt.Sprintf("Snippet '%s' saved successfully", name))
+				blob, ok := az.Blob(t, container, blobName(name))
+				require.True(t, ok)
+				assert.Equal(t, tt.content, string(blob))
+				return
+			}
+			requireToolError(t, res, tt.want)
+			assert.Equal(t, before, az.Listing(t), "nothing is written")
+		})
+	}
+	assert.Greater(t, cap, int64(30*limit), "the body limit fits the limit's worst case")
+
+	t.Run("a number too large for a double", func(t *testing.T) {
+		before := az.Listing(t)
+		res := call(t, s, "savesnippet", map[string]any{"snippetname": "boundary-num", "snippet": json.RawMessage(`1e400`)})
+		requireToolError(t, res, "Argument 'snippet' must be a string, not a number.")
+		assert.Equal(t, before, az.Listing(t))
+	})
+	t.Run("a name of a megabyte", func(t *testing.T) {
+		res := call(t, s, "getsnippet", map[string]any{"snippetname": strings.Repeat("n", 1<<20)})
+		// The host's blob binding refuses a blob name over 1024 characters
+		// before the handler is called: its generic error, on Azure too.
+		requireToolError(t, res, "An error occurred invoking 'getsnippet'.")
+		require.Eventually(t, func() bool { return strings.Contains(dh.Output(), "storage allows 1024") }, time.Minute, 10*time.Millisecond,
+			"devhost says why")
+		for _, line := range strings.Split(dh.Output(), "\n") {
+			require.Less(t, len(line), 2000, "devhost logs a short line for it")
+		}
+	})
+}
+
+// TestStorageHang points devhost at storage that accepts connections and
+// never answers: a snippet call fails with the generic error once the
+// storage budget is spent, with the cause in devhost's log, and hello is
+// answered meanwhile.
+func TestStorageHang(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	conn := "DefaultEndpointsProtocol=http;AccountName=" + testenv.DevAccount + ";AccountKey=" + testenv.DevKey +
+		";BlobEndpoint=http://" + ln.Addr().String() + "/" + testenv.DevAccount + ";"
+	dh := testenv.StartDevhost(t, testenv.DevhostOptions{Storage: conn})
+	s := connect(t, transports[0].dial(dh, nil))
+
+	got := make(chan *mcp.CallToolResult, 1)
+	go func() {
+		res, err := tryCall(s, "getsnippet", map[string]any{"snippetname": "hang"})
+		if err != nil {
+			res = &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: err.Error()}}}
+		}
+		got <- res
+	}()
+	require.Eventually(t, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(conns) > 0
+	}, time.Minute, 10*time.Millisecond, "devhost reaches storage")
+	requireText(t, call(t, s, "hello", nil), "Hello I am MCPTool!")
+	select {
+	case <-got:
+		t.Fatal("hello came back after the snippet call: it had to wait for storage")
+	default:
+	}
+	requireToolError(t, <-got, "An error occurred invoking 'getsnippet'.")
+	assert.Contains(t, dh.Output(), "storage did not answer within 20s")
+}

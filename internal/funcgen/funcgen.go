@@ -1,0 +1,230 @@
+// Package funcgen writes the function.json files the Functions host reads
+// from the app's Go declarations (package mcpfunc), and finds where the
+// committed files have drifted from them.
+//
+// Each tool becomes functions/<name>/function.json with an mcpToolTrigger
+// named "context" and one binding per declared blob. What the trigger
+// carries, member by member, follows the MCP extension's trigger attribute
+// (Azure/azure-functions-mcp-extension
+// src/Microsoft.Azure.Functions.Extensions.Mcp/Trigger/McpToolTriggerAttribute.cs
+// @cd0d1e8c), which the host fills from function.json by name,
+// case-insensitively, converting each value to the property's type
+// (Azure/azure-webjobs-sdk
+// src/Microsoft.Azure.WebJobs.Host/Bindings/AttributeConverter.cs
+// @f79ea0bf):
+//
+//   - toolName and description: both, always (the attribute's only
+//     constructor takes both);
+//   - toolProperties: a JSON string holding
+//     [{"propertyName","propertyType","description","isRequired","isArray"}]
+//     (McpToolPropertyAttribute), for inputs made of strings, numbers,
+//     integers, booleans and arrays of those; every bundle with MCP reads it;
+//   - useWorkerInputSchema and inputSchema, a JSON string holding the
+//     input's JSON schema, for any other input (nested objects, arrays of
+//     objects, enums, bounds): the extension lists it as it is
+//     (McpToolTriggerBinding.cs), from extension 1.2.0;
+//   - outputSchema, a JSON string holding the output's schema, for tools
+//     with structured output, from extension 1.5.0;
+//   - useResultSchema: true for every tool but a plain one, so that the
+//     handler's call_tool_result (isError with the tool's own message,
+//     structured content) is read as a result (ToolReturnValueBinder.cs),
+//     from extension 1.3.0.
+//
+// The files are indented with two spaces, members in a fixed order, so
+// that generating twice gives the same bytes.
+package funcgen
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"slices"
+
+	"github.com/google/jsonschema-go/jsonschema"
+
+	"remote-mcp-functions-go/internal/invoke"
+	"remote-mcp-functions-go/internal/mcpfunc"
+)
+
+// FunctionsDir is where the function folders live in the repository.
+const FunctionsDir = "functions"
+
+// trigger is the mcpToolTrigger binding, members in the order written.
+type trigger struct {
+	Type                 string `json:"type"`
+	Direction            string `json:"direction"`
+	Name                 string `json:"name"`
+	ToolName             string `json:"toolName"`
+	Description          string `json:"description"`
+	ToolProperties       string `json:"toolProperties,omitempty"`
+	UseWorkerInputSchema bool   `json:"useWorkerInputSchema,omitempty"`
+	InputSchema          string `json:"inputSchema,omitempty"`
+	OutputSchema         string `json:"outputSchema,omitempty"`
+	UseResultSchema      bool   `json:"useResultSchema,omitempty"`
+}
+
+type blob struct {
+	Type       string `json:"type"`
+	Direction  string `json:"direction"`
+	Name       string `json:"name"`
+	Path       string `json:"path"`
+	Connection string `json:"connection"`
+}
+
+// property is one entry of toolProperties (McpToolPropertyAttribute).
+type property struct {
+	Name        string `json:"propertyName"`
+	Type        string `json:"propertyType"`
+	Description string `json:"description"`
+	IsRequired  bool   `json:"isRequired,omitempty"`
+	IsArray     bool   `json:"isArray,omitempty"`
+}
+
+// FunctionJSON is the function.json of one tool.
+func FunctionJSON(t *mcpfunc.Tool) ([]byte, error) {
+	if err := t.Check(); err != nil {
+		return nil, err
+	}
+	in, err := t.InputSchema()
+	if err != nil {
+		return nil, err
+	}
+	tr := trigger{
+		Type:            "mcpToolTrigger",
+		Direction:       "in",
+		Name:            invoke.TriggerName,
+		ToolName:        t.Name,
+		Description:     t.Description,
+		UseResultSchema: !t.Plain,
+	}
+	if props, flat := flatProperties(in); flat {
+		if tr.ToolProperties, err = jsonText(props); err != nil {
+			return nil, err
+		}
+	} else {
+		tr.UseWorkerInputSchema = true
+		if tr.InputSchema, err = jsonText(in); err != nil {
+			return nil, err
+		}
+	}
+	out, err := t.OutputSchema()
+	if err != nil {
+		return nil, err
+	}
+	if out != nil {
+		if tr.OutputSchema, err = jsonText(out); err != nil {
+			return nil, err
+		}
+	}
+	bindings := []any{tr}
+	for _, b := range t.Blobs {
+		dir := "in"
+		if b.Out {
+			dir = "out"
+		}
+		bindings = append(bindings, blob{Type: "blob", Direction: dir, Name: b.Name, Path: b.Path, Connection: b.ConnectionName()})
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(struct {
+		Bindings []any `json:"bindings"`
+	}{bindings}); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Files renders every tool's function.json, keyed by its path relative
+// to the repository (functions/<name>/function.json, slash-separated).
+func Files(tools []*mcpfunc.Tool) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(tools))
+	for _, t := range tools {
+		b, err := FunctionJSON(t)
+		if err != nil {
+			return nil, err
+		}
+		path := FunctionsDir + "/" + t.Name + "/function.json"
+		if _, dup := out[path]; dup {
+			return nil, fmt.Errorf("tool %q is declared twice", t.Name)
+		}
+		out[path] = b
+	}
+	return out, nil
+}
+
+// flatProperties lists the input's properties as toolProperties, and
+// reports whether they say all the schema says: only top-level strings,
+// numbers, integers, booleans or arrays of those, each with a type and a
+// description at most.
+func flatProperties(s *jsonschema.Schema) ([]property, bool) {
+	props := []property{}
+	for _, name := range propertyOrder(s) {
+		p := s.Properties[name]
+		typ, isArray, ok := flatType(p)
+		if !ok {
+			return nil, false
+		}
+		props = append(props, property{Name: name, Type: typ, Description: p.Description, IsRequired: slices.Contains(s.Required, name), IsArray: isArray})
+	}
+	// Anything on the root beyond its properties, such as bounds on their
+	// number, needs the whole schema.
+	root := *s
+	root.Properties, root.Required, root.PropertyOrder, root.AdditionalProperties = nil, nil, nil, nil
+	if b, _ := json.Marshal(&root); string(b) != `{"type":"object"}` {
+		return nil, false
+	}
+	return props, true
+}
+
+// flatType is a property's toolProperties type, and whether it is an array.
+func flatType(p *jsonschema.Schema) (typ string, isArray, ok bool) {
+	scalar := func(t string) bool { return t == "string" || t == "number" || t == "integer" || t == "boolean" }
+	bare := *p
+	bare.Type, bare.Types, bare.Description, bare.Items = "", nil, "", nil
+	// An empty schema marshals as true.
+	if b, _ := json.Marshal(&bare); string(b) != `true` && string(b) != `{}` {
+		return "", false, false // enums, bounds, formats, nested objects…
+	}
+	switch {
+	case scalar(p.Type) && p.Items == nil:
+		return p.Type, false, true
+	case p.Type == "array" || slices.Equal(p.Types, []string{"null", "array"}):
+		if p.Items == nil {
+			return "", false, false
+		}
+		if it, nested, ok := flatType(p.Items); ok && !nested && p.Items.Description == "" {
+			return it, true, true
+		}
+	}
+	return "", false, false
+}
+
+// propertyOrder is the properties in declaration order.
+func propertyOrder(s *jsonschema.Schema) []string {
+	order := slices.Clone(s.PropertyOrder)
+	for name := range s.Properties {
+		if !slices.Contains(order, name) {
+			order = append(order, name)
+		}
+	}
+	slices.Sort(order[len(s.PropertyOrder):])
+	return order
+}
+
+// jsonText is v's compact JSON, without HTML escaping, as a string for a
+// string-typed trigger member.
+func jsonText(v any) (string, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return "", err
+	}
+	return string(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), nil
+}
+
+// Path is where a rendered file goes under root.
+func Path(root, rel string) string { return filepath.Join(root, filepath.FromSlash(rel)) }

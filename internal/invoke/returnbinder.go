@@ -1,0 +1,173 @@
+package invoke
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// This file is the MCP extension's side of the answer: how it turns the
+// handler's ReturnValue into the tools/call result
+// (Azure/azure-functions-mcp-extension
+// src/Microsoft.Azure.Functions.Extensions.Mcp/Trigger/SimpleToolReturnValueBinder.cs,
+// ToolReturnValueBinder.cs, McpToolResult.cs and McpToolListener.cs
+// @cd0d1e8c).
+
+// ToolResult maps a ReturnValue to the MCP result, as the extension's
+// return value binders do.
+//
+// Without useResultSchema a value becomes one text block: a string as it
+// is, an object or array as indented JSON text (Newtonsoft's ToString),
+// booleans as True/False; null becomes an empty result.
+//
+// With useResultSchema the value must be a JSON string holding an
+// McpToolResult {"type":…,"content":"<json>","structuredContent":"<json>"}
+// (content and structuredContent are JSON carried as strings; names match
+// case-insensitively). A call_tool_result type carries a whole
+// CallToolResult, structured content and isError included; a
+// multi_content_result an array of blocks; any other type one block, with
+// the envelope's structuredContent beside it.
+func ToolResult(rv json.RawMessage, useResultSchema bool) (*CallToolResult, error) {
+	rv = bytes.TrimSpace(rv)
+	if len(rv) == 0 || string(rv) == "null" {
+		// McpToolListener answers a null result with no content.
+		return &CallToolResult{Content: []Content{}}, nil
+	}
+	if !useResultSchema {
+		text, err := dotnetToString(rv)
+		if err != nil {
+			return nil, fmt.Errorf("%w: ReturnValue: %v", ErrInvocationFailed, err)
+		}
+		return &CallToolResult{Content: []Content{TextContent(text)}}, nil
+	}
+	var envelope string
+	if json.Unmarshal(rv, &envelope) != nil {
+		return nil, fmt.Errorf("%w: with useResultSchema the ReturnValue must be a JSON string (Expected JSON string.)", ErrInvocationFailed)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(envelope), &fields); err != nil {
+		return nil, fmt.Errorf("%w: ReturnValue is not an McpToolResult: %v", ErrInvocationFailed, err)
+	}
+	typ, ok := optionalString(fields, "type")
+	if !ok || typ == nil {
+		return nil, fmt.Errorf("%w: McpToolResult needs a string \"type\"", ErrInvocationFailed)
+	}
+	content, ok := optionalString(fields, "content")
+	if !ok {
+		return nil, fmt.Errorf("%w: McpToolResult \"content\" must be a string holding JSON", ErrInvocationFailed)
+	}
+	structured, ok := optionalString(fields, "structuredContent")
+	if !ok {
+		return nil, fmt.Errorf("%w: McpToolResult \"structuredContent\" must be a string holding JSON", ErrInvocationFailed)
+	}
+	if content == nil {
+		return nil, fmt.Errorf("%w: McpToolResult has no content", ErrInvocationFailed)
+	}
+
+	if strings.EqualFold(*typ, ResultTypeCallToolResult) {
+		var res CallToolResult
+		if err := json.Unmarshal([]byte(*content), &res); err != nil {
+			return nil, fmt.Errorf("%w: call_tool_result content is not a CallToolResult: %v", ErrInvocationFailed, err)
+		}
+		if err := checkBlocks(res.Content); err != nil {
+			return nil, err
+		}
+		if res.Content == nil {
+			res.Content = []Content{}
+		}
+		if s := bytes.TrimSpace(res.StructuredContent); string(s) == "null" {
+			res.StructuredContent = nil
+		}
+		return &res, nil
+	}
+	var blocks []Content
+	if strings.EqualFold(*typ, ResultTypeMultiContent) {
+		if err := json.Unmarshal([]byte(*content), &blocks); err != nil {
+			return nil, fmt.Errorf("%w: multi_content_result content is not an array of content blocks: %v", ErrInvocationFailed, err)
+		}
+	} else {
+		var block Content
+		if err := json.Unmarshal([]byte(*content), &block); err != nil {
+			return nil, fmt.Errorf("%w: %s content is not a content block: %v", ErrInvocationFailed, *typ, err)
+		}
+		blocks = []Content{block}
+	}
+	if len(blocks) == 0 {
+		return nil, fmt.Errorf("%w: McpToolResult has no content", ErrInvocationFailed)
+	}
+	if err := checkBlocks(blocks); err != nil {
+		return nil, err
+	}
+	res := &CallToolResult{Content: blocks}
+	if structured != nil && *structured != "" {
+		s := bytes.TrimSpace([]byte(*structured))
+		if !json.Valid(s) || string(s) == "null" {
+			return nil, fmt.Errorf("%w: structuredContent is not a JSON value", ErrInvocationFailed)
+		}
+		res.StructuredContent = s
+	}
+	return res, nil
+}
+
+// optionalString reads a string-or-null member, matched case-insensitively
+// as the extension's serializer options do. ok is false when it is present
+// but neither.
+func optionalString(fields map[string]json.RawMessage, name string) (value *string, ok bool) {
+	raw, found := LookupFold(fields, name)
+	if !found || string(bytes.TrimSpace(raw)) == "null" {
+		return nil, true
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return nil, false
+	}
+	return &s, true
+}
+
+// contentTypes are the content blocks the C# MCP SDK the extension uses
+// can read (ContentBlock's converter, csharp-sdk @v0.4.0-preview.3).
+var contentTypes = map[string]bool{"text": true, "image": true, "audio": true, "resource": true, "resource_link": true}
+
+func checkBlocks(blocks []Content) error {
+	for _, b := range blocks {
+		if !contentTypes[b.Type] {
+			return fmt.Errorf("%w: unknown content block type %q", ErrInvocationFailed, b.Type)
+		}
+		if b.Type == "text" && b.Raw != nil {
+			var t struct {
+				Text *string `json:"text"`
+			}
+			if json.Unmarshal(b.Raw, &t) != nil || t.Text == nil {
+				return fmt.Errorf("%w: a text block needs a string \"text\"", ErrInvocationFailed)
+			}
+		}
+	}
+	return nil
+}
+
+// dotnetToString is value.ToString() of a ReturnValue as Newtonsoft reads
+// it: strings as they are, objects and arrays as indented JSON, booleans
+// as .NET prints them, numbers as their text.
+func dotnetToString(rv json.RawMessage) (string, error) {
+	switch rv[0] {
+	case '"':
+		var s string
+		err := json.Unmarshal(rv, &s)
+		return s, err
+	case '{', '[':
+		var buf bytes.Buffer
+		if err := json.Indent(&buf, rv, "", "  "); err != nil {
+			return "", err
+		}
+		return buf.String(), nil
+	case 't':
+		return "True", nil
+	case 'f':
+		return "False", nil
+	}
+	if !json.Valid(rv) {
+		return "", fmt.Errorf("not JSON")
+	}
+	return string(rv), nil
+}

@@ -1,0 +1,329 @@
+package mcpfunc
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"strings"
+
+	"github.com/google/jsonschema-go/jsonschema"
+)
+
+// Tool is one MCP tool declared in Go. It is one function folder of the
+// app: Name is the folder, the tool's name and the handler's route, and its
+// function.json is generated from this declaration (make generate).
+type Tool struct {
+	// Name is the tool's name: letters, digits, '_' and '-'.
+	Name string
+	// Description tells the model what the tool does; clients show it.
+	Description string
+	// Plain marks a tool that never refuses a call with its own message:
+	// its trigger then declares no useResultSchema, the form every bundle
+	// with MCP understands, and its text is the result as it is. A plain
+	// tool that does return an *Error gets the host's generic error.
+	// Leave it false for every tool with arguments (a wrong type is an
+	// isError result) or with typed output.
+	Plain bool
+	// Blobs are the blob bindings the host resolves around each call:
+	// inputs are read before the call (see Call.Input), outputs written
+	// after it succeeds (see Call.Output). A path names arguments as
+	// {mcptoolargs.<json name>}; each must be a required string field of
+	// the input, and the function sees exactly the text the host used.
+	Blobs []Blob
+	// TooLarge is the message for a call whose payload is over the
+	// handler's body limit, which is sized from the app's own limits, so
+	// only arguments far beyond them get there. Empty means a generic one.
+	TooLarge string
+	// Handler is the tool's function: see Typed.
+	Handler Handler
+}
+
+// Blob is one blob binding of a function.
+type Blob struct {
+	// Name is the binding's name (a letter, then letters and digits).
+	Name string
+	// Out is true for an output binding, false for an input.
+	Out bool
+	// Path is container/blob, with {…} expressions.
+	Path string
+	// Connection names the storage setting; empty means AzureWebJobsStorage.
+	Connection string
+}
+
+// BlobIn declares a blob input binding.
+func BlobIn(name, path string) Blob { return Blob{Name: name, Path: path} }
+
+// BlobOut declares a blob output binding.
+func BlobOut(name, path string) Blob { return Blob{Name: name, Out: true, Path: path} }
+
+// DefaultConnection is the storage setting a binding uses unless it names
+// another: the host's own storage.
+const DefaultConnection = "AzureWebJobsStorage"
+
+// ConnectionName is b.Connection, or DefaultConnection.
+func (b Blob) ConnectionName() string {
+	if b.Connection == "" {
+		return DefaultConnection
+	}
+	return b.Connection
+}
+
+// Handler is a tool's function with its input and output types. Make one
+// with Typed.
+type Handler struct {
+	in, out reflect.Type
+	run     func(ctx context.Context, call *Call, in any) (any, error)
+	// adjust changes the inferred input schema: see Tool.WithInputSchema.
+	adjust func(*jsonschema.Schema)
+}
+
+// Typed makes a Handler of fn. In is the input: a struct whose exported
+// fields are the tool's arguments, named by their json tags, described by
+// their jsonschema tags, and required unless tagged omitempty (the
+// conventions of go-sdk's mcp.AddTool and github.com/google/jsonschema-go).
+// Out is the output: a string for a text result, or a struct for
+// structured content with an output schema, whose text for clients is
+// its Text() string method if it has one, else its JSON.
+func Typed[In, Out any](fn func(ctx context.Context, call *Call, in In) (Out, error)) Handler {
+	return Handler{
+		in:  reflect.TypeFor[In](),
+		out: reflect.TypeFor[Out](),
+		run: func(ctx context.Context, call *Call, in any) (any, error) { return fn(ctx, call, in.(In)) },
+	}
+}
+
+// WithSchema returns h with its inferred input schema changed by adjust:
+// for what struct tags cannot say, such as enums or bounds. A tool whose
+// schema says more than plain properties declares it as inputSchema
+// (useWorkerInputSchema), which needs extension 1.2.0.
+func (h Handler) WithSchema(adjust func(*jsonschema.Schema)) Handler {
+	h.adjust = adjust
+	return h
+}
+
+// InputSchema is the JSON schema of the tool's arguments.
+func (t *Tool) InputSchema() (*jsonschema.Schema, error) {
+	if t.Handler.in == nil {
+		return nil, fmt.Errorf("tool %q has no handler", t.Name)
+	}
+	if t.Handler.in.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("tool %q: the input must be a struct, not %s", t.Name, t.Handler.in)
+	}
+	s, err := jsonschema.ForType(t.Handler.in, nil)
+	if err != nil {
+		return nil, fmt.Errorf("tool %q input: %w", t.Name, err)
+	}
+	if t.Handler.adjust != nil {
+		t.Handler.adjust(s)
+	}
+	return s, nil
+}
+
+// OutputSchema is the JSON schema of the tool's structured content, or nil
+// for a tool whose output is text.
+func (t *Tool) OutputSchema() (*jsonschema.Schema, error) {
+	if t.Handler.out == nil || t.Handler.out.Kind() == reflect.String {
+		return nil, nil
+	}
+	s, err := jsonschema.ForType(t.Handler.out, nil)
+	if err != nil {
+		return nil, fmt.Errorf("tool %q output: %w", t.Name, err)
+	}
+	if s.Type != "object" {
+		return nil, fmt.Errorf("tool %q: structured output must be an object (a struct or a map), not %s", t.Name, t.Handler.out)
+	}
+	return s, nil
+}
+
+var (
+	toolName    = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
+	bindingName = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9]{0,127}$`)
+	pathArg     = regexp.MustCompile(`(?i)\{mcptoolargs\.([^{}]*)\}`)
+)
+
+// Check reports what is wrong with the declaration itself. The function
+// app checks (package funcapp) apply on top, to what is generated from it.
+func (t *Tool) Check() error {
+	var errs []error
+	add := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("tool %q: "+format, append([]any{t.Name}, args...)...))
+	}
+	if !toolName.MatchString(t.Name) {
+		add("the name must be 1-128 letters, digits, '_' or '-'")
+	}
+	if strings.TrimSpace(t.Description) == "" {
+		add("a description is needed: clients show it to the model")
+	}
+	if t.Handler.run == nil {
+		add("no handler: use mcpfunc.Typed")
+		return errors.Join(errs...)
+	}
+	in, err := t.InputSchema()
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := t.OutputSchema(); err != nil {
+		errs = append(errs, err)
+	}
+	if in != nil {
+		for name, p := range in.Properties {
+			if strings.TrimSpace(p.Description) == "" {
+				add("argument %q has no description: give its field a jsonschema tag, clients show it to the model", name)
+			}
+		}
+	}
+	if t.Plain && (t.Handler.out.Kind() != reflect.String || in != nil && len(in.Properties) > 0) {
+		add("a plain tool takes no arguments and returns text: anything else may need isError")
+	}
+	seen := map[string]bool{}
+	for _, b := range t.Blobs {
+		if !bindingName.MatchString(b.Name) || seen[b.Name] {
+			add("blob binding name %q must be unique, a letter then letters and digits", b.Name)
+		}
+		seen[b.Name] = true
+		for _, m := range pathArg.FindAllStringSubmatch(b.Path, -1) {
+			if in == nil {
+				break
+			}
+			p, ok := in.Properties[m[1]]
+			switch {
+			case !ok:
+				add("binding %q: {mcptoolargs.%s} is not an argument", b.Name, m[1])
+			case p.Type != "string":
+				add("binding %q: argument %q must be a string to name a blob", b.Name, m[1])
+			case !contains(in.Required, m[1]):
+				add("binding %q: argument %q must be required (no omitempty): the host fails a call without it", b.Name, m[1])
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// PathArgs names the arguments the tool's blob paths use.
+func (t *Tool) PathArgs() []string {
+	var out []string
+	for _, b := range t.Blobs {
+		for _, m := range pathArg.FindAllStringSubmatch(b.Path, -1) {
+			if !contains(out, m[1]) {
+				out = append(out, m[1])
+			}
+		}
+	}
+	return out
+}
+
+// Run runs one call: the arguments decoded into the input type (a value of
+// the wrong JSON type is an Invalid error naming the argument, never
+// converted), path arguments checked against the text the host used, then
+// the function, whose output becomes the result.
+func (t *Tool) Run(ctx context.Context, call *Call) (*Result, error) {
+	in := reflect.New(t.Handler.in)
+	if err := decodeArgs(call.Args, in.Interface()); err != nil {
+		return nil, err
+	}
+	for _, name := range t.PathArgs() {
+		raw, ok := call.Args[name]
+		if !ok || string(bytes.TrimSpace(raw)) == "null" {
+			continue // the host cannot have built a path without it; the function says what is missing
+		}
+		var value string
+		if json.Unmarshal(raw, &value) != nil {
+			return nil, Errorf(Invalid, "Argument '%s' must be a string, not %s.", name, jsonKind(raw))
+		}
+		if path, ok := call.PathArgs[name]; call.PathArgs != nil && (!ok || path != value) {
+			return nil, Errorf(Invalid, "Argument '%s' does not match the text the host used for the blob path.", name)
+		}
+	}
+	out, err := t.Handler.run(ctx, call, in.Elem().Interface())
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Outputs: call.Outputs()}
+	if s, ok := out.(string); ok {
+		res.Text = s
+		return res, nil
+	}
+	if res.Structured, err = json.Marshal(out); err != nil {
+		return nil, fmt.Errorf("tool %q: encoding its output: %w", t.Name, err)
+	}
+	if tx, ok := out.(interface{ Text() string }); ok {
+		res.Text = tx.Text()
+	} else {
+		res.Text = string(res.Structured)
+	}
+	return res, nil
+}
+
+// decodeArgs decodes the arguments into v. Unknown arguments are ignored,
+// as the host ignores them; a value of the wrong type is an Invalid error.
+func decodeArgs(args map[string]json.RawMessage, v any) error {
+	if len(args) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(args)
+	if err != nil {
+		return Errorf(Invalid, "The arguments are not valid JSON.")
+	}
+	err = json.Unmarshal(b, v)
+	var te *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &te) && te.Field != "":
+		want := goKind(te.Type)
+		if n, isNumber := strings.CutPrefix(te.Value, "number "); isNumber {
+			// A number that does not fit: a fraction for an integer, or
+			// out of range.
+			return Errorf(Invalid, "Argument '%s' must be %s in range, not %s.", te.Field, want, n)
+		}
+		return Errorf(Invalid, "Argument '%s' must be %s, not %s.", te.Field, want, article(te.Value))
+	default:
+		return Errorf(Invalid, "The arguments do not fit this tool: %v", err)
+	}
+}
+
+// goKind names the JSON type a Go type decodes from.
+func goKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Pointer:
+		return goKind(t.Elem())
+	}
+	return "an object"
+}
+
+// article puts a/an before encoding/json's name of a JSON value.
+func article(v string) string {
+	switch {
+	case v == "number":
+		return "a number"
+	case v == "object" || v == "array":
+		return "an " + v
+	case v == "bool":
+		return "a boolean"
+	}
+	return "a " + v
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
