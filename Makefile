@@ -4,11 +4,14 @@
 #   make bench   benchmarks (never part of make test)
 # See README.md.
 
-SHELL := /bin/bash
+# bash from PATH, not /bin/bash: on Windows GNU make finds Git Bash's.
+SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
 GO       ?= go
+# Windows runs programs by their extension.
+EXE      := $(if $(filter windows,$(shell $(GO) env GOOS)),.exe)
 APP_DIR  := build/app
 DIST     := dist/app.zip
 
@@ -33,8 +36,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 # --- build --------------------------------------------------------------------
 
 .PHONY: build
-build: go-deps ## build the handler (linux/amd64, static) and stage the function app in build/app
-	$(GO) run ./cmd/pack -stage-only -app $(APP_DIR)
+build: go-deps ## build the handler for this machine and stage the function app in build/app (for func start, devhost)
+	$(GO) run ./cmd/pack -local -app $(APP_DIR)
 
 .PHONY: generate
 generate: go-deps ## write functions/<name>/function.json from the tools declared in Go
@@ -44,8 +47,8 @@ generate: go-deps ## write functions/<name>/function.json from the tools declare
 
 # The same steps as azd's prepackage hook (azure.yaml).
 .PHONY: package
-package: go-deps ## build, stage and pack the deployment package dist/app.zip
-	$(GO) run ./cmd/pack -build -app $(APP_DIR) -out $(DIST)
+package: go-deps ## build for linux/amd64, stage in build/package and pack the deployment package dist/app.zip
+	$(GO) run ./cmd/pack -build -out $(DIST)
 
 .PHONY: deploy
 deploy: ## provision Azure and deploy with azd up (needs azd >= 1.20 and az login)
@@ -54,25 +57,50 @@ deploy: ## provision Azure and deploy with azd up (needs azd >= 1.20 and az logi
 
 # --- run locally --------------------------------------------------------------
 
-# Azurite (data in .azurite/), then `func start` in build/app when func is on
-# PATH, else devhost, the local stand-in for the Functions host. Ctrl+C stops
-# what it started. MCP_EXTENSION_KEY=… turns devhost's key mode on.
+# cmd/start does it all, on every OS (`go run ./cmd/start` without make):
+# npm ci when needed, builds and stages build/app for this machine, Azurite
+# (data in .azurite/), then `func start` in build/app when func is on PATH,
+# else devhost, the local stand-in for the Functions host. Ctrl+C stops what
+# it started. MCP_EXTENSION_KEY=… turns devhost's key mode on.
+# Built, then exec'd: make passes a SIGTERM (an IDE stopping the task) on to
+# its child, which `go run` would not.
 .PHONY: start
-start: deps build ## run the MCP server locally on :7071 (Azurite included; func or devhost)
-	scripts/start.sh
+start: go-deps ## run the MCP server locally on :7071 (Azurite included; func or devhost)
+	@$(GO) build -o build/start$(EXE) ./cmd/start
+	@exec build/start$(EXE)
 
 # --- checks -------------------------------------------------------------------
 
 .PHONY: test
-test: deps lint ## run every test
+test: deps lint cross ## run every test
 	$(GO) test -race -count=1 ./...
 
 .PHONY: lint
-lint: go-deps ## gofmt, go vet, staticcheck
+lint: go-deps ## gofmt, go vet, staticcheck (this machine); the CI workflow (actionlint)
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
+	$(GO) tool actionlint
+
+# The platforms users run on, and the one Azure runs, less this machine's
+# (which lint and test cover): for each, go vet and staticcheck, and every
+# package built with its tests (-exec true: the test binary is compiled and
+# linked for the target, then not run). Only compiling checks them here.
+# Written for macOS's make 3.81 too, which ignores .SHELLFLAGS: every
+# failure exits explicitly.
+TARGETS := linux/amd64 linux/arm64 darwin/arm64 darwin/amd64 windows/amd64
+CROSS   := $(filter-out $(shell $(GO) env GOOS)/$(shell $(GO) env GOARCH),$(TARGETS))
+
+.PHONY: cross
+cross: go-deps ## vet, staticcheck and compile every package and its tests for the other platforms
+	@staticcheck=$$($(GO) tool -n staticcheck); \
+	for t in $(CROSS); do \
+	  echo "cross: $$t"; \
+	  export GOOS=$${t%/*} GOARCH=$${t#*/} CGO_ENABLED=0; \
+	  $(GO) vet ./... && "$$staticcheck" ./... || { echo "cross: $$t failed"; exit 1; }; \
+	  out=$$($(GO) test -count=1 -run '^$$' -exec true ./... 2>&1) || { echo "$$out"; echo "cross: $$t failed"; exit 1; }; \
+	done
 
 .PHONY: fuzz
 fuzz: go-deps ## fuzz the host-payload decoding and the binding path grammar for a bounded time (FUZZTIME=30s per target)

@@ -13,9 +13,10 @@
 // the environment overrides local.settings.json (the flag wins). Once it
 // serves, devhost prints one line starting with
 // "devhost: serving MCP at http://127.0.0.1:<port>/runtime/webhooks/mcp".
-// SIGINT or SIGTERM stops it: no new connections, tool calls in flight are
-// answered (for up to 25 s), then the handler is stopped and devhost exits
-// 0.
+// SIGINT or SIGTERM (on Windows Ctrl+C or CTRL_BREAK_EVENT), or on macOS
+// the exit of its parent, stops it: no new connections, tool calls in
+// flight are answered (for up to 25 s), then the handler is stopped and
+// devhost exits 0.
 package main
 
 import (
@@ -36,12 +37,18 @@ import (
 
 	"remote-mcp-functions-go/internal/devhost"
 	"remote-mcp-functions-go/internal/funcapp"
+	"remote-mcp-functions-go/internal/proc"
 	"remote-mcp-functions-go/internal/worker"
 )
 
 func main() {
+	// os.Interrupt is Ctrl+C, and on Windows also the CTRL_BREAK_EVENT the
+	// start command sends to stop it.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// Stop with the parent (the start command) on macOS, where no
+	// parent-death signal exists; Linux and Windows need nothing here.
+	proc.WatchParent(ctx, stop)
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Environ(), os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "devhost:", err)
 		stop()

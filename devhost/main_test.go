@@ -11,9 +11,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -23,6 +23,7 @@ import (
 
 	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/invoke"
+	"remote-mcp-functions-go/internal/proc"
 )
 
 // The staged app these tests run uses this test binary as its handler:
@@ -57,6 +58,9 @@ func TestMain(m *testing.M) {
 
 const fakeAccountKey = "c2VjcmV0LWFjY291bnQta2V5"
 
+// handlerName is the staged handler's name on this OS, as make build names it.
+var handlerName = map[bool]string{true: "handler.exe", false: "handler"}[runtime.GOOS == "windows"]
+
 // stageApp writes a staged app whose handler is this test binary.
 func stageApp(t *testing.T, hostVersion string) string {
 	return stageAppWith(t, hostVersion, "")
@@ -69,11 +73,17 @@ func stageAppWith(t *testing.T, hostVersion, hostExtra string) string {
 	dir := t.TempDir()
 	exe, err := os.Executable()
 	require.NoError(t, err)
-	require.NoError(t, os.Symlink(exe, filepath.Join(dir, "handler")))
+	// A hard link where the file system allows it (a symlink needs a
+	// privilege on Windows), else a copy.
+	if err := os.Link(exe, filepath.Join(dir, handlerName)); err != nil {
+		b, err := os.ReadFile(exe)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, handlerName), b, 0o755))
+	}
 	files := map[string]string{
 		"host.json": `{"version":"` + hostVersion + `"` + hostExtra + `,
 			"extensionBundle":{"id":"Microsoft.Azure.Functions.ExtensionBundle","version":"[4.29.0, 5.0.0)"},
-			"customHandler":{"description":{"defaultExecutablePath":"handler","workingDirectory":"","arguments":[]},"enableForwardingHttpRequest":false},
+			"customHandler":{"description":{"defaultExecutablePath":"` + handlerName + `","workingDirectory":"","arguments":[]},"enableForwardingHttpRequest":false},
 			"extensions":{"mcp":{"serverName":"CLI test"}}}`,
 		"local.settings.json": `{"IsEncrypted":false,"Values":{"FUNCTIONS_WORKER_RUNTIME":"Custom","AzureWebJobsStorage":"UseDevelopmentStorage=true"}}`,
 		"hello/function.json": `{"bindings":[{"type":"mcpToolTrigger","direction":"in","name":"context","toolName":"hello","description":"Hello world.","toolProperties":"[]"}]}`,
@@ -214,12 +224,12 @@ func TestServeAndStop(t *testing.T) {
 
 	pid := handlerPID(t, out)
 	require.NoError(t, d.stop(t), "a signal ends devhost cleanly (exit 0)")
-	assert.Error(t, syscall.Kill(pid, 0), "the handler is stopped with devhost")
+	assert.False(t, proc.Alive(pid), "the handler is stopped with devhost")
 }
 
 func handlerPID(t *testing.T, out string) int {
 	t.Helper()
-	m := regexp.MustCompile(`custom handler ready: handler \(pid (\d+)\)`).FindStringSubmatch(out)
+	m := regexp.MustCompile(`custom handler ready: ` + regexp.QuoteMeta(handlerName) + ` \(pid (\d+)\)`).FindStringSubmatch(out)
 	require.NotNil(t, m, out)
 	var pid int
 	_, err := fmt.Sscan(m[1], &pid)
@@ -282,7 +292,7 @@ func TestCORSFromLocalSettings(t *testing.T) {
 func TestRefusals(t *testing.T) {
 	broken := stageApp(t, "1.0")
 	noHandler := stageApp(t, "2.0")
-	require.NoError(t, os.Remove(filepath.Join(noHandler, "handler")))
+	require.NoError(t, os.Remove(filepath.Join(noHandler, handlerName)))
 	tests := []struct {
 		name    string
 		args    []string
@@ -358,5 +368,5 @@ func TestFunctionTimeoutRestartsTheHandler(t *testing.T) {
 	assert.Contains(t, d.stderr.String(), "Timeout value of 00:00:01 exceeded by function 'hang'")
 	require.Eventually(t, func() bool { return strings.Contains(d.stderr.String(), `msg="handler restarted"`) }, time.Minute, 10*time.Millisecond)
 	assert.Equal(t, "Hello from the test handler", hello(t, cs), "the new handler answers")
-	assert.Error(t, syscall.Kill(first, 0), "the stuck handler is gone")
+	assert.False(t, proc.Alive(first), "the stuck handler is gone")
 }

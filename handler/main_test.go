@@ -12,16 +12,19 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/tools/txtar"
+
+	"remote-mcp-functions-go/internal/freeport"
+	"remote-mcp-functions-go/internal/proc"
 )
 
 // binary is the handler built once for this test binary, for this machine.
@@ -33,6 +36,9 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "handler")
+	if runtime.GOOS == "windows" {
+		binary += ".exe"
+	}
 	build := exec.Command("go", "build", "-trimpath", "-o", binary, ".")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
@@ -46,10 +52,9 @@ func TestMain(m *testing.M) {
 
 func freePort(tb testing.TB) string {
 	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := freeport.Get()
 	require.NoError(tb, err)
-	defer ln.Close()
-	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	return strconv.Itoa(port)
 }
 
 // start runs the handler as the host does and waits for its first answer
@@ -66,7 +71,9 @@ func start(tb testing.TB, env ...string) (cmd *exec.Cmd, url string, output func
 	require.NoError(tb, err)
 	tb.Cleanup(func() { stderr.Close() })
 	cmd.Stderr = stderr
-	require.NoError(tb, cmd.Start())
+	// As devhost starts it: a process group of its own, which Windows
+	// needs to deliver the stop request (CTRL_BREAK_EVENT).
+	require.NoError(tb, proc.Start(cmd))
 	tb.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	output = func() string {
 		b, _ := os.ReadFile(stderr.Name())
@@ -106,7 +113,7 @@ func contractRequest(t *testing.T, name string) []byte {
 
 // TestProcess runs the built binary the way the host does: start on the
 // port it is given, answer the readiness probe, take an invocation, stop
-// cleanly on SIGTERM.
+// cleanly when asked to (SIGTERM; CTRL_BREAK_EVENT on Windows).
 func TestProcess(t *testing.T) {
 	cmd, url, output := start(t)
 
@@ -119,21 +126,22 @@ func TestProcess(t *testing.T) {
 	require.NoError(t, json.Unmarshal(body, &r))
 	assert.NotEmpty(t, r.Outputs["file"])
 
-	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	require.NoError(t, proc.Terminate(cmd.Process))
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
 	case err := <-done:
-		require.NoError(t, err, "exit 0 on SIGTERM; stderr:\n%s", output())
+		require.NoError(t, err, "exit 0 when asked to stop; stderr:\n%s", output())
 	case <-time.After(15 * time.Second):
-		t.Fatal("handler did not stop on SIGTERM")
+		t.Fatal("handler did not stop when asked to")
 	}
 	assert.Contains(t, output(), "custom handler stopped")
 	assert.Contains(t, output(), "listening", "it says where it listens")
 	assert.Contains(t, output(), "addr=127.0.0.1:", "loopback only")
 }
 
-// TestShutdownWithACallInFlight: SIGTERM while a call's body is still
+// TestShutdownWithACallInFlight: a stop request (SIGTERM; CTRL_BREAK_EVENT
+// on Windows) while a call's body is still
 // arriving (the host scaling in, or restarting the handler): the call is
 // answered in full, no new connection is accepted meanwhile, and the
 // process exits 0.
@@ -158,7 +166,7 @@ func TestShutdownWithACallInFlight(t *testing.T) {
 	_, err = conn.Write(body[:half])
 	require.NoError(t, err)
 
-	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	require.NoError(t, proc.Terminate(cmd.Process))
 	require.Eventually(t, func() bool { return strings.Contains(output(), "stopping: letting calls in flight finish") },
 		15*time.Second, 5*time.Millisecond, "the handler says it is stopping")
 	_, err = net.DialTimeout("tcp", strings.TrimPrefix(url, "http://"), time.Second)
@@ -219,10 +227,10 @@ func BenchmarkColdStart(b *testing.B) {
 		cmd := exec.Command(binary)
 		cmd.Env = []string{"FUNCTIONS_CUSTOMHANDLER_PORT=" + port}
 		t0 := time.Now()
-		require.NoError(b, cmd.Start())
+		require.NoError(b, proc.Start(cmd))
 		require.NoError(b, waitReady("http://127.0.0.1:"+port, 10*time.Second))
 		times = append(times, time.Since(t0))
-		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = proc.Terminate(cmd.Process)
 		_ = cmd.Wait()
 	}
 	slices.Sort(times)
@@ -230,8 +238,8 @@ func BenchmarkColdStart(b *testing.B) {
 	b.ReportMetric(0, "ns/op")
 }
 
-// BenchmarkBinarySize builds the binary as make build does and reports its
-// size.
+// BenchmarkBinarySize builds the binary as the deployment package holds it
+// (linux/amd64, stripped) and reports its size.
 func BenchmarkBinarySize(b *testing.B) {
 	out := filepath.Join(b.TempDir(), "handler")
 	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, ".")

@@ -1,9 +1,12 @@
-// Command pack writes the deployment package dist/app.zip from the staged
-// function app (see package apppkg for what the zip guarantees).
+// Command pack stages the function app and writes the deployment package
+// dist/app.zip (see package apppkg for what the zip guarantees).
 //
-//	go run ./cmd/pack              pack build/app into dist/app.zip
-//	go run ./cmd/pack -build       build and stage first (azd's prepackage hook)
-//	go run ./cmd/pack -stage-only  build and stage, no zip (make build)
+//	go run ./cmd/pack            pack build/package into dist/app.zip
+//	go run ./cmd/pack -build     stage build/package for linux/amd64, then pack (make package, azd's prepackage hook)
+//	go run ./cmd/pack -local     stage build/app for this machine, no zip (make build; func start and devhost run it)
+//
+// The package is always linux/amd64, the platform Flex Consumption runs;
+// a local staging is built for the machine it runs on.
 //
 // Run it from the repository root.
 package main
@@ -20,43 +23,57 @@ import (
 
 func main() {
 	var (
-		build     = flag.Bool("build", false, "build the handler and stage the app before packing")
-		stageOnly = flag.Bool("stage-only", false, "build the handler and stage the app, without packing")
-		root      = flag.String("root", ".", "repository root: host.json, functions/, the handler package")
-		pkg       = flag.String("pkg", "./handler", "the handler's Go package, relative to -root")
-		dir       = flag.String("app", apppkg.DefaultStageDir, "staged function app folder")
-		out       = flag.String("out", apppkg.DefaultOutput, "package to write")
+		build = flag.Bool("build", false, "stage the app for linux/amd64 before packing")
+		local = flag.Bool("local", false, "stage the app for this machine, for local runs, without packing")
+		root  = flag.String("root", ".", "repository root: host.json, functions/, the handler package")
+		pkg   = flag.String("pkg", "./handler", "the handler's Go package, relative to -root")
+		dir   = flag.String("app", "", "staged function app folder (default "+apppkg.DefaultPackageDir+", with -local "+apppkg.DefaultStageDir+")")
+		out   = flag.String("out", apppkg.DefaultOutput, "package to write")
 	)
 	flag.Parse()
-	if flag.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "pack: unexpected arguments %q\n", flag.Args())
+	if flag.NArg() > 0 || (*build && *local) {
+		fmt.Fprintln(os.Stderr, "pack: unexpected arguments (use at most one of -build and -local)")
 		flag.Usage()
 		os.Exit(2)
 	}
+	if *dir == "" {
+		*dir = apppkg.DefaultPackageDir
+		if *local {
+			*dir = apppkg.DefaultStageDir
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *build || *stageOnly, !*stageOnly, *root, *pkg, *dir, *out); err != nil {
+	if err := run(ctx, *build, *local, *root, *pkg, *dir, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "pack:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, stage, pack bool, root, pkg, dir, out string) error {
-	if stage {
-		opts := apppkg.StageOptions{Root: root, Dir: dir, Package: pkg, Output: os.Stderr}
-		if err := apppkg.Stage(ctx, opts); err != nil {
+func run(ctx context.Context, build, local bool, root, pkg, dir, out string) error {
+	if build || local {
+		opts := apppkg.StageOptions{Root: root, Dir: dir, Package: pkg, Output: os.Stderr, Platform: apppkg.Target}
+		if local {
+			opts.Platform = apppkg.Native
+		}
+		st, err := apppkg.Stage(ctx, opts)
+		if err != nil {
 			return err
 		}
-		fmt.Printf("staged %s (%s/%s)\n", dir, apppkg.TargetGOOS, apppkg.TargetGOARCH)
+		if local {
+			fmt.Printf("%v (this machine), for func start and devhost; the deployment package is built for %v\n", st, apppkg.Target)
+		} else {
+			fmt.Printf("%v, the platform Flex Consumption runs\n", st)
+		}
 	}
-	if !pack {
+	if local {
 		return nil
 	}
 	entries, err := apppkg.PackFile(out, apppkg.PackOptions{Dir: dir})
 	if err != nil {
 		return err
 	}
-	fmt.Printf("packed %s:\n", out)
+	fmt.Printf("packed %s (linux/amd64, for Flex Consumption):\n", out)
 	for _, e := range entries {
 		fmt.Printf("  %v %9d  %s\n", e.Mode, e.Size, e.Name)
 	}

@@ -6,15 +6,20 @@
 // [Stage] turns the repository into a function app folder, the layout the
 // Functions host reads:
 //
-//	build/app/
-//	  handler               the Go custom handler, built for linux/amd64
+//	build/app/ (local runs)     build/package/ (the deployment package)
+//	  handler               the Go custom handler (handler.exe on Windows)
 //	  host.json
 //	  local.settings.json   for `func start` and devhost only
 //	  getsnippet/function.json
 //	  hello/function.json
 //	  …
 //
-// [Pack] (or [PackFile]) zips a staged folder into dist/app.zip.
+// Two stagings, for two platforms: build/app holds a handler built for the
+// developer's own machine ([Native]: macOS, Windows, Linux on arm64 or
+// x86-64), which `func start` and devhost run; build/package holds the
+// linux/amd64 build ([Target]) that Flex Consumption runs.
+//
+// [Pack] (or [PackFile]) zips the linux/amd64 staging into dist/app.zip.
 //
 // # What the package guarantees
 //
@@ -33,8 +38,6 @@ package apppkg
 
 import (
 	"archive/zip"
-	"bytes"
-	"debug/elf"
 	"errors"
 	"fmt"
 	"io"
@@ -46,14 +49,16 @@ import (
 	"strings"
 	"time"
 
+	"remote-mcp-functions-go/internal/exefmt"
 	"remote-mcp-functions-go/internal/funcapp"
 )
 
 // Default locations, relative to the repository root (where azd runs the
 // packaging hook); azure.yaml's dist names DefaultOutput.
 const (
-	DefaultStageDir = "build/app"
-	DefaultOutput   = "dist/app.zip"
+	DefaultStageDir   = "build/app"     // native, for func start and devhost
+	DefaultPackageDir = "build/package" // linux/amd64, what Pack zips
+	DefaultOutput     = "dist/app.zip"
 )
 
 // DefaultModTime is the timestamp of every entry: fixed, so that the package
@@ -194,27 +199,15 @@ func CheckExecutable(p string) error {
 		return err
 	}
 	defer f.Close()
-	return checkELF(f)
+	return checkTarget(f)
 }
 
-func checkELF(r io.ReaderAt) error {
-	ef, err := elf.NewFile(r)
-	if err != nil {
-		return fmt.Errorf("%w: not an ELF file (built for another GOOS?)", ErrNotLinuxAMD64)
-	}
-	defer ef.Close()
-	if ef.Class != elf.ELFCLASS64 || ef.Machine != elf.EM_X86_64 {
-		return fmt.Errorf("%w: ELF %v %v (built for another GOARCH?)", ErrNotLinuxAMD64, ef.Class, ef.Machine)
-	}
-	if ef.Type != elf.ET_EXEC && ef.Type != elf.ET_DYN {
-		return fmt.Errorf("%w: ELF type %v is not an executable", ErrNotLinuxAMD64, ef.Type)
+func checkTarget(r io.ReaderAt) error {
+	if err := exefmt.Check(r, TargetGOOS, TargetGOARCH); err != nil {
+		return fmt.Errorf("%w: %v", ErrNotLinuxAMD64, err)
 	}
 	return nil
 }
-
-// CheckELF is [CheckExecutable] for bytes already in memory, such as an
-// entry read back from a package.
-func CheckELF(b []byte) error { return checkELF(bytes.NewReader(b)) }
 
 func copyFile(w io.Writer, src string) (int64, error) {
 	f, err := os.Open(src)

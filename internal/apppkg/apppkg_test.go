@@ -6,6 +6,8 @@ import (
 	"context"
 	"debug/elf"
 	"encoding/binary"
+	"encoding/json"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,6 +18,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"remote-mcp-functions-go/internal/exefmt"
 )
 
 // repoRoot holds the real host.json and functions/, so the fixtures follow
@@ -218,7 +222,10 @@ func TestStageThenPack(t *testing.T) {
 	// A leftover of an earlier stage must go.
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "removed-function"), 0o755))
 
-	require.NoError(t, Stage(context.Background(), StageOptions{Root: root, Dir: dir}))
+	st, err := Stage(context.Background(), StageOptions{Root: root, Dir: dir})
+	require.NoError(t, err)
+	assert.Equal(t, Target, st.Platform, "the zero Platform is the package's")
+	assert.Equal(t, "handler", st.Executable)
 
 	assert.NoDirExists(t, filepath.Join(dir, "removed-function"))
 	assert.FileExists(t, filepath.Join(dir, "local.settings.json"), "func start reads it from the app folder")
@@ -230,6 +237,76 @@ func TestStageThenPack(t *testing.T) {
 	var buf bytes.Buffer
 	_, err = Pack(&buf, PackOptions{Dir: dir})
 	require.NoError(t, err)
+}
+
+// Each platform users run on gets a handler its OS can start, named as it
+// needs; a native staging is never packed unless it is linux/amd64.
+func TestStageForEachPlatform(t *testing.T) {
+	root := sourceTree(t)
+	repoHost, err := os.ReadFile(filepath.Join(root, "host.json"))
+	require.NoError(t, err)
+	tests := []struct {
+		plat   Platform
+		exe    string
+		format string
+	}{
+		{Platform{"darwin", "arm64"}, "handler", "Mach-O"},
+		{Platform{"darwin", "amd64"}, "handler", "Mach-O"},
+		{Platform{"windows", "amd64"}, "handler.exe", "PE"},
+		{Platform{"linux", "arm64"}, "handler", "ELF"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.plat.String(), func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "app")
+			st, err := Stage(context.Background(), StageOptions{Root: root, Dir: dir, Platform: tt.plat})
+			require.NoError(t, err)
+			assert.Equal(t, tt.plat, st.Platform)
+			assert.Equal(t, tt.exe, st.Executable)
+			assert.Contains(t, st.String(), "built for "+tt.plat.String())
+
+			f, err := os.Open(filepath.Join(dir, tt.exe))
+			require.NoError(t, err)
+			defer f.Close()
+			p, err := exefmt.Identify(f)
+			require.NoError(t, err)
+			assert.Equal(t, tt.format, p.Format)
+			assert.Equal(t, tt.plat.GOOS, p.GOOS)
+			assert.Equal(t, tt.plat.GOARCH, p.GOARCH)
+
+			host, err := os.ReadFile(filepath.Join(dir, "host.json"))
+			require.NoError(t, err)
+			var h struct {
+				CustomHandler struct {
+					Description struct{ DefaultExecutablePath string }
+				}
+			}
+			require.NoError(t, json.Unmarshal(host, &h))
+			assert.Equal(t, tt.exe, h.CustomHandler.Description.DefaultExecutablePath, "the staged host.json names the staged binary")
+			if tt.exe == "handler" {
+				assert.Equal(t, string(repoHost), string(host), "host.json is copied as is")
+			} else {
+				assert.Equal(t, strings.Replace(string(repoHost), `"handler"`, `"handler.exe"`, 1), string(host), "only the executable's name changes")
+			}
+
+			_, err = Pack(io.Discard, PackOptions{Dir: dir})
+			assert.ErrorIs(t, err, ErrNotLinuxAMD64, "only a linux/amd64 staging is packed")
+		})
+	}
+	after, err := os.ReadFile(filepath.Join(root, "host.json"))
+	require.NoError(t, err)
+	assert.Equal(t, string(repoHost), string(after), "the repository's host.json is never changed")
+}
+
+func TestSetExecutable(t *testing.T) {
+	in := `{"customHandler": {"description": {"defaultExecutablePath" :  "bin/handler", "arguments": []}}}`
+	out, err := setExecutable([]byte(in), "bin/handler", "bin/handler.exe")
+	require.NoError(t, err)
+	assert.Equal(t, `{"customHandler": {"description": {"defaultExecutablePath" :  "bin/handler.exe", "arguments": []}}}`, string(out))
+
+	_, err = setExecutable([]byte(in), "other", "other.exe")
+	assert.ErrorContains(t, err, "is not \"other\"")
+	_, err = setExecutable([]byte(`{"defaultExecutablePath":"a","x":{"defaultExecutablePath":"a"}}`), "a", "a.exe")
+	assert.ErrorContains(t, err, "found 2")
 }
 
 func TestStageRefuses(t *testing.T) {
@@ -246,7 +323,7 @@ func TestStageRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := Stage(context.Background(), StageOptions{Root: root, Dir: tt.dir})
+			_, err := Stage(context.Background(), StageOptions{Root: root, Dir: tt.dir})
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.want)
 		})
@@ -258,7 +335,7 @@ func TestStageRefuses(t *testing.T) {
 func TestStageReportsBuildErrors(t *testing.T) {
 	root := sourceTree(t)
 	require.NoError(t, os.WriteFile(filepath.Join(root, "handler", "main.go"), []byte("package main\n\nfunc main() { undefined() }\n"), 0o644))
-	err := Stage(context.Background(), StageOptions{Root: root, Dir: filepath.Join(root, "build", "app")})
+	_, err := Stage(context.Background(), StageOptions{Root: root, Dir: filepath.Join(root, "build", "app")})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "undefined")
 }

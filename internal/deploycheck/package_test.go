@@ -24,9 +24,10 @@ import (
 // archive/zip and debug/elf alone, trusting nothing the packer says.
 func TestPackage(t *testing.T) {
 	stage := filepath.Join(t.TempDir(), "app")
-	require.NoError(t, apppkg.Stage(context.Background(), apppkg.StageOptions{Root: root, Dir: stage, Output: io.Discard}))
+	_, err := apppkg.Stage(context.Background(), apppkg.StageOptions{Root: root, Dir: stage, Output: io.Discard, Platform: apppkg.Target})
+	require.NoError(t, err)
 	var pkg bytes.Buffer
-	_, err := apppkg.Pack(&pkg, apppkg.PackOptions{Dir: stage})
+	_, err = apppkg.Pack(&pkg, apppkg.PackOptions{Dir: stage})
 	require.NoError(t, err)
 
 	zr, err := zip.NewReader(bytes.NewReader(pkg.Bytes()), int64(pkg.Len()))

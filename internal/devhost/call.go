@@ -14,6 +14,7 @@ import (
 
 	"remote-mcp-functions-go/internal/binding"
 	"remote-mcp-functions-go/internal/funcapp"
+	"remote-mcp-functions-go/internal/guid"
 	"remote-mcp-functions-go/internal/invoke"
 )
 
@@ -85,7 +86,7 @@ func (s *Server) toolHandler(t *tool) mcp.ToolHandler {
 			}
 		}
 		inv := &invoke.ToolInvocation{Invocation: s.newInvocation(ctx, req, t.function), Tool: t.name, Arguments: args}
-		id := newGUID()
+		id := guid.New()
 		start := time.Now()
 		var res *mcp.CallToolResult
 		err = s.withTimeout(ctx, t.function, id, func(ctx context.Context) error {

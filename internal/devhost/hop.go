@@ -3,8 +3,6 @@ package devhost
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +14,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"remote-mcp-functions-go/internal/binding"
+	"remote-mcp-functions-go/internal/guid"
 	"remote-mcp-functions-go/internal/invoke"
 )
 
@@ -41,7 +40,7 @@ const maxResponseBytes = 256 << 20
 // session a request came on: transport, session id, client and request
 // headers.
 func (s *Server) newInvocation(ctx context.Context, req mcp.Request, function string) invoke.Invocation {
-	inv := invoke.Invocation{Function: function, Now: s.opts.Now(), RandGUID: newGUID()}
+	inv := invoke.Invocation{Function: function, Now: s.opts.Now(), RandGUID: guid.New()}
 	session, _ := req.GetSession().(*mcp.ServerSession)
 	if c := sseCallFrom(ctx); c != nil {
 		// A message POST's headers do not reach the function; the
@@ -189,23 +188,4 @@ func shorten(s string) string {
 		cut--
 	}
 	return fmt.Sprintf("%s… (%d bytes in all)", s[:cut], len(s))
-}
-
-// newGUID is a random version-4 GUID in the host's lower-case form.
-func newGUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var out [36]byte
-	hex.Encode(out[0:8], b[0:4])
-	out[8] = '-'
-	hex.Encode(out[9:13], b[4:6])
-	out[13] = '-'
-	hex.Encode(out[14:18], b[6:8])
-	out[18] = '-'
-	hex.Encode(out[19:23], b[8:10])
-	out[23] = '-'
-	hex.Encode(out[24:], b[10:16])
-	return string(out[:])
 }

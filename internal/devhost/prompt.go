@@ -11,6 +11,7 @@ import (
 
 	"remote-mcp-functions-go/internal/binding"
 	"remote-mcp-functions-go/internal/funcapp"
+	"remote-mcp-functions-go/internal/guid"
 	"remote-mcp-functions-go/internal/invoke"
 )
 
@@ -85,7 +86,7 @@ func (s *Server) getPrompts(next mcp.MethodHandler) mcp.MethodHandler {
 		}
 		defer s.calls.leave()
 		inv := &invoke.PromptInvocation{Invocation: s.newInvocation(ctx, req, p.function), Prompt: p.name, Arguments: args}
-		id := newGUID()
+		id := guid.New()
 		var out *mcp.GetPromptResult
 		err := s.withTimeout(ctx, p.function, id, func(ctx context.Context) error {
 			var err error

@@ -13,6 +13,7 @@ import (
 
 	"remote-mcp-functions-go/internal/binding"
 	"remote-mcp-functions-go/internal/funcapp"
+	"remote-mcp-functions-go/internal/guid"
 	"remote-mcp-functions-go/internal/invoke"
 )
 
@@ -118,7 +119,7 @@ func (s *Server) readResources(next mcp.MethodHandler) mcp.MethodHandler {
 		}
 		defer s.calls.leave()
 		inv := &invoke.ResourceInvocation{Invocation: s.newInvocation(ctx, req, res.function), URI: requested, Params: params}
-		id := newGUID()
+		id := guid.New()
 		var out *mcp.ReadResourceResult
 		err := s.withTimeout(ctx, res.function, id, func(ctx context.Context) error {
 			var err error

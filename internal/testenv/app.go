@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -34,34 +35,50 @@ var stagedApp = sync.OnceValues(func() (string, error) {
 	app := filepath.Join(dir, "app")
 	ctx, cancel := context.WithTimeout(context.Background(), buildLimit)
 	defer cancel()
-	if err := apppkg.Stage(ctx, apppkg.StageOptions{Root: root, Dir: app}); err != nil {
+	// For this machine, as make build stages it for func start and devhost.
+	if _, err := apppkg.Stage(ctx, apppkg.StageOptions{Root: root, Dir: app, Platform: apppkg.Native}); err != nil {
 		return "", fmt.Errorf("stage the function app: %w", err)
 	}
 	return app, nil
 })
 
-// devhostBinary is devhost, built once per test binary for this machine.
-var devhostBinary = sync.OnceValues(func() (string, error) {
-	dir, err := workDir()
-	if err != nil {
-		return "", err
-	}
-	root, err := RepoRoot()
-	if err != nil {
-		return "", err
-	}
-	out := filepath.Join(dir, "bin", "devhost")
-	ctx, cancel := context.WithTimeout(context.Background(), buildLimit)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, "./devhost")
-	cmd.Dir = root
-	if b, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build ./devhost: %v\n%s", err, strings.TrimSpace(string(b)))
-	}
-	return out, nil
-})
+// builds holds the commands built for this test binary, by package.
+var builds sync.Map // "./devhost" -> func() (string, error)
 
-// App returns the staged function app (the handler for linux/amd64,
+// Command returns the main package pkg ("./devhost", "./cmd/start"),
+// relative to the repository, built once per test binary for this machine.
+func Command(tb testing.TB, pkg string) string {
+	tb.Helper()
+	build, _ := builds.LoadOrStore(pkg, sync.OnceValues(func() (string, error) {
+		dir, err := workDir()
+		if err != nil {
+			return "", err
+		}
+		root, err := RepoRoot()
+		if err != nil {
+			return "", err
+		}
+		out := filepath.Join(dir, "bin", filepath.Base(pkg))
+		if runtime.GOOS == "windows" {
+			out += ".exe"
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), buildLimit)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, pkg)
+		cmd.Dir = root
+		if b, err := cmd.CombinedOutput(); err != nil {
+			return "", fmt.Errorf("go build %s: %v\n%s", pkg, err, strings.TrimSpace(string(b)))
+		}
+		return out, nil
+	}))
+	bin, err := build.(func() (string, error))()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return bin
+}
+
+// App returns the staged function app (the handler for this machine,
 // host.json, local.settings.json, one folder per function), built once per
 // test binary. Tests must not change it: use CopyApp for a variant.
 func App(tb testing.TB) string {
@@ -77,11 +94,7 @@ func App(tb testing.TB) string {
 // binary.
 func DevhostBinary(tb testing.TB) string {
 	tb.Helper()
-	bin, err := devhostBinary()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return bin
+	return Command(tb, "./devhost")
 }
 
 // CopyApp copies the staged app into a folder of the test's and sets the

@@ -7,9 +7,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
-	"regexp"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -18,21 +15,20 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/bloberror"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
+
+	"remote-mcp-functions-go/internal/azurite"
 )
 
 // The well-known Azurite account ("devstore"), public and the same for
 // everyone; it is what UseDevelopmentStorage=true means.
 const (
-	DevAccount = "devstoreaccount1"
-	DevKey     = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+	DevAccount = azurite.DevAccount
+	DevKey     = azurite.DevKey
 )
 
-// azuriteStartLimit bounds Azurite's start: a first start on a cold disk
-// takes a few seconds on this kind of machine.
-const azuriteStartLimit = 90 * time.Second
-
 // Azurite is a running Azurite (blob, queue and table services) on free
-// loopback ports, with its data in a folder of its own.
+// loopback ports, with its data in a folder of its own, started by the
+// same launcher as `make start` (package azurite).
 type Azurite struct {
 	// Dir holds Azurite's data; Restart keeps it.
 	Dir string
@@ -40,8 +36,9 @@ type Azurite struct {
 	// restart comes back where clients expect it.
 	BlobPort, QueuePort, TablePort int
 
-	mu   sync.Mutex
-	proc *process
+	mu  sync.Mutex
+	srv *azurite.Server
+	out *outputLog
 }
 
 // StartAzurite starts an Azurite for this test alone, stopped when the test
@@ -73,77 +70,41 @@ func startAzurite(dir string) (*Azurite, error) {
 	return a, nil
 }
 
-var listening = regexp.MustCompile(`Azurite (Blob|Queue|Table) service is successfully listening at http://127\.0\.0\.1:(\d+)`)
-
-// launch starts Azurite on a.*Port (0 picks a free port, which Azurite
-// prints) and waits until all three services listen.
+// launch starts Azurite on a.*Port (0 picks a free port) and waits until
+// all three services listen.
 func (a *Azurite) launch() error {
-	bin, err := nodeTool("azurite")
+	root, err := RepoRoot()
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(bin,
-		"--blobHost", "127.0.0.1", "--blobPort", strconv.Itoa(a.BlobPort),
-		"--queueHost", "127.0.0.1", "--queuePort", strconv.Itoa(a.QueuePort),
-		"--tableHost", "127.0.0.1", "--tablePort", strconv.Itoa(a.TablePort),
-		"--location", a.Dir,
-		// No network beyond loopback here, and no telemetry wanted anyway.
-		"--disableTelemetry",
-		// azblob sends a newer API version than Azurite 3.35 knows.
-		"--skipApiVersionCheck",
-		// No access log: the tests make thousands of requests.
-		"--silent",
-	)
-	cmd.Dir = a.Dir
-
-	type service struct {
-		name string
-		port int
-	}
-	ready := make(chan service, 3)
-	proc, err := startProcess("azurite", cmd, func(line string) {
-		if m := listening.FindStringSubmatch(line); m != nil {
-			port, _ := strconv.Atoi(m[2])
-			ready <- service{m[1], port}
-		}
+	out := &outputLog{}
+	srv, err := azurite.Start(context.Background(), azurite.Options{
+		Root: root, Dir: a.Dir,
+		BlobPort: a.BlobPort, QueuePort: a.QueuePort, TablePort: a.TablePort,
+		Output: out,
+		// In the test binary's process group: a Ctrl+C of go test stops
+		// it too, on every OS.
+		Attached: true,
 	})
 	if err != nil {
 		return err
 	}
-	timeout := time.After(azuriteStartLimit)
-	for seen := 0; seen < 3; seen++ {
-		select {
-		case s := <-ready:
-			switch s.name {
-			case "Blob":
-				a.BlobPort = s.port
-			case "Queue":
-				a.QueuePort = s.port
-			case "Table":
-				a.TablePort = s.port
-			}
-		case <-proc.done:
-			return fmt.Errorf("azurite exited before listening (%v); its output:\n%s", proc.err, proc.out.tail(4000))
-		case <-timeout:
-			_ = proc.stop()
-			return fmt.Errorf("azurite did not listen within %v; its output:\n%s", azuriteStartLimit, proc.out.tail(4000))
-		}
-	}
 	a.mu.Lock()
-	a.proc = proc
+	a.srv, a.out = srv, out
+	a.BlobPort, a.QueuePort, a.TablePort = srv.BlobPort, srv.QueuePort, srv.TablePort
 	a.mu.Unlock()
 	return nil
 }
 
 func (a *Azurite) stop() error {
 	a.mu.Lock()
-	proc := a.proc
-	a.proc = nil
+	srv := a.srv
+	a.srv = nil
 	a.mu.Unlock()
-	if proc == nil {
+	if srv == nil {
 		return nil
 	}
-	return proc.stop()
+	return srv.Stop()
 }
 
 // Stop stops Azurite, keeping its data and ports for Restart.
@@ -158,7 +119,7 @@ func (a *Azurite) Stop(tb testing.TB) {
 func (a *Azurite) Restart(tb testing.TB) {
 	tb.Helper()
 	a.mu.Lock()
-	running := a.proc != nil
+	running := a.srv != nil
 	a.mu.Unlock()
 	if running {
 		tb.Fatal("Azurite is running: Stop it first")
@@ -172,23 +133,19 @@ func (a *Azurite) Restart(tb testing.TB) {
 func (a *Azurite) Output() string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.proc == nil {
+	if a.srv == nil {
 		return ""
 	}
-	return a.proc.out.String()
+	return a.out.String()
 }
 
 // BlobEndpoint is the blob service's URL for the devstore account.
-func (a *Azurite) BlobEndpoint() string {
-	return fmt.Sprintf("http://127.0.0.1:%d/%s", a.BlobPort, DevAccount)
-}
+func (a *Azurite) BlobEndpoint() string { return azurite.Endpoint(a.BlobPort) }
 
 // ConnectionString is an AzureWebJobsStorage value for this Azurite: the
 // devstore account at this Azurite's ports.
 func (a *Azurite) ConnectionString() string {
-	endpoint := func(port int) string { return fmt.Sprintf("http://127.0.0.1:%d/%s", port, DevAccount) }
-	return "DefaultEndpointsProtocol=http;AccountName=" + DevAccount + ";AccountKey=" + DevKey + ";" +
-		"BlobEndpoint=" + endpoint(a.BlobPort) + ";QueueEndpoint=" + endpoint(a.QueuePort) + ";TableEndpoint=" + endpoint(a.TablePort) + ";"
+	return azurite.ConnectionString(a.BlobPort, a.QueuePort, a.TablePort)
 }
 
 // Client returns an azblob client for this Azurite.

@@ -5,9 +5,10 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"remote-mcp-functions-go/internal/proc"
 )
 
 // ServingPrefix starts the one line devhost prints on stdout once it serves
@@ -45,7 +46,7 @@ type Devhost struct {
 	// Key is the key it requires, empty when none.
 	Key string
 
-	proc *process
+	child *process
 }
 
 // unsetForDevhost are variables of the test's own environment that would
@@ -55,7 +56,7 @@ var unsetForDevhost = []string{
 }
 
 // StartDevhost starts devhost on a free port and waits until it serves.
-// When the test ends it sends SIGTERM and checks that devhost exits with
+// When the test ends it asks devhost to stop and checks that devhost exits with
 // status 0 and leaves no handler process behind.
 func StartDevhost(tb testing.TB, opts DevhostOptions) *Devhost {
 	tb.Helper()
@@ -77,7 +78,7 @@ func StartDevhost(tb testing.TB, opts DevhostOptions) *Devhost {
 	cmd.Env = append(cmd.Env, opts.Env...)
 
 	serving := make(chan string, 1)
-	proc, err := startProcess("devhost", cmd, func(line string) {
+	p, err := startProcess("devhost", cmd, func(line string) {
 		if rest, ok := strings.CutPrefix(line, ServingPrefix); ok {
 			fields := strings.Fields(rest)
 			if len(fields) > 0 {
@@ -91,17 +92,17 @@ func StartDevhost(tb testing.TB, opts DevhostOptions) *Devhost {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	d := &Devhost{Key: opts.Key, proc: proc}
+	d := &Devhost{Key: opts.Key, child: p}
 	tb.Cleanup(func() { d.stopAndCheck(tb) })
 
 	select {
 	case url := <-serving:
 		d.URL = url
 		d.SSEURL = url + "/sse"
-	case <-proc.done:
-		tb.Fatalf("devhost exited before serving (%v); its output:\n%s", proc.err, proc.out.tail(8000))
+	case <-p.Done():
+		tb.Fatalf("devhost exited before serving (%v); its output:\n%s", p.Err(), p.out.tail(8000))
 	case <-time.After(devhostStartLimit):
-		tb.Fatalf("devhost did not print %q within %v; its output:\n%s", ServingPrefix, devhostStartLimit, proc.out.tail(8000))
+		tb.Fatalf("devhost did not print %q within %v; its output:\n%s", ServingPrefix, devhostStartLimit, p.out.tail(8000))
 	}
 	if !strings.HasPrefix(d.URL, "http://127.0.0.1:") || !strings.HasSuffix(d.URL, "/runtime/webhooks/mcp") {
 		tb.Fatalf("devhost serves at %q, want http://127.0.0.1:<port>/runtime/webhooks/mcp", d.URL)
@@ -111,37 +112,31 @@ func StartDevhost(tb testing.TB, opts DevhostOptions) *Devhost {
 
 // Output returns everything devhost (and the handler, whose output devhost
 // forwards) printed so far.
-func (d *Devhost) Output() string { return d.proc.out.String() }
+func (d *Devhost) Output() string { return d.child.out.String() }
 
 // PID is devhost's process id.
-func (d *Devhost) PID() int { return d.proc.cmd.Process.Pid }
+func (d *Devhost) PID() int { return d.child.Pid() }
 
 // HandlerPIDs returns the running child processes of devhost: the custom
 // handler (a restarted handler has a new PID).
 func (d *Devhost) HandlerPIDs(tb testing.TB) []int {
 	tb.Helper()
-	var live []int
-	pids, err := childPIDs(d.PID())
+	pids, err := proc.Children(d.PID())
 	if err != nil {
 		tb.Fatal(err)
 	}
-	for _, pid := range pids {
-		if Alive(pid) {
-			live = append(live, pid)
-		}
-	}
-	return live
+	return pids
 }
 
-// KillHandler kills the handler process with SIGKILL, as a crash would,
-// and returns its PID.
+// KillHandler kills the handler process (SIGKILL; TerminateProcess on
+// Windows), as a crash would, and returns its PID.
 func (d *Devhost) KillHandler(tb testing.TB) int {
 	tb.Helper()
 	pids := d.HandlerPIDs(tb)
 	if len(pids) != 1 {
 		tb.Fatalf("want one handler process under devhost (pid %d), found %v", d.PID(), pids)
 	}
-	if err := syscall.Kill(pids[0], syscall.SIGKILL); err != nil {
+	if err := killPID(pids[0]); err != nil {
 		tb.Fatalf("kill handler %d: %v", pids[0], err)
 	}
 	return pids[0]
@@ -166,32 +161,40 @@ func (d *Devhost) WaitHandlerRestart(tb testing.TB, killed int) int {
 			}
 		}
 		if d.Exited() {
-			tb.Fatalf("devhost exited while restarting the handler; its output:\n%s", d.proc.out.tail(8000))
+			tb.Fatalf("devhost exited while restarting the handler; its output:\n%s", d.child.out.tail(8000))
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	tb.Fatalf("devhost did not restart the handler within %v; its output:\n%s", devhostStartLimit, d.proc.out.tail(8000))
+	tb.Fatalf("devhost did not restart the handler within %v; its output:\n%s", devhostStartLimit, d.child.out.tail(8000))
 	return 0
 }
 
 // Exited reports whether devhost has ended.
-func (d *Devhost) Exited() bool { return d.proc.exited() }
+func (d *Devhost) Exited() bool { return d.child.Exited() }
 
 func (d *Devhost) stopAndCheck(tb testing.TB) {
-	handlers, _ := childPIDs(d.PID())
-	err := d.proc.stop()
+	handlers, _ := proc.Children(d.PID())
+	err := d.child.stop()
 	if err != nil {
-		tb.Errorf("devhost should exit 0 on SIGTERM: %v", err)
+		tb.Errorf("devhost should exit 0 when asked to stop: %v", err)
 	}
 	for _, pid := range handlers {
-		if Alive(pid) {
+		if proc.Alive(pid) {
 			tb.Errorf("handler process %d still runs after devhost stopped", pid)
-			_ = syscall.Kill(pid, syscall.SIGKILL)
+			_ = killPID(pid)
 		}
 	}
 	if err != nil || tb.Failed() {
-		tb.Logf("devhost output:\n%s", d.proc.out.tail(16000))
+		tb.Logf("devhost output:\n%s", d.child.out.tail(16000))
 	}
+}
+
+func killPID(pid int) error {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return err
+	}
+	return p.Kill()
 }
 
 // environ is this process's environment without the named variables.

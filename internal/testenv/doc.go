@@ -1,6 +1,6 @@
 // Package testenv runs the function app's real parts for tests and
-// benchmarks: Azurite on free ports, the staged app (the same staging code
-// as `make build`), and devhost, the local stand-in for the Functions host,
+// benchmarks: Azurite on free ports (the same launcher as `make start`),
+// the staged app (the same staging code as `make build`), and devhost, the local stand-in for the Functions host,
 // serving MCP in front of the handler.
 //
 // # Using it
@@ -32,6 +32,8 @@
 // it: tests never skip.
 //
 // Every process started here is stopped by the test that started it, and is
-// also told to stop if the test binary dies first (Linux parent-death
-// signal), so no Azurite or devhost outlives a crashed run.
+// also tied to the test binary (package proc: a parent-death signal on
+// Linux, a job object on Windows), so no Azurite or devhost outlives a
+// crashed run there. macOS has no such mechanism: a test binary killed
+// with SIGKILL may leave an Azurite behind (devhost watches its parent).
 package testenv

@@ -2,10 +2,10 @@ package testenv
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"os/exec"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -27,26 +27,30 @@ type InspectorRun struct {
 // stored OAuth tokens).
 func Inspector(tb testing.TB, args ...string) InspectorRun {
 	tb.Helper()
-	bin, err := nodeTool("mcp-inspector")
+	cmd, err := nodeTool("@modelcontextprotocol/inspector", "mcp-inspector", append([]string{"--cli"}, args...)...)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	home := tb.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), inspectorLimit)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, append([]string{"--cli"}, args...)...)
-	cmd.Env = append(environ([]string{"HOME", "MCP_CATALOG_PATH", "MCP_CLIENT_CONFIG_PATH", "MCP_AUTO_OPEN_ENABLED"}),
+	// HOME on Unix, USERPROFILE on Windows: Node's os.homedir() reads one.
+	cmd.Env = append(environ([]string{"HOME", "USERPROFILE", "MCP_CATALOG_PATH", "MCP_CLIENT_CONFIG_PATH", "MCP_AUTO_OPEN_ENABLED"}),
 		"HOME="+home,
+		"USERPROFILE="+home,
 		"MCP_CATALOG_PATH="+filepath.Join(home, "catalog.json"),
 		"NO_COLOR=1",
 	)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
+	var timedOut atomic.Bool
+	if err = cmd.Start(); err == nil {
+		t := time.AfterFunc(inspectorLimit, func() { timedOut.Store(true); _ = cmd.Process.Kill() })
+		err = cmd.Wait()
+		t.Stop()
+	}
 	run := InspectorRun{Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}
 	var exit *exec.ExitError
 	switch {
-	case ctx.Err() != nil:
+	case timedOut.Load():
 		tb.Fatalf("mcp-inspector %v did not finish within %v\nstdout: %s\nstderr: %s", args, inspectorLimit, stdout.Bytes(), stderr.Bytes())
 	case errors.As(err, &exit):
 		run.ExitCode = exit.ExitCode()

@@ -3,13 +3,14 @@ package testenv
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"remote-mcp-functions-go/internal/nodetool"
 )
 
 // modulePath names this repository's go.mod, so RepoRoot never stops at
@@ -48,19 +49,12 @@ func moduleOf(gomod []byte) string {
 // directory (go test runs in the package's folder).
 func RepoRoot() (string, error) { return repoRoot() }
 
-// nodeTool returns the path of a pinned Node tool's command, or an error
-// telling how to install it.
-func nodeTool(name string) (string, error) {
+// nodeTool returns the command running a pinned Node tool (package
+// nodetool), or an error telling how to install it.
+func nodeTool(pkg, bin string, args ...string) (*exec.Cmd, error) {
 	root, err := RepoRoot()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	if _, err := exec.LookPath("node"); err != nil {
-		return "", errors.New("node is not on PATH: install Node.js 20 or later")
-	}
-	path := filepath.Join(root, "node_modules", ".bin", name)
-	if _, err := os.Stat(path); err != nil {
-		return "", fmt.Errorf("%s is missing: run `npm ci` in %s (make test does it first)", path, root)
-	}
-	return path, nil
+	return nodetool.Command(root, pkg, bin, args...)
 }

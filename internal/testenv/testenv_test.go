@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"remote-mcp-functions-go/internal/freeport"
 	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/invoke"
 )
@@ -56,7 +57,7 @@ func TestAzuriteStopRestart(t *testing.T) {
 // TestStagedHandler proves the app half: the handler staged by the same
 // code as `make build` starts like the host starts it, answers the
 // readiness probe, answers an invocation encoded as the host encodes it,
-// and exits 0 on SIGTERM.
+// and exits 0 when asked to stop.
 func TestStagedHandler(t *testing.T) {
 	app := App(t)
 	loaded, err := funcapp.Load(app)
@@ -91,7 +92,7 @@ func TestStagedHandler(t *testing.T) {
 	require.NoError(t, json.Unmarshal(res.ReturnValue, &text))
 	assert.Equal(t, "Hello I am MCPTool!", text)
 
-	require.NoError(t, proc.stop(), "the handler should exit 0 on SIGTERM; output:\n%s", proc.out.String())
+	require.NoError(t, proc.stop(), "the handler should exit 0 when asked to stop; output:\n%s", proc.out.String())
 }
 
 func TestCopyAppSetsSettings(t *testing.T) {
@@ -131,47 +132,16 @@ func TestInspectorIsPinned(t *testing.T) {
 }
 
 func TestMissingNodeToolSaysHowToInstall(t *testing.T) {
-	_, err := nodeTool("no-such-tool")
+	_, err := nodeTool("no-such-tool", "")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "npm ci")
 }
 
-func TestParentOf(t *testing.T) {
-	tests := []struct {
-		stat string
-		ppid int
-		ok   bool
-	}{
-		{"123 (handler) S 45 123 45 0", 45, true},
-		{"123 (a) b (c)) R 7 1 1 0", 7, true},
-		{"123 (broken", 0, false},
-		{"123 (x) S", 0, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.stat, func(t *testing.T) {
-			ppid, ok := parentOf(tt.stat)
-			assert.Equal(t, tt.ok, ok)
-			assert.Equal(t, tt.ppid, ppid)
-		})
-	}
-}
-
-func TestLineLogSplitsLines(t *testing.T) {
-	var lines []string
-	l := &lineLog{onLine: func(s string) { lines = append(lines, s) }}
-	for _, chunk := range []string{"devhost: serv", "ing MCP at http://x\r\nsecond", " line\n", "partial"} {
-		_, _ = l.Write([]byte(chunk))
-	}
-	assert.Equal(t, []string{"devhost: serving MCP at http://x", "second line"}, lines)
-	assert.Equal(t, "devhost: serving MCP at http://x\r\nsecond line\npartial", l.String())
-}
-
 func freePort(t *testing.T) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := freeport.Get()
 	require.NoError(t, err)
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	return port
 }
 
 // waitForHTTP polls url until any HTTP answer comes, as the host's
@@ -187,8 +157,8 @@ func waitForHTTP(t *testing.T, url string, proc *process) {
 			return
 		}
 		select {
-		case <-proc.done:
-			t.Fatalf("%s exited (%v): %s", proc.name, proc.err, proc.out.String())
+		case <-proc.Done():
+			t.Fatalf("%s exited (%v): %s", proc.name, proc.Err(), proc.out.String())
 		case <-ctx.Done():
 			t.Fatalf("%s did not answer %s: %v", proc.name, url, err)
 		case <-time.After(50 * time.Millisecond):

@@ -2,70 +2,58 @@ package worker
 
 import (
 	"bytes"
-	"debug/elf"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
-)
+	"strings"
 
-// elfMachines maps GOARCH to the ELF machine a binary must be built for.
-var elfMachines = map[string]elf.Machine{
-	"amd64":   elf.EM_X86_64,
-	"arm64":   elf.EM_AARCH64,
-	"386":     elf.EM_386,
-	"arm":     elf.EM_ARM,
-	"riscv64": elf.EM_RISCV,
-	"ppc64le": elf.EM_PPC64,
-	"s390x":   elf.EM_S390,
-}
+	"remote-mcp-functions-go/internal/exefmt"
+)
 
 // CheckExecutable reports, in words a developer can act on, why path cannot
 // run as the handler on this machine: missing, a folder, not executable, or
-// built for another OS or architecture (the staged app is built for
-// linux/amd64, the Azure target). A "#!" script is accepted.
+// built for another OS or architecture (make build stages a handler for
+// this machine; the deployment package holds a linux/amd64 one, which only
+// a Linux x86-64 machine runs). A "#!" script is accepted on Unix.
 func CheckExecutable(path string) error {
+	return checkExecutable(path, runtime.GOOS, runtime.GOARCH)
+}
+
+func checkExecutable(path, goos, goarch string) error {
 	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		return fmt.Errorf("handler binary %s not found: build and stage the app first (make build)", path)
+		return fmt.Errorf("handler binary %s not found: build and stage the app first (make build, or go run ./cmd/start)", path)
 	case err != nil:
 		return fmt.Errorf("handler binary: %w", err)
 	case fi.IsDir():
 		return fmt.Errorf("handler binary %s is a folder", path)
-	case fi.Mode().Perm()&0o111 == 0:
-		return fmt.Errorf("handler binary %s is not executable (mode %v): chmod +x it, or rebuild with make build", path, fi.Mode().Perm())
 	}
-	if runtime.GOOS != "linux" {
-		return nil // only Linux machines have ELF binaries to check
+	if goos == "windows" {
+		// Windows runs a file by its extension; there is no +x bit.
+		if !strings.EqualFold(filepath.Ext(path), ".exe") {
+			return fmt.Errorf("handler binary %s does not end in .exe, which Windows needs to run it: stage the app on this machine (make build, or go run ./cmd/start), which names it handler.exe", path)
+		}
+	} else if fi.Mode().Perm()&0o111 == 0 {
+		return fmt.Errorf("handler binary %s is not executable (mode %v): chmod +x it, or rebuild with make build", path, fi.Mode().Perm())
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("handler binary: %w", err)
 	}
 	defer f.Close()
-	magic := make([]byte, 4)
+	magic := make([]byte, 2)
 	if _, err := io.ReadFull(f, magic); err != nil {
 		return fmt.Errorf("handler binary %s is too short to be a program", path)
 	}
-	if bytes.HasPrefix(magic, []byte("#!")) {
+	if goos != "windows" && bytes.Equal(magic, []byte("#!")) {
 		return nil
 	}
-	if !bytes.Equal(magic, []byte(elf.ELFMAG)) {
-		return fmt.Errorf("handler binary %s is not a Linux (ELF) program: build it with GOOS=linux (make build)", path)
-	}
-	ef, err := elf.NewFile(f)
-	if err != nil {
-		return fmt.Errorf("handler binary %s: unreadable ELF: %v", path, err)
-	}
-	want, known := elfMachines[runtime.GOARCH]
-	if known && ef.Machine != want {
-		return fmt.Errorf("handler binary %s is built for %v, but this machine is linux/%s: rebuild it for this machine (make build builds linux/amd64)",
-			path, ef.Machine, runtime.GOARCH)
-	}
-	if ef.Type != elf.ET_EXEC && ef.Type != elf.ET_DYN {
-		return fmt.Errorf("handler binary %s is an ELF %v, not a program", path, ef.Type)
+	if err := exefmt.Check(f, goos, goarch); err != nil {
+		return fmt.Errorf("handler binary %s cannot run on this machine (%s/%s): %v; stage it for this machine with make build (or go run ./cmd/start)", path, goos, goarch, err)
 	}
 	return nil
 }

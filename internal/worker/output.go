@@ -1,60 +1,21 @@
 package worker
 
 import (
-	"bytes"
 	"io"
 	"sync"
+
+	"remote-mcp-functions-go/internal/lines"
 )
 
-// lineWriter forwards a process's output line by line, each line prefixed,
-// so the handler's lines stay whole and recognisable among devhost's own.
-// Two lineWriters (stdout, stderr) share one lockedWriter.
-type lineWriter struct {
-	out    *lockedWriter
-	prefix string
-	buf    []byte
+// prefixedLines forwards a process's output line by line, each line
+// prefixed, so the handler's lines stay whole and recognisable among
+// devhost's own.
+func prefixedLines(out *lockedWriter, prefix string) *lines.Writer {
+	return lines.NewWriter(func(line []byte) { out.writeLine(prefix, line) })
 }
 
-// maxLine splits absurdly long lines rather than buffering without bound.
-const maxLine = 64 << 10
-
-func (l *lineWriter) Write(p []byte) (int, error) {
-	n := len(p)
-	for len(p) > 0 {
-		i := bytes.IndexByte(p, '\n')
-		if i < 0 {
-			l.buf = append(l.buf, p...)
-			if len(l.buf) >= maxLine {
-				l.emit(l.buf)
-				l.buf = l.buf[:0]
-			}
-			break
-		}
-		if len(l.buf) > 0 {
-			l.buf = append(l.buf, p[:i]...)
-			l.emit(l.buf)
-			l.buf = l.buf[:0]
-		} else {
-			l.emit(p[:i])
-		}
-		p = p[i+1:]
-	}
-	return n, nil
-}
-
-// flush emits a last line that had no newline.
-func (l *lineWriter) flush() {
-	if len(l.buf) > 0 {
-		l.emit(l.buf)
-		l.buf = l.buf[:0]
-	}
-}
-
-func (l *lineWriter) emit(line []byte) {
-	line = bytes.TrimSuffix(line, []byte{'\r'})
-	l.out.writeLine(l.prefix, line)
-}
-
+// lockedWriter serialises whole lines from several sources (the handler's
+// stdout and stderr) onto one writer.
 type lockedWriter struct {
 	mu sync.Mutex
 	w  io.Writer

@@ -16,18 +16,22 @@
 // When the handler exits on its own, the exit is reported and the handler is
 // started again after a backoff that grows while it keeps failing; callers
 // of [Worker.BaseURL] wait for the new process to be ready, up to the
-// readiness limit. [Worker.Stop] sends SIGTERM, waits a grace period for
-// calls in flight, then kills.
+// readiness limit. [Worker.Stop] asks the handler to stop (SIGTERM; on
+// Windows CTRL_BREAK_EVENT, see package proc), waits a grace period for
+// calls in flight, then kills it.
+//
+// The handler runs in a process group of its own, so a Ctrl+C in the
+// terminal reaches devhost alone and devhost stops the handler in order,
+// and it is tied to devhost (package proc), so no orphan keeps its port
+// when devhost dies without stopping it.
 package worker
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -37,6 +41,10 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"remote-mcp-functions-go/internal/freeport"
+	"remote-mcp-functions-go/internal/guid"
+	"remote-mcp-functions-go/internal/proc"
 )
 
 // Options configure a [Worker]. Path is required.
@@ -62,8 +70,8 @@ type Options struct {
 	// how long BaseURL waits during a restart. Zero means 30s, the host's
 	// default initialization timeout.
 	ReadyTimeout time.Duration
-	// StopGrace is how long Stop waits after SIGTERM before it kills the
-	// handler: time for calls in flight to finish. Zero means 5s.
+	// StopGrace is how long Stop waits after asking the handler to stop
+	// before it kills it: time for calls in flight to finish. Zero means 5s.
 	StopGrace time.Duration
 	// MinBackoff and MaxBackoff bound the delay before a restart; it doubles
 	// with each consecutive failure so a handler that crashes on start does
@@ -227,11 +235,12 @@ func (w *Worker) Restart() {
 		return
 	}
 	p.killed.Store(true)
-	_ = p.cmd.Process.Kill()
+	_ = proc.Kill(p.cmd.Process)
 }
 
-// Stop stops supervision and the handler: SIGTERM, then SIGKILL after the
-// grace period or when ctx ends. It returns once the process has exited.
+// Stop stops supervision and the handler: a stop request, then a kill
+// after the grace period or when ctx ends. It returns once the process has
+// exited.
 // Calling it again does nothing.
 func (w *Worker) Stop(ctx context.Context) {
 	w.mu.Lock()
@@ -250,19 +259,22 @@ func (w *Worker) Stop(ctx context.Context) {
 	<-w.done
 }
 
-// terminate stops one process: SIGTERM, grace, SIGKILL.
+// terminate stops one process: a stop request, grace, a kill.
 func (w *Worker) terminate(ctx context.Context, p *process) {
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	grace := time.NewTimer(w.opts.StopGrace)
-	defer grace.Stop()
-	select {
-	case <-p.exited:
-		return
-	case <-grace.C:
-		w.opts.Logger.Warn("handler did not stop after SIGTERM; killing it", "grace", w.opts.StopGrace)
-	case <-ctx.Done():
+	if err := proc.Terminate(p.cmd.Process); err != nil {
+		w.opts.Logger.Warn("could not ask the handler to stop; killing it", "err", err)
+	} else {
+		grace := time.NewTimer(w.opts.StopGrace)
+		defer grace.Stop()
+		select {
+		case <-p.exited:
+			return
+		case <-grace.C:
+			w.opts.Logger.Warn("handler did not stop when asked; killing it", "grace", w.opts.StopGrace)
+		case <-ctx.Done():
+		}
 	}
-	_ = p.cmd.Process.Kill()
+	_ = proc.Kill(p.cmd.Process)
 	<-p.exited
 }
 
@@ -380,7 +392,9 @@ func (w *Worker) startReady(ctx context.Context) (*process, error) {
 }
 
 func (w *Worker) spawn() (*process, error) {
-	port, err := freePort()
+	// Another process could take the port before the handler binds it;
+	// the handler then fails to start and is restarted on a new port.
+	port, err := freeport.Get()
 	if err != nil {
 		return nil, fmt.Errorf("find a free port for the handler: %w", err)
 	}
@@ -390,23 +404,22 @@ func (w *Worker) spawn() (*process, error) {
 	cmd.Env = append(append([]string(nil), w.opts.Env...),
 		"FUNCTIONS_CUSTOMHANDLER_PORT="+ps,
 		"FUNCTIONS_HTTPWORKER_PORT="+ps,
-		"FUNCTIONS_CUSTOMHANDLER_WORKER_ID="+newID(),
+		"FUNCTIONS_CUSTOMHANDLER_WORKER_ID="+guid.New(),
 		"FUNCTIONS_APP_ROOT_PATH="+w.opts.AppRoot,
 	)
-	stdout := &lineWriter{out: w.out, prefix: w.opts.Prefix}
-	stderr := &lineWriter{out: w.out, prefix: w.opts.Prefix}
+	stdout := prefixedLines(w.out, w.opts.Prefix)
+	stderr := prefixedLines(w.out, w.opts.Prefix)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	// A grandchild holding the output pipes open must not block Wait.
 	cmd.WaitDelay = time.Second
-	detach(cmd)
-	if err := cmd.Start(); err != nil {
+	if err := proc.Start(cmd); err != nil {
 		return nil, fmt.Errorf("start handler %s: %w", w.opts.Path, err)
 	}
 	p := &process{cmd: cmd, port: port, started: time.Now(), exited: make(chan struct{})}
 	go func() {
 		p.err = cmd.Wait()
-		stdout.flush()
-		stderr.flush()
+		stdout.Flush()
+		stderr.Flush()
 		close(p.exited)
 	}()
 	return p, nil
@@ -460,25 +473,4 @@ func exitText(err error) string {
 	default:
 		return err.Error()
 	}
-}
-
-// freePort asks the kernel for an unused loopback port, as the host does.
-// Another process could take it before the handler binds; the handler then
-// fails to start and is restarted on a new port.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// newID is a random GUID-shaped id.
-func newID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -18,6 +19,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"remote-mcp-functions-go/internal/proc"
 )
 
 // The tests run this test binary as the handler: TestMain turns it into a
@@ -38,7 +41,7 @@ func TestMain(m *testing.M) {
 //	             environment, POST /crash exits 3
 //	exit         exit 2 at once, before listening
 //	never        never listen
-//	ignore-term  serve, and ignore SIGTERM
+//	ignore-term  serve, and ignore stop requests (SIGTERM, os.Interrupt)
 func helperHandler(mode string) {
 	fmt.Println("hello from stdout")
 	fmt.Fprint(os.Stderr, "partial stderr line") // no newline: flushed at exit
@@ -48,7 +51,7 @@ func helperHandler(mode string) {
 	case "never":
 		select {}
 	case "ignore-term":
-		signal.Ignore(syscall.SIGTERM)
+		signal.Ignore(os.Interrupt, syscall.SIGTERM)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "ready") })
@@ -199,11 +202,11 @@ func TestStop(t *testing.T) {
 	assert.ErrorIs(t, err, ErrStopped)
 	_, err = http.Get(base + "/")
 	assert.Error(t, err, "nothing listens any more")
-	assert.Error(t, syscall.Kill(pid, 0), "the process is gone")
+	assert.False(t, proc.Alive(pid), "the process is gone")
 	w.Stop(context.Background()) // a second Stop is harmless
 }
 
-// A handler that ignores SIGTERM is killed after the grace period.
+// A handler that ignores the stop request is killed after the grace period.
 func TestStopKillsAfterGrace(t *testing.T) {
 	logs := &syncBuffer{}
 	opts := testOptions(t, "ignore-term", io.Discard, logs)
@@ -216,10 +219,12 @@ func TestStopKillsAfterGrace(t *testing.T) {
 	select {
 	case <-stopped:
 	case <-time.After(time.Minute): // only a guard: a Stop that never kills hangs
-		_ = syscall.Kill(pid, syscall.SIGKILL)
+		if p, err := os.FindProcess(pid); err == nil {
+			_ = p.Kill()
+		}
 		t.Fatal("Stop did not kill a handler that ignores SIGTERM")
 	}
-	assert.Error(t, syscall.Kill(pid, 0), "the process is gone")
+	assert.False(t, proc.Alive(pid), "the process is gone")
 	assert.Contains(t, logs.String(), "killing it")
 }
 
@@ -230,70 +235,54 @@ func TestBackoff(t *testing.T) {
 	}
 }
 
-func TestLineWriter(t *testing.T) {
-	tests := []struct {
-		name   string
-		writes []string
-		want   string
-	}{
-		{"whole lines", []string{"a\nb\n"}, "P a\nP b\n"},
-		{"a line across writes", []string{"he", "llo\nwor", "ld\n"}, "P hello\nP world\n"},
-		{"CRLF", []string{"a\r\n"}, "P a\n"},
-		{"unterminated last line flushed", []string{"a\nb"}, "P a\nP b\n"},
-		{"empty line kept", []string{"\n"}, "P \n"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var out strings.Builder
-			lw := &lineWriter{out: &lockedWriter{w: &out}, prefix: "P "}
-			for _, s := range tt.writes {
-				n, err := lw.Write([]byte(s))
-				require.NoError(t, err)
-				assert.Equal(t, len(s), n)
-			}
-			lw.flush()
-			assert.Equal(t, tt.want, out.String())
-		})
-	}
-	t.Run("a line that never ends is not buffered without bound", func(t *testing.T) {
-		var out strings.Builder
-		lw := &lineWriter{out: &lockedWriter{w: &out}, prefix: ""}
-		chunk := []byte(strings.Repeat("x", 1024))
-		for range maxLine/len(chunk) + 1 {
-			_, _ = lw.Write(chunk)
-		}
-		assert.Equal(t, maxLine+1, out.Len(), "one full line emitted, newline included")
-		assert.Len(t, lw.buf, len(chunk))
-	})
-}
-
 func TestCheckExecutable(t *testing.T) {
 	exe, err := os.Executable()
 	require.NoError(t, err)
 	self, err := os.ReadFile(exe)
 	require.NoError(t, err)
 	dir := t.TempDir()
+	suffix := ""
+	if runtime.GOOS == "windows" {
+		suffix = ".exe"
+	}
 	write := func(name string, data []byte, mode os.FileMode) string {
 		p := filepath.Join(dir, name)
 		require.NoError(t, os.WriteFile(p, data, mode))
 		return p
 	}
-	arm := append([]byte(nil), self...)
-	arm[18], arm[19] = 0xb7, 0x00 // e_machine = EM_AARCH64, little-endian
+	// The test binary is a program for this machine; the other platforms
+	// are named, not faked, so the test holds on every machine.
+	otherArch := map[string]string{"amd64": "arm64"}[runtime.GOARCH]
+	if otherArch == "" {
+		otherArch = "amd64"
+	}
+	otherOS := map[string]string{"linux": "darwin", "darwin": "windows", "windows": "linux"}[runtime.GOOS]
+	if otherOS == "" {
+		otherOS = "windows"
+	}
+	handler := write("handler"+suffix, self, 0o755)
 	tests := []struct {
-		name, path, wantErr string
+		name, path, goos, goarch, wantErr string
 	}{
-		{"this machine's binary", write("handler", self, 0o755), ""},
-		{"script", write("script", []byte("#!/bin/sh\nexit 0\n"), 0o755), ""},
-		{"missing", filepath.Join(dir, "nope"), "not found"},
-		{"folder", dir, "is a folder"},
-		{"not executable", write("noexec", self, 0o644), "not executable"},
-		{"not a program", write("text", []byte("hello world"), 0o755), "not a Linux (ELF) program"},
-		{"other architecture", write("arm", arm, 0o755), "EM_AARCH64"},
+		{"this machine's binary", handler, runtime.GOOS, runtime.GOARCH, ""},
+		{"missing", filepath.Join(dir, "nope"+suffix), runtime.GOOS, runtime.GOARCH, "not found"},
+		{"folder", dir, runtime.GOOS, runtime.GOARCH, "is a folder"},
+		{"not a program", write("text"+suffix, []byte("hello world"), 0o755), runtime.GOOS, runtime.GOARCH, "(built for another GOOS?)"},
+		{"another architecture", handler, runtime.GOOS, otherArch, "(built for another GOARCH?)"},
+		{"another OS", write("handler.exe", self, 0o755), otherOS, runtime.GOARCH, "(built for another GOOS?)"},
+	}
+	if runtime.GOOS == "windows" {
+		tests = append(tests, struct{ name, path, goos, goarch, wantErr string }{
+			"no .exe", write("handler", self, 0o755), "windows", runtime.GOARCH, "does not end in .exe"})
+	} else {
+		tests = append(tests,
+			struct{ name, path, goos, goarch, wantErr string }{"script", write("script", []byte("#!/bin/sh\nexit 0\n"), 0o755), runtime.GOOS, runtime.GOARCH, ""},
+			struct{ name, path, goos, goarch, wantErr string }{"not executable", write("noexec", self, 0o644), runtime.GOOS, runtime.GOARCH, "not executable"},
+		)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := CheckExecutable(tt.path)
+			err := checkExecutable(tt.path, tt.goos, tt.goarch)
 			if tt.wantErr == "" {
 				assert.NoError(t, err)
 				return
@@ -302,6 +291,7 @@ func TestCheckExecutable(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.wantErr)
 		})
 	}
+	assert.NoError(t, CheckExecutable(handler), "CheckExecutable checks for this machine")
 }
 
 // While the handler restarts, BaseURL waits for it rather than failing the
