@@ -1,0 +1,139 @@
+package devhost
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The expected answers in this file are the extension's, read in its source
+// and the C# MCP SDK it pins (see protocol.go), not derived from devhost.
+
+// extensionCapabilities is the extension's initialize capabilities at
+// cd0d1e8c (FunctionsMcpServerOptionsSetup plus the C# SDK's logging).
+const extensionCapabilities = `{"logging":{},"prompts":{},"resources":{},"tools":{}}`
+
+// The capabilities on the wire, as bytes: no listChanged, no subscribe, no
+// completions, whatever the app declares.
+func TestInitializeCapabilities(t *testing.T) {
+	e := newEnv(t, snippetApp())
+	body := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}`
+	req, err := http.NewRequest(http.MethodPost, e.http.URL+MCPPath, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	resp, err := e.http.Client().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+
+	// One SSE event or a JSON body: take the JSON-RPC message either way.
+	var msg []byte
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		line := sc.Text()
+		if data, ok := strings.CutPrefix(line, "data: "); ok {
+			msg = []byte(data)
+			break
+		}
+		if strings.HasPrefix(line, "{") {
+			msg = []byte(line)
+			break
+		}
+	}
+	require.NotEmpty(t, msg, "no JSON-RPC message in the initialize response")
+	var init struct {
+		Result struct {
+			Capabilities json.RawMessage `json:"capabilities"`
+		} `json:"result"`
+	}
+	require.NoError(t, json.Unmarshal(msg, &init), "%s", msg)
+	assert.JSONEq(t, extensionCapabilities, string(init.Result.Capabilities))
+}
+
+// The requests the C# SDK answers with {} are answered with {} on both
+// transports, and completion/complete, which the extension does not serve,
+// gets the SDK's -32601.
+func TestExtensionMethods(t *testing.T) {
+	ctx := context.Background()
+	for _, transport := range transports {
+		t.Run(transport, func(t *testing.T) {
+			e := newEnv(t, snippetApp())
+			cs := e.connect(transport, nil)
+
+			caps, err := json.Marshal(cs.InitializeResult().Capabilities)
+			require.NoError(t, err)
+			assert.JSONEq(t, extensionCapabilities, string(caps))
+
+			require.NoError(t, cs.Ping(ctx, nil))
+			//lint:ignore SA1019 logging/setLevel is part of the protocol versions devhost speaks
+			require.NoError(t, cs.SetLoggingLevel(ctx, &mcp.SetLoggingLevelParams{Level: "debug"}))
+			// Any URI, declared or not: the SDK's default handlers ignore it.
+			for _, uri := range []string{"test://watched-resource", "snippet://hello", "not a uri"} {
+				require.NoError(t, cs.Subscribe(ctx, &mcp.SubscribeParams{URI: uri}), uri)
+				require.NoError(t, cs.Unsubscribe(ctx, &mcp.UnsubscribeParams{URI: uri}), uri)
+			}
+			// Unsubscribing from what was never subscribed is fine too.
+			require.NoError(t, cs.Unsubscribe(ctx, &mcp.UnsubscribeParams{URI: "test://never"}))
+
+			_, err = cs.Complete(ctx, &mcp.CompleteParams{
+				Ref:      &mcp.CompleteReference{Type: "ref/prompt", Name: "p"},
+				Argument: mcp.CompleteParamsArgument{Name: "a", Value: "b"},
+			})
+			requireRPCError(t, err, jsonrpc.CodeMethodNotFound, "Method 'completion/complete' is not available.")
+			// Even when the params are incomplete: the SDK looks the method
+			// up before it reads the params.
+			_, err = cs.Complete(ctx, &mcp.CompleteParams{})
+			requireRPCError(t, err, jsonrpc.CodeMethodNotFound, "Method 'completion/complete' is not available.")
+
+			// The session is still good afterwards.
+			_, err = cs.ListTools(ctx, nil)
+			require.NoError(t, err)
+		})
+	}
+}
+
+// A request outside the extension's methods never reaches go-sdk's handler;
+// one inside does.
+func TestExtensionProtocolMiddleware(t *testing.T) {
+	reached := map[string]bool{}
+	next := func(_ context.Context, method string, _ mcp.Request) (mcp.Result, error) {
+		reached[method] = true
+		return &mcp.ResultBase{}, nil
+	}
+	h := extensionProtocol()(next)
+	for _, tc := range []struct {
+		method  string
+		reaches bool
+		code    int64
+	}{
+		{"tools/list", true, 0},
+		{"prompts/get", true, 0},
+		{"resources/templates/list", true, 0},
+		{"notifications/initialized", true, 0},
+		{"notifications/cancelled", true, 0},
+		{"resources/subscribe", false, 0},
+		{"resources/unsubscribe", false, 0},
+		{"completion/complete", false, jsonrpc.CodeMethodNotFound},
+		{"subscriptions/listen", false, jsonrpc.CodeMethodNotFound},
+	} {
+		res, err := h(context.Background(), tc.method, nil)
+		assert.Equal(t, tc.reaches, reached[tc.method], tc.method)
+		if tc.code != 0 {
+			requireRPCError(t, err, tc.code, "Method '"+tc.method+"' is not available.")
+			continue
+		}
+		require.NoError(t, err, tc.method)
+		b, err := json.Marshal(res)
+		require.NoError(t, err)
+		assert.Equal(t, "{}", string(b), tc.method)
+	}
+}
