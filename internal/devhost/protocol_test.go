@@ -25,14 +25,7 @@ const extensionCapabilities = `{"logging":{},"prompts":{},"resources":{},"tools"
 // completions, whatever the app declares.
 func TestInitializeCapabilities(t *testing.T) {
 	e := newEnv(t, snippetApp())
-	body := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}`
-	req, err := http.NewRequest(http.MethodPost, e.http.URL+MCPPath, strings.NewReader(body))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json, text/event-stream")
-	resp, err := e.http.Client().Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
+	resp := e.post(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}`)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 
 	// One SSE event or a JSON body: take the JSON-RPC message either way.

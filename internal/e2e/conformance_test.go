@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"maps"
 	"net/url"
 	"os"
 	"slices"
@@ -46,7 +47,7 @@ func TestConformance(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			run := testenv.Conformance(t, testenv.ConformanceOptions{URL: dh.URL, Scenario: name})
 			require.Equal(t, 0, run.ExitCode, run.Report())
-			require.Equal(t, []string{name}, keys(run.Scenarios), run.Report())
+			require.Equal(t, []string{name}, slices.Sorted(maps.Keys(run.Scenarios)), run.Report())
 			require.True(t, run.Passed(name), run.Report())
 		})
 	}
@@ -71,7 +72,7 @@ func TestConformanceKeyInURL(t *testing.T) {
 
 		want := slices.Concat(genericScenarios, baseline)
 		slices.Sort(want)
-		assert.Equal(t, want, keys(run.Scenarios), "every active scenario is either generic or in %s", expectedFailures)
+		assert.Equal(t, want, slices.Sorted(maps.Keys(run.Scenarios)), "every active scenario is either generic or in %s", expectedFailures)
 		for _, name := range genericScenarios {
 			assert.True(t, run.Passed(name), "%s: %v", name, run.Failures(name))
 		}
@@ -112,14 +113,4 @@ func readBaseline(t *testing.T) []string {
 		require.False(t, strings.TrimSpace(name) == "", "empty entry in %s", expectedFailures)
 	}
 	return f.Server
-}
-
-// keys returns m's keys, sorted.
-func keys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
