@@ -175,7 +175,7 @@ func printBanner(out io.Writer, app *funcapp.App, s *devhost.Server, stores []de
 		for _, p := range f.Outputs {
 			extra = append(extra, "blob out "+p)
 		}
-		line := fmt.Sprintf("devhost:   %s -> tool %s", f.Function, f.Tool)
+		line := fmt.Sprintf("devhost:   %s -> %s %s", f.Function, f.Kind, f.Name)
 		if len(extra) > 0 {
 			line += " (" + strings.Join(extra, ", ") + ")"
 		}

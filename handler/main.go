@@ -45,7 +45,7 @@ func run(log *slog.Logger) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler: customhandler.New(catalog.Tools(cfg), customhandler.Options{Logger: log, MaxBodyBytes: cfg.MaxBodyBytes()}),
+		Handler: customhandler.New(catalog.Functions(cfg), customhandler.Options{Logger: log, MaxBodyBytes: cfg.MaxBodyBytes()}),
 		// The host sends each payload at once over loopback; these only
 		// bound a peer that stops sending.
 		ReadHeaderTimeout: 10 * time.Second,

@@ -18,7 +18,7 @@ import (
 func main() {
 	root := flag.String("root", ".", "the repository root (functions/ is under it)")
 	flag.Parse()
-	changed, stale, err := funcgen.Write(*root, catalog.Tools(catalog.Config{}))
+	changed, stale, err := funcgen.Write(*root, catalog.Functions(catalog.Config{}))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)

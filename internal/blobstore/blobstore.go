@@ -44,6 +44,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/bloberror"
+	azcontainer "github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/service"
 )
 
@@ -93,6 +94,17 @@ func (a *Account) within(ctx context.Context) (context.Context, context.CancelFu
 // UseDevelopmentStorage=true shortcut. Nothing is sent to storage yet, so
 // Open succeeds while the emulator is still starting.
 func Open(conn string, opts *Options) (*Account, error) {
+	o, copts := clientOptions(opts)
+	client, err := azblob.NewClientFromConnectionString(Translate(conn), copts)
+	if err != nil {
+		// azblob's parse errors name the missing part, never the values.
+		return nil, fmt.Errorf("storage connection string: %v", err)
+	}
+	return &Account{svc: client.ServiceClient(), endpoint: publicEndpoint(client.URL()), budget: o.Budget}, nil
+}
+
+// clientOptions fills in opts' defaults and makes azblob's options of them.
+func clientOptions(opts *Options) (Options, *azblob.ClientOptions) {
 	var o Options
 	if opts != nil {
 		o = *opts
@@ -130,12 +142,7 @@ func Open(conn string, opts *Options) (*Account, error) {
 		},
 		Telemetry: policy.TelemetryOptions{Disabled: true},
 	}}
-	client, err := azblob.NewClientFromConnectionString(Translate(conn), copts)
-	if err != nil {
-		// azblob's parse errors name the missing part, never the values.
-		return nil, fmt.Errorf("storage connection string: %v", err)
-	}
-	return &Account{svc: client.ServiceClient(), endpoint: publicEndpoint(client.URL()), budget: o.Budget}, nil
+	return o, copts
 }
 
 // BlobEndpoint is the account's blob service URL without any query, so it
@@ -200,6 +207,66 @@ func (a *Account) Write(ctx context.Context, container, blob string, data []byte
 		return a.opError(ctx, "write", container, blob, err)
 	}
 	return nil
+}
+
+// BlobItem is one blob of a listing.
+type BlobItem struct {
+	Name         string
+	Size         int64
+	LastModified time.Time
+}
+
+// List lists up to limit blobs of a container whose names start with
+// prefix, from the continuation marker a previous page returned (empty for
+// the first page); next is empty after the last page. A missing container
+// lists as empty.
+func (a *Account) List(ctx context.Context, container, prefix string, limit int32, marker string) (items []BlobItem, next string, err error) {
+	ctx, cancel := a.within(ctx)
+	defer cancel()
+	opts := &azcontainer.ListBlobsFlatOptions{MaxResults: &limit}
+	if prefix != "" {
+		opts.Prefix = &prefix
+	}
+	if marker != "" {
+		opts.Marker = &marker
+	}
+	page, err := a.svc.NewContainerClient(container).NewListBlobsFlatPager(opts).NextPage(ctx)
+	if bloberror.HasCode(err, bloberror.ContainerNotFound) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", a.opError(ctx, "list", container, prefix+"*", err)
+	}
+	for _, b := range page.Segment.BlobItems {
+		it := BlobItem{Name: *b.Name}
+		if p := b.Properties; p != nil {
+			if p.ContentLength != nil {
+				it.Size = *p.ContentLength
+			}
+			if p.LastModified != nil {
+				it.LastModified = p.LastModified.UTC()
+			}
+		}
+		items = append(items, it)
+	}
+	if page.NextMarker != nil {
+		next = *page.NextMarker
+	}
+	return items, next, nil
+}
+
+// Delete deletes a blob; found is false when there was none.
+func (a *Account) Delete(ctx context.Context, container, blob string) (found bool, err error) {
+	ctx, cancel := a.within(ctx)
+	defer cancel()
+	_, err = a.svc.NewContainerClient(container).NewBlobClient(blob).Delete(ctx, nil)
+	switch {
+	case bloberror.HasCode(err, bloberror.BlobNotFound, bloberror.ContainerNotFound):
+		return false, nil
+	case err != nil:
+		return false, a.opError(ctx, "delete", container, blob, err)
+	}
+	return true, nil
 }
 
 // Error is a failed storage operation, described without secrets.

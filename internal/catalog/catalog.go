@@ -11,9 +11,11 @@ package catalog
 //go:generate go run ../../cmd/gen -root ../..
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 
+	"remote-mcp-functions-go/internal/blobstore"
 	"remote-mcp-functions-go/internal/invoke"
 	"remote-mcp-functions-go/internal/mcpfunc"
 	"remote-mcp-functions-go/internal/snippet"
@@ -23,15 +25,31 @@ import (
 type Config struct {
 	// SnippetMaxBytes limits a saved snippet (app setting SNIPPET_MAX_BYTES).
 	SnippetMaxBytes int
+	// Storage is the app's storage (AzureWebJobsStorage, a connection
+	// string or the identity-based settings), for what no binding does:
+	// listing and deleting. Nil when the app has no such setting.
+	Storage snippet.Store
 }
 
 // SnippetMaxBytesSetting is the app setting that changes the snippet limit.
 const SnippetMaxBytesSetting = "SNIPPET_MAX_BYTES"
 
+// StorageSetting is the connection setting the snippet tools use, as the
+// blob bindings do.
+const StorageSetting = "AzureWebJobsStorage"
+
 // ConfigFromEnv reads Config from app settings, which the host passes to
-// the handler as environment variables.
+// the handler as environment variables. Storage is opened, not contacted.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	var c Config
+	lookup := func(k string) (string, bool) { v := getenv(k); return v, v != "" }
+	switch acct, err := blobstore.OpenSetting(StorageSetting, lookup, nil); {
+	case errors.Is(err, blobstore.ErrNoConnection):
+	case err != nil:
+		return c, err
+	default:
+		c.Storage = acct
+	}
 	if v := getenv(SnippetMaxBytesSetting); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n <= 0 {
@@ -42,13 +60,20 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	return c, nil
 }
 
-// Tools returns the app's tools, one line each.
-func Tools(c Config) []*mcpfunc.Tool {
+// Functions returns the app's tools, resources and prompts, one line each.
+func Functions(c Config) mcpfunc.Functions {
 	snippets := snippet.New(c.SnippetMaxBytes)
-	return []*mcpfunc.Tool{
-		snippet.Hello,
-		snippets.GetTool(),
-		snippets.SaveTool(),
+	snippets.Storage = c.Storage
+	return mcpfunc.Functions{
+		Tools: []*mcpfunc.Tool{
+			snippet.Hello,
+			snippets.GetTool(),
+			snippets.SaveTool(),
+			snippets.ListTool(),
+			snippets.DeleteTool(),
+		},
+		Resources: []*mcpfunc.Resource{snippet.Resource},
+		Prompts:   []*mcpfunc.Prompt{snippet.Review},
 	}
 }
 

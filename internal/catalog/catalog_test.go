@@ -18,7 +18,7 @@ import (
 // what the Go declarations produce, with a folder for each tool and no
 // other; failures name the file and say to run make generate.
 func TestGenerated(t *testing.T) {
-	probs, err := funcgen.Drift("../..", catalog.Tools(catalog.Config{}))
+	probs, err := funcgen.Drift("../..", catalog.Functions(catalog.Config{}))
 	require.NoError(t, err)
 	assert.Empty(t, probs, "the function folders have drifted from the declarations:\n%s", strings.Join(probs, "\n"))
 }
@@ -29,9 +29,13 @@ func TestGenerated(t *testing.T) {
 func TestFunctionApp(t *testing.T) {
 	app, err := funcapp.LoadDirs("../..", "../../functions")
 	require.NoError(t, err, "host.json, local.settings.json and functions/*/function.json")
-	tools := catalog.Tools(catalog.Config{})
-	require.Len(t, app.Functions, len(tools))
-	for _, tool := range tools {
+	fns := catalog.Functions(catalog.Config{})
+	var folders []string
+	for _, f := range app.Functions {
+		folders = append(folders, f.Name)
+	}
+	assert.ElementsMatch(t, fns.Names(), folders)
+	for _, tool := range fns.Tools {
 		f := app.Function(tool.Name)
 		require.NotNil(t, f, tool.Name)
 		assert.Equal(t, tool.Name, f.ToolTrigger().ToolName)
@@ -43,7 +47,7 @@ func TestFunctionApp(t *testing.T) {
 func TestDriftIsCaught(t *testing.T) {
 	root := t.TempDir()
 	require.NoError(t, os.CopyFS(filepath.Join(root, "functions"), os.DirFS("../../functions")))
-	tools := catalog.Tools(catalog.Config{})
+	tools := catalog.Functions(catalog.Config{})
 	probs, err := funcgen.Drift(root, tools)
 	require.NoError(t, err)
 	require.Empty(t, probs, "an exact copy does not drift")
@@ -61,7 +65,7 @@ func TestDriftIsCaught(t *testing.T) {
 	assert.Equal(t, []string{
 		`functions/getsnippet/function.json differs from its Go declaration (line 8 is "\"description\": \"Fetch a snippet.\",", the declaration gives "\"description\": \"Retrieve a snippet by name.\","): run make generate`,
 		"functions/hello/function.json is missing: run make generate",
-		"functions/oldtool/ has a function.json but no Go declaration: declare the tool in internal/catalog, or delete the folder",
+		"functions/oldtool/ has a function.json but no Go declaration: declare it in internal/catalog, or delete the folder",
 	}, probs)
 
 	// make generate restores the files byte for byte, and leaves the

@@ -17,7 +17,7 @@ import (
 // BenchmarkInvoke runs one invocation per tool through the real router,
 // with the host's payloads from testdata/contract.
 func BenchmarkInvoke(b *testing.B) {
-	h := customhandler.New(catalog.Tools(catalog.Config{}), customhandler.Options{
+	h := customhandler.New(catalog.Functions(catalog.Config{}), customhandler.Options{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	for _, c := range []struct{ tool, file string }{

@@ -47,7 +47,7 @@ func TestContract(t *testing.T) {
 	app, err := funcapp.LoadDirs("../..", "../../functions")
 	require.NoError(t, err)
 	var logs bytes.Buffer
-	h := customhandler.New(catalog.Tools(catalog.Config{}), customhandler.Options{
+	h := customhandler.New(catalog.Functions(catalog.Config{}), customhandler.Options{
 		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
 	})
 
@@ -69,27 +69,35 @@ func TestContract(t *testing.T) {
 			logs.Reset()
 
 			// The request: the goldens' encoder, and devhost's.
-			want, err := hostPayload(c)
+			want, err := hostPayload(function, c)
 			require.NoError(t, err)
 			if *update {
 				sections["request.json"] = indent(t, []byte(want))
 			}
 			assert.Equal(t, want, compactJSON(t, sections["request.json"]), "request.json is what the goldens' encoder makes of call.json (run with -update)")
 			if !c.Single {
-				got, err := invoke.NewToolRequest(goldenInvocation(function, c))
+				got, err := invokeEncoding(function, c)
 				require.NoError(t, err)
-				assert.Equal(t, want, string(got), "invoke.NewToolRequest encodes as the goldens do")
+				assert.Equal(t, want, string(got), "invoke encodes as the goldens do")
 			}
 
 			// The answer.
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/"+function, bytes.NewReader(sections["request.json"])))
-			require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 			if *update {
 				sections["response.json"] = indent(t, rec.Body.Bytes())
 				rewrite(t, file, ar, sections)
 			}
 			assert.Equal(t, string(sections["response.json"]), string(indent(t, rec.Body.Bytes())), "response.json")
+
+			// A resource or prompt that fails answers non-2xx, which the
+			// extension turns into its own JSON-RPC error.
+			if rec.Code != http.StatusOK {
+				require.NotEqual(t, "", c.Kind, "a tool answers 200")
+				assert.Equal(t, http.StatusInternalServerError, rec.Code)
+				assert.JSONEq(t, string(sections["result.json"]), `{"error":{"code":-32603,"message":"An error occurred."}}`, "result.json")
+				return
+			}
 
 			// What the host and the client make of it, by hand and by invoke.
 			var outputs []string
@@ -97,7 +105,15 @@ func TestContract(t *testing.T) {
 				outputs = append(outputs, b.Name)
 			}
 			blobs, rv := hostView(t, rec.Body.Bytes(), outputs)
-			result := clientResult(t, rv, fn.ToolTrigger().UseResultSchema)
+			var result string
+			switch c.Kind {
+			case "resource":
+				result = clientResource(t, rv, c.URI, fn.ResourceTrigger().MimeType)
+			case "prompt":
+				result = clientPrompt(t, rv)
+			default:
+				result = clientResult(t, rv, fn.ToolTrigger().UseResultSchema)
+			}
 			assert.JSONEq(t, string(sections["result.json"]), result, "result.json")
 			for name := range sections {
 				if b, ok := strings.CutPrefix(name, "blob:"); ok {
@@ -112,7 +128,15 @@ func TestContract(t *testing.T) {
 			host, err := invoke.DecodeResponse(rec.Code, rec.Header().Get("Content-Type"), rec.Body.Bytes(), outputs)
 			require.NoError(t, err, "the host accepts the answer")
 			assert.Equal(t, blobs, host.Outputs, "invoke reads the outputs as the host does")
-			ext, err := invoke.ToolResult(host.ReturnValue, fn.ToolTrigger().UseResultSchema)
+			var ext any
+			switch c.Kind {
+			case "resource":
+				ext, err = invoke.ResourceResult(host.ReturnValue, c.URI, fn.ResourceTrigger().MimeType)
+			case "prompt":
+				ext, err = invoke.PromptResult(host.ReturnValue)
+			default:
+				ext, err = invoke.ToolResult(host.ReturnValue, fn.ToolTrigger().UseResultSchema)
+			}
 			require.NoError(t, err, "the extension accepts the ReturnValue")
 			extJSON, err := json.Marshal(ext)
 			require.NoError(t, err)
@@ -137,12 +161,24 @@ func TestContract(t *testing.T) {
 	}
 }
 
-// goldenInvocation is the golden call as devhost describes it to invoke.
-func goldenInvocation(function string, c hostCall) *invoke.ToolInvocation {
-	inv := &invoke.ToolInvocation{
+// invokeEncoding is the golden call encoded by package invoke, as devhost
+// encodes it.
+func invokeEncoding(function string, c hostCall) ([]byte, error) {
+	inv := goldenInvocation(function, c)
+	switch c.Kind {
+	case "resource":
+		return invoke.NewResourceRequest(&invoke.ResourceInvocation{Invocation: inv, URI: c.URI, Params: c.Params})
+	case "prompt":
+		return invoke.NewPromptRequest(&invoke.PromptInvocation{Invocation: inv, Prompt: c.Tool, Arguments: c.Arguments})
+	}
+	return invoke.NewToolRequest(&invoke.ToolInvocation{Invocation: inv, Tool: c.Tool, Arguments: c.Arguments})
+}
+
+// goldenInvocation is the golden call's session as devhost describes it
+// to invoke.
+func goldenInvocation(function string, c hostCall) invoke.Invocation {
+	inv := invoke.Invocation{
 		Function:   function,
-		Tool:       c.Tool,
-		Arguments:  c.Arguments,
 		SessionID:  goldenSession,
 		ClientInfo: &invoke.ClientInfo{Name: "mcp-inspector", Version: "2.12.0"},
 		Transport:  "http-streamable",
@@ -188,6 +224,39 @@ func hostView(t *testing.T, body []byte, outputs []string) (map[string][]byte, j
 		}
 	}
 	return blobs, answer.ReturnValue
+}
+
+// clientResource is the resources/read result the extension makes of a
+// ReturnValue (contract.md §3.6): the handler always sends the
+// {"content":"<ResourceContents JSON>"} envelope.
+func clientResource(t *testing.T, rv json.RawMessage, uri, mimeType string) string {
+	t.Helper()
+	var text string
+	require.NoError(t, json.Unmarshal(rv, &text), "ReturnValue is a string")
+	var envelope struct{ Content string }
+	require.NoError(t, json.Unmarshal([]byte(text), &envelope))
+	var c map[string]any
+	require.NoError(t, json.Unmarshal([]byte(envelope.Content), &c))
+	if c["uri"] == nil || c["uri"] == "" {
+		c["uri"] = uri
+	}
+	if c["mimeType"] == nil || c["mimeType"] == "" {
+		c["mimeType"] = mimeType
+	}
+	b, err := json.Marshal(map[string]any{"contents": []any{c}})
+	require.NoError(t, err)
+	return string(b)
+}
+
+// clientPrompt is the prompts/get result the extension makes of a plain
+// text ReturnValue: one user message.
+func clientPrompt(t *testing.T, rv json.RawMessage) string {
+	t.Helper()
+	var text string
+	require.NoError(t, json.Unmarshal(rv, &text), "ReturnValue is a string")
+	b, err := json.Marshal(map[string]any{"messages": []any{map[string]any{"role": "user", "content": map[string]any{"type": "text", "text": text}}}})
+	require.NoError(t, err)
+	return string(b)
 }
 
 // clientResult is the tools/call result the extension makes of a

@@ -29,7 +29,13 @@ import (
 
 // hostCall is one golden's input: the section call.json.
 type hostCall struct {
-	Tool      string                      `json:"tool"`
+	// Kind is "tool" (when empty), "resource" or "prompt".
+	Kind string `json:"kind,omitempty"`
+	// Tool is the tool's or the prompt's name.
+	Tool string `json:"tool,omitempty"`
+	// URI and Params are a resources/read's URI and template parameters.
+	URI       string                      `json:"uri,omitempty"`
+	Params    map[string]string           `json:"params,omitempty"`
 	Arguments map[string]json.RawMessage  `json:"arguments"`
 	Blobs     map[string]*json.RawMessage `json:"blobs"` // name → JSON string of the content, or null for a missing blob
 	// Single makes a host that encodes strings only once (the docs'
@@ -55,8 +61,147 @@ var (
 	}
 )
 
-// hostPayload encodes c as the host sends it.
-func hostPayload(c hostCall) (string, error) {
+// hostPayload encodes c, a call of function, as the host sends it.
+func hostPayload(function string, c hostCall) (string, error) {
+	switch c.Kind {
+	case "resource":
+		return resourcePayload(function, c)
+	case "prompt":
+		return promptPayload(function, c)
+	}
+	return toolPayload(c)
+}
+
+// session is the trigger value's session members, System.Text.Json.
+func session() string {
+	return `,"sessionid":` + stj(goldenSession) +
+		`,"clientinfo":` + pairs(goldenClient, stj) +
+		`,"transport":{"name":"http-streamable","sessionId":` + stj(goldenSession) + `,"properties":{"headers":` + pairs(goldenHeaders, stj) + `}}}`
+}
+
+// sessionMetadata is what the host lifts out of the trigger value after the
+// rest: the session id, the client, the transport (Newtonsoft).
+func sessionMetadata() []string {
+	return []string{
+		`"sessionid":` + newtonsoft(newtonsoft(goldenSession)),
+		`"clientinfo":` + pairs(goldenClient, newtonsoft),
+		`"transport":{"name":"http-streamable","sessionId":` + newtonsoft(goldenSession) + `,"properties":{"headers":` + pairs(goldenHeaders, newtonsoft) + `}}`,
+	}
+}
+
+// pascalSession is the session part of an mcp*context object as Newtonsoft
+// writes it.
+func pascalSession() string {
+	return `,"SessionId":` + newtonsoft(goldenSession) +
+		`,"ClientInfo":{"Name":"mcp-inspector","Title":null,"Version":"2.12.0","Icons":null,"WebsiteUrl":null}` +
+		`,"Transport":{"Name":"http-streamable","SessionId":` + newtonsoft(goldenSession) + `,"Properties":{"headers":` + pairs(goldenHeaders, newtonsoft) + `}}}`
+}
+
+func sysOf(function string) string {
+	return `"sys":{"MethodName":` + newtonsoft(function) + `,"UtcNow":"` + goldenUtcNow + `","RandGuid":"` + goldenGUID + `"}`
+}
+
+// dataOf writes Data: the trigger, then each blob input, encoded twice.
+func dataOf(trigger string, blobs map[string]*json.RawMessage) (string, error) {
+	data := []string{`"context":` + trigger}
+	names := make([]string, 0, len(blobs))
+	for k := range blobs {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if blobs[name] == nil {
+			data = append(data, newtonsoft(name)+`:"null"`)
+			continue
+		}
+		var s string
+		if err := json.Unmarshal(*blobs[name], &s); err != nil {
+			return "", fmt.Errorf("blob %s: %v", name, err)
+		}
+		data = append(data, newtonsoft(name)+":"+newtonsoft(newtonsoft(s)))
+	}
+	return "{" + strings.Join(data, ",") + "}", nil
+}
+
+// resourcePayload is a resources/read: binding data mcpresourcecontext,
+// the trigger, mcpsessionid, mcpresourceuri and each template parameter
+// (McpResourceTriggerBinding.cs), sys, then uri and the session lifted out
+// of the trigger value.
+func resourcePayload(function string, c hostCall) (string, error) {
+	trigger := newtonsoft(newtonsoft(`{"uri":` + stj(c.URI) + session()))
+	data, err := dataOf(trigger, c.Blobs)
+	if err != nil {
+		return "", err
+	}
+	meta := []string{
+		`"mcpresourcecontext":{"Uri":` + newtonsoft(c.URI) + pascalSession(),
+		`"context":` + trigger,
+		`"mcpsessionid":` + newtonsoft(newtonsoft(goldenSession)),
+		`"mcpresourceuri":` + newtonsoft(newtonsoft(c.URI)),
+	}
+	names := make([]string, 0, len(c.Params))
+	for k := range c.Params {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		meta = append(meta, newtonsoft(k)+":"+newtonsoft(newtonsoft(c.Params[k])))
+	}
+	meta = append(meta, sysOf(function), `"uri":`+newtonsoft(newtonsoft(c.URI)))
+	meta = append(meta, sessionMetadata()...)
+	return `{"Data":` + data + `,"Metadata":{` + strings.Join(meta, ",") + `}}`, nil
+}
+
+// promptPayload is a prompts/get: binding data mcppromptcontext, the
+// trigger, mcpsessionid and mcppromptargs (McpPromptTriggerBinding.cs),
+// sys, then name, arguments and the session lifted out of the trigger.
+func promptPayload(function string, c hostCall) (string, error) {
+	names := make([]string, 0, len(c.Arguments))
+	for k := range c.Arguments {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	ctx := `{"name":` + stj(c.Tool)
+	var args, strs, kinds []string
+	for _, k := range names {
+		v, err := stjValue(c.Arguments[k])
+		if err != nil {
+			return "", err
+		}
+		args = append(args, stj(k)+":"+v)
+		strs = append(strs, newtonsoft(k)+":"+newtonsoft(elementToString(c.Arguments[k])))
+		kinds = append(kinds, newtonsoft(k)+`:{"ValueKind":3}`)
+	}
+	if c.Arguments != nil {
+		ctx += `,"arguments":{` + strings.Join(args, ",") + `}`
+	}
+	trigger := newtonsoft(newtonsoft(ctx + session()))
+	data, err := dataOf(trigger, c.Blobs)
+	if err != nil {
+		return "", err
+	}
+	meta := []string{
+		`"mcppromptcontext":{"Name":` + newtonsoft(c.Tool) + `,"Arguments":{` + strings.Join(kinds, ",") + `}` + pascalSession(),
+		`"context":` + trigger,
+		`"mcpsessionid":` + newtonsoft(newtonsoft(goldenSession)),
+	}
+	if c.Arguments != nil {
+		meta = append(meta, `"mcppromptargs":{`+strings.Join(strs, ",")+`}`)
+	}
+	meta = append(meta, sysOf(function), `"name":`+newtonsoft(newtonsoft(c.Tool)))
+	if c.Arguments != nil {
+		var re []string
+		for _, k := range names {
+			re = append(re, newtonsoft(k)+":"+reparsed(c.Arguments[k]))
+		}
+		meta = append(meta, `"arguments":{`+strings.Join(re, ",")+`}`)
+	}
+	meta = append(meta, sessionMetadata()...)
+	return `{"Data":` + data + `,"Metadata":{` + strings.Join(meta, ",") + `}}`, nil
+}
+
+// toolPayload is a tools/call.
+func toolPayload(c hostCall) (string, error) {
 	argNames := make([]string, 0, len(c.Arguments))
 	for k := range c.Arguments {
 		argNames = append(argNames, k)

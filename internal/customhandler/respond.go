@@ -21,6 +21,7 @@ import (
 //	body over the limit, rich tool           200, isError, tool.TooLarge  warn
 //	any other tool error, rich tool          200, isError, generic text   error, with details
 //	a tool error from a plain tool           500 (it cannot say isError)  as above
+//	any error from a resource or a prompt    500 (the host: -32603)       info or error
 //	body over the limit, plain tool          413                          warn
 //	body not read to its end (host left)     400                          info
 //	payload not understood                   400                          warn
@@ -29,20 +30,24 @@ import (
 //
 // A rich tool's trigger declares useResultSchema, so its ReturnValue can
 // say isError with the tool's own message; a plain tool's cannot, and the
-// host shows a non-2xx as "An error occurred invoking '<tool>'.". Nothing
+// host shows a non-2xx as "An error occurred invoking '<tool>'.". Resources
+// and prompts have no isError: the extension answers their failures with
+// JSON-RPC error -32603 "An error occurred.", so the reason is only in the
+// log. Nothing
 // is written when a call fails: Outputs stay empty. Non-2xx bodies are
 // JSON too, with the error and the tool's log lines; the host does not read
 // them, but a person looking at the exchange can.
 
 // succeed answers a tool's result.
 func succeed(w http.ResponseWriter, log invocationLog, t *mcpfunc.Tool, resp *invoke.Response, res *mcpfunc.Result) {
+	tg := toolTarget(t)
 	if res == nil {
-		fail(w, log, t, resp, errors.New("tool returned neither a result nor an error"))
+		fail(w, log, tg, resp, errors.New("tool returned neither a result nor an error"))
 		return
 	}
 	for name, data := range res.Outputs {
 		if !slices.ContainsFunc(t.Blobs, func(b mcpfunc.Blob) bool { return b.Out && b.Name == name }) {
-			fail(w, log, t, resp, errors.New("tool wrote undeclared output "+name))
+			fail(w, log, tg, resp, errors.New("tool wrote undeclared output "+name))
 			return
 		}
 		resp.SetOutput(name, data)
@@ -57,21 +62,21 @@ func succeed(w http.ResponseWriter, log invocationLog, t *mcpfunc.Tool, resp *in
 	// structuredContent is ignored for this type).
 	rv, err := invoke.RichReturn(invoke.CallToolResult{Content: []invoke.Content{invoke.TextContent(res.Text)}, StructuredContent: res.Structured})
 	if err != nil {
-		fail(w, log, t, resp, err)
+		fail(w, log, tg, resp, err)
 		return
 	}
 	resp.ReturnValue = rv
 	writeJSON(w, http.StatusOK, resp)
 }
 
-// fail answers err. t is the tool the request was for (nil for a route
-// that has none); resp holds what the tool logged so far (may be nil).
-func fail(w http.ResponseWriter, log invocationLog, t *mcpfunc.Tool, resp *invoke.Response, err error) {
+// fail answers err. t is the function the request was for (nil for a route
+// that has none); resp holds what it logged so far (may be nil).
+func fail(w http.ResponseWriter, log invocationLog, t *target, resp *invoke.Response, err error) {
 	if resp == nil {
 		resp = invoke.NewResponse()
 	}
 	clear(resp.Outputs) // nothing is written for a failed call
-	rich := t != nil && !t.Plain
+	rich := t != nil && t.isError
 
 	var (
 		toolErr  *mcpfunc.Error
@@ -91,7 +96,7 @@ func fail(w http.ResponseWriter, log invocationLog, t *mcpfunc.Tool, resp *invok
 			writeStatus(w, http.StatusRequestEntityTooLarge, err.Error(), resp)
 			return
 		}
-		msg := t.TooLarge
+		msg := t.tooLarge
 		if msg == "" {
 			msg = "The call's arguments are too large for this tool."
 		}
@@ -104,8 +109,8 @@ func fail(w http.ResponseWriter, log invocationLog, t *mcpfunc.Tool, resp *invok
 		writeStatus(w, http.StatusBadRequest, err.Error(), resp)
 	case errors.Is(err, errPanic):
 		writeStatus(w, http.StatusInternalServerError, "internal error", resp)
-	case errors.As(err, &toolErr):
-		log.attrs(slog.LevelInfo, "tool refused the call", "code", string(toolErr.Code), "reason", toolErr.Message)
+	case errors.As(err, &toolErr) && t != nil:
+		log.attrs(slog.LevelInfo, t.kind+" refused the call", "code", string(toolErr.Code), "reason", toolErr.Message)
 		resp.Logs = append(resp.Logs, toolErr.Message)
 		if !rich {
 			writeStatus(w, http.StatusInternalServerError, toolErr.Message, resp)
@@ -113,11 +118,11 @@ func fail(w http.ResponseWriter, log invocationLog, t *mcpfunc.Tool, resp *invok
 		}
 		writeIsError(w, log, resp, toolErr.Message)
 	default:
-		log.attrs(slog.LevelError, "tool failed", "err", err.Error())
-		name := "this function"
+		name, kind := "this function", "function"
 		if t != nil {
-			name = "tool '" + t.Name + "'"
+			name, kind = t.kind+" '"+t.name+"'", t.kind
 		}
+		log.attrs(slog.LevelError, kind+" failed", "err", err.Error())
 		msg := "Internal error in " + name + "; the function logs have the details."
 		resp.Logs = append(resp.Logs, msg)
 		if !rich {

@@ -41,9 +41,9 @@ type Options struct {
 // input in their worst-case encoding.
 var DefaultMaxBodyBytes = invoke.MaxPayloadBytes(1<<20, 1<<20)
 
-// New returns the handler's router for tools. Tool names must be unique
-// route segments; a duplicate is a programming error and panics.
-func New(tools []*mcpfunc.Tool, opts Options) http.Handler {
+// New returns the handler's router for the app's functions. Names must be
+// unique route segments; a duplicate is a programming error and panics.
+func New(fns mcpfunc.Functions, opts Options) http.Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -55,12 +55,21 @@ func New(tools []*mcpfunc.Tool, opts Options) http.Handler {
 	r.Get("/", ready)
 	r.Head("/", ready)
 	seen := map[string]bool{}
-	for _, t := range tools {
-		if seen[t.Name] || t.Name == "" {
-			panic(fmt.Sprintf("customhandler: bad or duplicate tool %q", t.Name))
+	route := func(name string, h http.HandlerFunc) {
+		if seen[name] || name == "" {
+			panic(fmt.Sprintf("customhandler: bad or duplicate function %q", name))
 		}
-		seen[t.Name] = true
-		r.Post("/"+t.Name, invocation(t, opts))
+		seen[name] = true
+		r.Post("/"+name, h)
+	}
+	for _, t := range fns.Tools {
+		route(t.Name, toolInvocation(t, opts))
+	}
+	for _, res := range fns.Resources {
+		route(res.Name, resourceInvocation(res, opts))
+	}
+	for _, p := range fns.Prompts {
+		route(p.Name, promptInvocation(p, opts))
 	}
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		fail(w, newLog(opts.Logger, r, ""), nil, nil, fmt.Errorf("%w at %s", errNoFunction, r.URL.Path))
@@ -76,49 +85,146 @@ func ready(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
-// invocation serves POST /<tool>.
-func invocation(t *mcpfunc.Tool, opts Options) http.HandlerFunc {
+// target is what an invocation is for, as respond.go needs to know it.
+type target struct {
+	name string
+	kind string // tool, resource or prompt
+	// isError says the function can answer an isError result (a tool with
+	// useResultSchema); others fail with a non-2xx, which the host turns
+	// into its own error.
+	isError  bool
+	tooLarge string
+}
+
+func toolTarget(t *mcpfunc.Tool) *target {
+	return &target{name: t.Name, kind: "tool", isError: !t.Plain, tooLarge: t.TooLarge}
+}
+
+// invocation is what every function's route does first: read and parse
+// the body, and make the Call with the blob inputs it declares. ok is
+// false when it already answered.
+func invocation(w http.ResponseWriter, r *http.Request, opts Options, tg *target, blobs []mcpfunc.Blob) (req *invoke.Request, call *mcpfunc.Call, resp *invoke.Response, log invocationLog, ok bool) {
+	log = newLog(opts.Logger, r, tg.name)
+	resp = invoke.NewResponse()
+	body, err := readBody(r.Body, opts.MaxBodyBytes)
+	if err != nil {
+		fail(w, log, tg, resp, err)
+		return nil, nil, nil, log, false
+	}
+	if req, err = invoke.ParseRequest(body); err != nil {
+		fail(w, log, tg, resp, err)
+		return nil, nil, nil, log, false
+	}
+	call = &mcpfunc.Call{Tool: tg.name}
+	call.Log = func(msg string) {
+		resp.Logs = append(resp.Logs, msg)
+		log.info(msg)
+	}
+	for _, b := range blobs {
+		if b.Out {
+			continue
+		}
+		if call.Inputs == nil {
+			call.Inputs = map[string]mcpfunc.Input{}
+		}
+		text, present, single := req.Input(b.Name)
+		if single {
+			call.Logf("input %q arrived encoded once, not twice as the host encodes strings; read as is", b.Name)
+		}
+		call.Inputs[b.Name] = mcpfunc.Input{Text: text, Present: present}
+	}
+	return req, call, resp, log, true
+}
+
+// toolInvocation serves POST /<tool>.
+func toolInvocation(t *mcpfunc.Tool, opts Options) http.HandlerFunc {
+	tg := toolTarget(t)
 	return func(w http.ResponseWriter, r *http.Request) {
-		log := newLog(opts.Logger, r, t.Name)
-		resp := invoke.NewResponse()
-		body, err := readBody(r.Body, opts.MaxBodyBytes)
-		if err != nil {
-			fail(w, log, t, resp, err)
+		req, call, resp, log, ok := invocation(w, r, opts, tg, t.Blobs)
+		if !ok {
 			return
 		}
-		req, err := invoke.ParseRequest(body)
-		if err != nil {
-			fail(w, log, t, resp, err)
-			return
-		}
-		call := &mcpfunc.Call{Tool: t.Name, PathArgs: req.ToolArgs()}
-		call.Log = func(msg string) {
-			resp.Logs = append(resp.Logs, msg)
-			log.info(msg)
-		}
+		var err error
+		call.PathArgs = req.ToolArgs()
 		if call.Args, err = req.Arguments(); err != nil {
-			fail(w, log, t, resp, err)
+			fail(w, log, tg, resp, err)
 			return
-		}
-		for _, b := range t.Blobs {
-			if b.Out {
-				continue
-			}
-			if call.Inputs == nil {
-				call.Inputs = map[string]mcpfunc.Input{}
-			}
-			text, present, single := req.Input(b.Name)
-			if single {
-				call.Logf("input %q arrived encoded once, not twice as the host encodes strings; read as is", b.Name)
-			}
-			call.Inputs[b.Name] = mcpfunc.Input{Text: text, Present: present}
 		}
 		res, err := t.Run(r.Context(), call)
 		if err != nil {
-			fail(w, log, t, resp, err)
+			fail(w, log, tg, resp, err)
 			return
 		}
 		succeed(w, log, t, resp, res)
+	}
+}
+
+// resourceInvocation serves POST /<resource function>: the contents as
+// the extension's McpResourceResult envelope, with the requested URI and
+// the declared mime type.
+func resourceInvocation(res *mcpfunc.Resource, opts Options) http.HandlerFunc {
+	tg := &target{name: res.Name, kind: "resource"}
+	return func(w http.ResponseWriter, r *http.Request) {
+		req, call, resp, log, ok := invocation(w, r, opts, tg, res.Blobs)
+		if !ok {
+			return
+		}
+		var rc invoke.ResourceContext
+		if err := req.Trigger(&rc); err != nil {
+			fail(w, log, tg, resp, err)
+			return
+		}
+		read := mcpfunc.ResourceRead{URI: rc.URI, Params: map[string]string{}}
+		for _, p := range res.Params() {
+			// The binding data the host resolved the paths from.
+			v, found := req.Metadata(p)
+			if !found {
+				fail(w, log, tg, resp, fmt.Errorf("%w: no template parameter %q in Metadata", invoke.ErrMalformed, p))
+				return
+			}
+			read.Params[p] = v
+		}
+		text, err := res.Read(r.Context(), call, read)
+		if err != nil {
+			fail(w, log, tg, resp, err)
+			return
+		}
+		var mime *string
+		if res.MimeType != "" {
+			mime = &res.MimeType
+		}
+		rv, err := invoke.ResourceReturn(invoke.ResourceContents{URI: rc.URI, MimeType: mime, Text: &text})
+		if err != nil {
+			fail(w, log, tg, resp, err)
+			return
+		}
+		resp.ReturnValue = rv
+		writeJSON(w, http.StatusOK, resp)
+	}
+}
+
+// promptInvocation serves POST /<prompt>: the text is the prompt, which
+// the extension makes one user message.
+func promptInvocation(p *mcpfunc.Prompt, opts Options) http.HandlerFunc {
+	tg := &target{name: p.Name, kind: "prompt"}
+	return func(w http.ResponseWriter, r *http.Request) {
+		req, call, resp, log, ok := invocation(w, r, opts, tg, p.Blobs)
+		if !ok {
+			return
+		}
+		var pc invoke.PromptContext
+		if err := req.Trigger(&pc); err != nil {
+			fail(w, log, tg, resp, err)
+			return
+		}
+		call.Args, call.PathArgs = pc.Arguments, req.PromptArgs()
+		text, err := p.Run(r.Context(), call)
+		if err != nil {
+			fail(w, log, tg, resp, err)
+			return
+		}
+		resp.ReturnValue = text
+		writeJSON(w, http.StatusOK, resp)
 	}
 }
 

@@ -44,7 +44,7 @@ func testServer(t *testing.T, maxBody int64) (*httptest.Server, *bytes.Buffer) {
 		tool("panics", true, func(*mcpfunc.Call) (string, error) { panic("bug") }),
 	}
 	var logs bytes.Buffer
-	srv := httptest.NewServer(customhandler.New(tools, customhandler.Options{
+	srv := httptest.NewServer(customhandler.New(mcpfunc.Functions{Tools: tools}, customhandler.Options{
 		Logger:       slog.New(slog.NewTextHandler(&logs, nil)),
 		MaxBodyBytes: maxBody,
 	}))
@@ -169,7 +169,7 @@ func TestBodyOverTheCapIsDrained(t *testing.T) {
 // the cap and sends a few bytes costs a few bytes, not the announced size.
 func TestMemoryFollowsTheBytesThatArrive(t *testing.T) {
 	const limit = 48 << 20
-	h := customhandler.New([]*mcpfunc.Tool{{Name: "ok", Description: "Ok.", Plain: true, Handler: mcpfunc.Typed(func(context.Context, *mcpfunc.Call, struct{}) (string, error) { return "x", nil })}},
+	h := customhandler.New(mcpfunc.Functions{Tools: []*mcpfunc.Tool{{Name: "ok", Description: "Ok.", Plain: true, Handler: mcpfunc.Typed(func(context.Context, *mcpfunc.Call, struct{}) (string, error) { return "x", nil })}}},
 		customhandler.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxBodyBytes: limit})
 	req := httptest.NewRequest(http.MethodPost, "/ok", strings.NewReader(`{"Data":`))
 	req.ContentLength = limit
@@ -199,5 +199,7 @@ func TestHostLeftMidBody(t *testing.T) {
 
 func TestNewPanicsOnDuplicateTool(t *testing.T) {
 	tool := &mcpfunc.Tool{Name: "a", Description: "A.", Handler: mcpfunc.Typed(func(context.Context, *mcpfunc.Call, struct{}) (string, error) { return "", nil })}
-	assert.Panics(t, func() { customhandler.New([]*mcpfunc.Tool{tool, tool}, customhandler.Options{}) })
+	assert.Panics(t, func() {
+		customhandler.New(mcpfunc.Functions{Tools: []*mcpfunc.Tool{tool, tool}}, customhandler.Options{})
+	})
 }

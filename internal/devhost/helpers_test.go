@@ -255,20 +255,6 @@ func (e *env) connect(transport string, hc *http.Client) *mcp.ClientSession {
 
 var transports = []string{TransportStreamable, TransportSSE}
 
-// post sends one JSON-RPC message to the Streamable HTTP endpoint without a
-// session, as a raw client would; the body is closed when the test ends.
-func (e *env) post(message string) *http.Response {
-	e.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, e.http.URL+MCPPath, strings.NewReader(message))
-	require.NoError(e.t, err)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json, text/event-stream")
-	resp, err := e.http.Client().Do(req)
-	require.NoError(e.t, err)
-	e.t.Cleanup(func() { _ = resp.Body.Close() })
-	return resp
-}
-
 // textOf returns the single text block of a result.
 func textOf(t *testing.T, res *mcp.CallToolResult) string {
 	t.Helper()

@@ -85,7 +85,14 @@ func TestMessageDepth(t *testing.T) {
 	e := newEnv(t, snippetApp())
 	post := func(depth int) (*http.Response, string) {
 		args := strings.Repeat("[", depth-3) + strings.Repeat("]", depth-3)
-		resp := e.post(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"hello","arguments":{"a":` + args + `}}}`)
+		body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"hello","arguments":{"a":` + args + `}}}`
+		req, err := http.NewRequest(http.MethodPost, e.http.URL+MCPPath, strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		resp, err := e.http.Client().Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
 		b := new(strings.Builder)
 		_, _ = io.Copy(b, resp.Body)
 		return resp, b.String()

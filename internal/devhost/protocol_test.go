@@ -1,11 +1,8 @@
 package devhost
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
@@ -21,35 +18,31 @@ import (
 // cd0d1e8c (FunctionsMcpServerOptionsSetup plus the C# SDK's logging).
 const extensionCapabilities = `{"logging":{},"prompts":{},"resources":{},"tools":{}}`
 
-// The capabilities on the wire, as bytes: no listChanged, no subscribe, no
-// completions, whatever the app declares.
-func TestInitializeCapabilities(t *testing.T) {
+// The answers on the wire, as bytes: the capabilities (no listChanged, no
+// subscribe, no completions, whatever the app declares), the {} results and
+// the -32601 error.
+func TestExtensionProtocolOnTheWire(t *testing.T) {
 	e := newEnv(t, snippetApp())
-	resp := e.post(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}`)
-	require.Equal(t, http.StatusOK, resp.StatusCode)
-
-	// One SSE event or a JSON body: take the JSON-RPC message either way.
-	var msg []byte
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		line := sc.Text()
-		if data, ok := strings.CutPrefix(line, "data: "); ok {
-			msg = []byte(data)
-			break
-		}
-		if strings.HasPrefix(line, "{") {
-			msg = []byte(line)
-			break
-		}
-	}
-	require.NotEmpty(t, msg, "no JSON-RPC message in the initialize response")
+	initialize := `{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}`
+	msg := (&rawSession{t: t, url: e.http.URL + MCPPath}).call("initialize", initialize)
 	var init struct {
-		Result struct {
-			Capabilities json.RawMessage `json:"capabilities"`
-		} `json:"result"`
+		Capabilities json.RawMessage `json:"capabilities"`
 	}
-	require.NoError(t, json.Unmarshal(msg, &init), "%s", msg)
-	assert.JSONEq(t, extensionCapabilities, string(init.Result.Capabilities))
+	require.NoError(t, json.Unmarshal(msg["result"], &init), "%s", msg["result"])
+	assert.JSONEq(t, extensionCapabilities, string(init.Capabilities))
+
+	s := e.rawConnect(nil)
+	for _, method := range []string{"ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe"} {
+		params := map[string]string{"ping": `{}`, "logging/setLevel": `{"level":"info"}`}[method]
+		if params == "" {
+			params = `{"uri":"test://watched-resource"}`
+		}
+		msg := s.call(method, params)
+		assert.JSONEq(t, `{}`, string(msg["result"]), method)
+		assert.Nil(t, msg["error"], method)
+	}
+	msg = s.call("completion/complete", `{"ref":{"type":"ref/prompt","name":"p"},"argument":{"name":"a","value":"b"}}`)
+	assert.JSONEq(t, `{"code":-32601,"message":"Method 'completion/complete' is not available."}`, string(msg["error"]))
 }
 
 // The requests the C# SDK answers with {} are answered with {} on both

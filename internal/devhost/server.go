@@ -13,6 +13,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"remote-mcp-functions-go/internal/binding"
 	"remote-mcp-functions-go/internal/funcapp"
 )
 
@@ -40,13 +41,7 @@ type Worker interface {
 }
 
 // BlobStore reads and writes the blobs of one storage connection.
-type BlobStore interface {
-	// Read returns the blob's bytes; found is false when the blob or its
-	// container does not exist.
-	Read(ctx context.Context, container, blob string) (data []byte, found bool, err error)
-	// Write stores the blob, creating its container when needed.
-	Write(ctx context.Context, container, blob string, data []byte) error
-}
+type BlobStore = binding.Store
 
 // Options configure a [Server].
 type Options struct {
@@ -54,7 +49,7 @@ type Options struct {
 	Worker Worker
 	// Blobs holds a store per connection setting name (a binding's
 	// "connection"). Every connection a binding names must be here.
-	Blobs map[string]BlobStore
+	Blobs map[string]binding.Store
 	// Key, when not empty, is required on every MCP request, in the
 	// x-functions-key header or the code query parameter, like the system
 	// key mcp_extension on Azure. Empty means no key, like func start.
@@ -104,6 +99,8 @@ type Server struct {
 	streamable http.Handler
 	sse        *sseHandler
 	tools      []*tool
+	resources  []*resource
+	prompts    []*prompt
 	calls      inflight
 
 	// streams is canceled by Close; every GET stream ends with it.
@@ -162,14 +159,27 @@ func New(app *funcapp.App, opts Options) (*Server, error) {
 		if err != nil {
 			return nil, err
 		}
-		if t == nil {
-			continue
+		if t != nil {
+			s.tools = append(s.tools, t)
+			known[t.name] = true
+			s.mcp.AddTool(t.mcpTool, s.toolHandler(t))
 		}
-		s.tools = append(s.tools, t)
-		known[t.name] = true
-		s.mcp.AddTool(t.mcpTool, s.toolHandler(t))
+		r, err := s.newResource(f)
+		if err != nil {
+			return nil, err
+		}
+		if r != nil {
+			s.resources = append(s.resources, r)
+		}
+		p, err := s.newPrompt(f)
+		if err != nil {
+			return nil, err
+		}
+		if p != nil {
+			s.prompts = append(s.prompts, p)
+		}
 	}
-	s.mcp.AddReceivingMiddleware(unknownTool(known))
+	s.mcp.AddReceivingMiddleware(unknownTool(known), s.readResources, s.getPrompts)
 	s.mcp.AddReceivingMiddleware(extensionProtocol())
 
 	s.streamable = mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, &mcp.StreamableHTTPOptions{
@@ -198,24 +208,39 @@ func unknownTool(known map[string]bool) mcp.Middleware {
 
 // FunctionInfo describes one function as devhost serves it.
 type FunctionInfo struct {
-	Function string // folder name: the handler route
-	Tool     string
+	Function string   // folder name: the handler route
+	Kind     string   // tool, resource, resource template or prompt
+	Name     string   // the tool's or prompt's name, the resource's URI
 	Inputs   []string // blob input paths
 	Outputs  []string // blob output paths
 }
 
-// Functions lists the app's tools, in function order.
+// Functions lists the app's functions: tools, resources, prompts.
 func (s *Server) Functions() []FunctionInfo {
-	out := make([]FunctionInfo, 0, len(s.tools))
-	for _, t := range s.tools {
-		fi := FunctionInfo{Function: t.function, Tool: t.name}
-		for _, b := range t.inputs {
-			fi.Inputs = append(fi.Inputs, b.path.String())
-		}
-		for _, b := range t.outputs {
-			fi.Outputs = append(fi.Outputs, b.path.String())
+	var out []FunctionInfo
+	add := func(function, kind, name string, blobs []binding.Blob) {
+		fi := FunctionInfo{Function: function, Kind: kind, Name: name}
+		for _, b := range blobs {
+			if b.Out {
+				fi.Outputs = append(fi.Outputs, b.Path.String())
+			} else {
+				fi.Inputs = append(fi.Inputs, b.Path.String())
+			}
 		}
 		out = append(out, fi)
+	}
+	for _, t := range s.tools {
+		add(t.function, "tool", t.name, t.blobs)
+	}
+	for _, r := range s.resources {
+		kind := "resource"
+		if r.template != nil {
+			kind = "resource template"
+		}
+		add(r.function, kind, r.uri, r.blobs)
+	}
+	for _, p := range s.prompts {
+		add(p.function, "prompt", p.name, p.blobs)
 	}
 	return out
 }

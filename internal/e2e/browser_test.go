@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -67,6 +68,8 @@ func TestRefusalsAreLogged(t *testing.T) {
 	status, _ := do(t, req)
 	require.Equal(t, http.StatusForbidden, status)
 
+	// devhost's output reaches the test through a pipe, after the answer.
+	require.Eventually(t, func() bool { return strings.Contains(dh.Output(), "status=403") }, time.Minute, 10*time.Millisecond)
 	out := dh.Output()
 	for _, want := range []string{
 		`msg="request refused" status=401 reason="no key: this MCP endpoint needs its key in the x-functions-key header or the ?code= query parameter" method=POST path=` + mcpPath + "\n",

@@ -100,7 +100,9 @@ func TestInspector(t *testing.T) {
 				required[tool.Name] = tool.InputSchema.Required
 			}
 			slices.Sort(names)
-			assert.Equal(t, []string{"getsnippet", "hello", "savesnippet"}, names)
+			want := keys(repoTools(t))
+			slices.Sort(want)
+			assert.Equal(t, want, names, "every tool the app declares")
 			assert.Equal(t, []string{"snippetname", "snippet"}, required["savesnippet"])
 			assert.Equal(t, []string{"snippetname"}, required["getsnippet"])
 		})

@@ -171,7 +171,7 @@ func TestKeyMode(t *testing.T) {
 			s := connect(t, tr.dial(&withCode, nil))
 			res, err := s.ListTools(t.Context(), nil)
 			require.NoError(t, err)
-			assert.Len(t, res.Tools, 3)
+			assert.Len(t, res.Tools, len(repoTools(t)))
 			requireText(t, call(t, s, "hello", nil), "Hello I am MCPTool!")
 		})
 		t.Run(tr.name+" client without key", func(t *testing.T) {

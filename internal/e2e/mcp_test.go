@@ -68,16 +68,34 @@ func (c *mcpCase) initialize(t *testing.T) {
 	assert.NotNil(t, init.Capabilities.Tools, "the server must offer tools")
 }
 
+// repoTools is the function app's tool triggers, by tool name.
+func repoTools(t *testing.T) map[string]*funcapp.Binding {
+	t.Helper()
+	out := map[string]*funcapp.Binding{}
+	for _, f := range repoApp(t).Functions {
+		if tr := f.ToolTrigger(); tr != nil {
+			out[tr.ToolName] = tr
+		}
+	}
+	return out
+}
+
 // toolsList compares every listed tool with its function.json: the schema
 // is built here from toolProperties the way the MCP extension builds it
 // ({"type":"object","properties":…,"required":[…]}, required always
-// present), not with devhost's code.
+// present), or is the declared inputSchema as it is; an outputSchema is
+// listed as declared. Not with devhost's code.
 func (c *mcpCase) toolsList(t *testing.T) {
 	app := repoApp(t)
+	parse := func(raw json.RawMessage) any {
+		var text string
+		require.NoError(t, json.Unmarshal(raw, &text), "a JSON string")
+		var v any
+		require.NoError(t, json.Unmarshal([]byte(text), &v))
+		return v
+	}
 	want := map[string]map[string]any{}
-	for _, f := range app.Functions {
-		tr := f.ToolTrigger()
-		require.NotNil(t, tr, f.Name)
+	for name, tr := range repoTools(t) {
 		props := map[string]any{}
 		required := []any{}
 		for _, p := range tr.Properties {
@@ -86,26 +104,48 @@ func (c *mcpCase) toolsList(t *testing.T) {
 				required = append(required, p.Name)
 			}
 		}
-		want[tr.ToolName] = map[string]any{
+		w := map[string]any{
 			"description": *tr.Description,
 			"inputSchema": map[string]any{"type": "object", "properties": props, "required": required},
 		}
+		if tr.UseWorkerInputSchema {
+			w["inputSchema"] = parse(tr.InputSchema)
+		}
+		if len(tr.OutputSchema) > 0 {
+			w["outputSchema"] = parse(tr.OutputSchema)
+		}
+		want[name] = w
 	}
-	require.Len(t, want, 3, "the app declares hello, getsnippet and savesnippet")
+	require.Subset(t, keys(want), []string{"hello", "getsnippet", "savesnippet", "listsnippets", "deletesnippet"})
 
 	res, err := c.s.ListTools(t.Context(), nil)
 	require.NoError(t, err)
 	got := map[string]map[string]any{}
-	for _, tool := range res.Tools {
-		schema, err := json.Marshal(tool.InputSchema)
+	generic := func(v any) any {
+		b, err := json.Marshal(v)
 		require.NoError(t, err)
-		var generic any
-		require.NoError(t, json.Unmarshal(schema, &generic))
-		got[tool.Name] = map[string]any{"description": tool.Description, "inputSchema": generic}
+		var g any
+		require.NoError(t, json.Unmarshal(b, &g))
+		return g
+	}
+	for _, tool := range res.Tools {
+		g := map[string]any{"description": tool.Description, "inputSchema": generic(tool.InputSchema)}
+		if tool.OutputSchema != nil {
+			g["outputSchema"] = generic(tool.OutputSchema)
+		}
+		got[tool.Name] = g
 	}
 	assert.Equal(t, want, got)
 	assert.Equal(t, []string{"snippetname", "snippet"},
 		app.Function("savesnippet").ToolTrigger().Required(), "savesnippet requires both, in this order")
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }
 
 func (c *mcpCase) hello(t *testing.T) {

@@ -34,11 +34,24 @@ var (
 	// useResultSchema but not that type (ToolReturnValueBinder.cs @42e6c05).
 	reqCallToolResult = Requirement{"useResultSchema with call_tool_result", "1.3.0", "4.35.0"}
 	reqOutputSchema   = Requirement{"outputSchema", "1.5.0", "4.35.0"}
+	reqResources      = Requirement{"mcpResourceTrigger", "1.2.0", "4.33.0"}
+	reqTemplates      = Requirement{"a resource template", "1.4.0", "4.35.0"}
+	// 4.35.0 is the first bundle that lists mcpPromptTrigger.
+	reqPrompts = Requirement{"mcpPromptTrigger", "1.4.0", "4.35.0"}
 )
 
 // Requirements lists what the function's trigger needs of the MCP
 // extension.
 func (f *Function) Requirements() []Requirement {
+	if r := f.ResourceTrigger(); r != nil {
+		if len(r.TemplateParams()) > 0 {
+			return []Requirement{reqTemplates}
+		}
+		return []Requirement{reqResources}
+	}
+	if f.PromptTrigger() != nil {
+		return []Requirement{reqPrompts}
+	}
 	t := f.ToolTrigger()
 	if t == nil {
 		return nil

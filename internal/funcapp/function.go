@@ -47,6 +47,10 @@ type Binding struct {
 	// InputSchemaJSON and OutputSchemaJSON are the schemas themselves,
 	// parsed out of their strings; nil when absent.
 	InputSchemaJSON, OutputSchemaJSON json.RawMessage `json:"-"`
+
+	// mcpResourceTrigger and mcpPromptTrigger: see resource.go.
+	ResourceTriggerFields
+	PromptTriggerFields
 	// Template is Path parsed; nil when the binding has no path.
 	Template *PathTemplate `json:"-"`
 }
@@ -190,6 +194,10 @@ func (f *Function) check(probs *problems) {
 		switch {
 		case strings.EqualFold(b.Type, ToolTriggerType):
 			b.checkToolTrigger(f.Path, at, probs)
+		case strings.EqualFold(b.Type, ResourceTriggerType):
+			b.checkResourceTrigger(f.Path, at, probs)
+		case strings.EqualFold(b.Type, PromptTriggerType):
+			b.checkPromptTrigger(f.Path, at, probs)
 		case strings.EqualFold(b.Type, BlobType):
 			if b.Path == "" {
 				probs.add(f.Path, at+".path", "missing")
@@ -207,7 +215,7 @@ func (f *Function) check(probs *problems) {
 	}
 	t := f.ToolTrigger()
 	for i, b := range f.Bindings {
-		if b.Path == "" || b == t {
+		if b.Path == "" || b == t || b == f.ResourceTrigger() || b == f.PromptTrigger() {
 			continue
 		}
 		field := fmt.Sprintf("bindings[%d].path", i)
@@ -217,8 +225,13 @@ func (f *Function) check(probs *problems) {
 			continue
 		}
 		b.Template = tmpl
-		if t != nil {
+		switch {
+		case t != nil:
 			f.checkPath(t, tmpl, field, probs)
+		case f.ResourceTrigger() != nil:
+			f.checkResourcePath(f.ResourceTrigger(), tmpl, field, probs)
+		case f.PromptTrigger() != nil:
+			f.checkPromptPath(f.PromptTrigger(), tmpl, field, probs)
 		}
 	}
 }

@@ -16,8 +16,8 @@ import (
 // Drift compares the function folders under root with what the
 // declarations produce. Each problem names the file and says how to fix
 // it; none means the committed files are exactly the generated ones.
-func Drift(root string, tools []*mcpfunc.Tool) ([]string, error) {
-	want, err := Files(tools)
+func Drift(root string, fns mcpfunc.Functions) ([]string, error) {
+	want, err := Files(fns)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +38,7 @@ func Drift(root string, tools []*mcpfunc.Tool) ([]string, error) {
 		return nil, err
 	}
 	for _, dir := range stale {
-		probs = append(probs, fmt.Sprintf("%s/ has a function.json but no Go declaration: declare the tool in internal/catalog, or delete the folder", dir))
+		probs = append(probs, fmt.Sprintf("%s/ has a function.json but no Go declaration: declare it in internal/catalog, or delete the folder", dir))
 	}
 	return probs, nil
 }
@@ -46,8 +46,8 @@ func Drift(root string, tools []*mcpfunc.Tool) ([]string, error) {
 // Write writes every tool's function.json under root and returns the
 // files it changed, and the function folders no declaration produces
 // (left alone: deleting them is the developer's call).
-func Write(root string, tools []*mcpfunc.Tool) (changed, stale []string, err error) {
-	want, err := Files(tools)
+func Write(root string, fns mcpfunc.Functions) (changed, stale []string, err error) {
+	want, err := Files(fns)
 	if err != nil {
 		return nil, nil, err
 	}

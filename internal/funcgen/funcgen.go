@@ -30,6 +30,13 @@
 //     structured content) is read as a result (ToolReturnValueBinder.cs),
 //     from extension 1.3.0.
 //
+// A resource becomes an mcpResourceTrigger with uri, resourceName, title,
+// description and mimeType (McpResourceTriggerAttribute.cs: its
+// constructor takes uri and resourceName; templates from extension 1.4.0),
+// and a prompt an mcpPromptTrigger with promptName, title, description and
+// promptArguments, a JSON string holding [{"name","description","required"}]
+// (McpPromptTriggerAttribute.cs, extension 1.4.0).
+//
 // The files are indented with two spaces, members in a fixed order, so
 // that generating twice gives the same bytes.
 package funcgen
@@ -37,7 +44,6 @@ package funcgen
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"path/filepath"
 	"slices"
 
@@ -117,8 +123,77 @@ func FunctionJSON(t *mcpfunc.Tool) ([]byte, error) {
 			return nil, err
 		}
 	}
-	bindings := []any{tr}
-	for _, b := range t.Blobs {
+	return render(tr, t.Blobs)
+}
+
+// resourceTrigger is the mcpResourceTrigger binding.
+type resourceTrigger struct {
+	Type         string `json:"type"`
+	Direction    string `json:"direction"`
+	Name         string `json:"name"`
+	URI          string `json:"uri"`
+	ResourceName string `json:"resourceName"`
+	Title        string `json:"title,omitempty"`
+	Description  string `json:"description,omitempty"`
+	MimeType     string `json:"mimeType,omitempty"`
+}
+
+// ResourceJSON is the function.json of one resource.
+func ResourceJSON(r *mcpfunc.Resource) ([]byte, error) {
+	if err := r.Check(); err != nil {
+		return nil, err
+	}
+	return render(resourceTrigger{
+		Type: "mcpResourceTrigger", Direction: "in", Name: invoke.TriggerName,
+		URI: r.URI, ResourceName: r.ResourceName, Title: r.Title, Description: r.Description, MimeType: r.MimeType,
+	}, r.Blobs)
+}
+
+// promptTrigger is the mcpPromptTrigger binding.
+type promptTrigger struct {
+	Type            string `json:"type"`
+	Direction       string `json:"direction"`
+	Name            string `json:"name"`
+	PromptName      string `json:"promptName"`
+	Title           string `json:"title,omitempty"`
+	Description     string `json:"description,omitempty"`
+	PromptArguments string `json:"promptArguments,omitempty"`
+}
+
+// promptArgument is one entry of promptArguments (the C# SDK's
+// PromptArgument: required left out, as null, when optional).
+type promptArgument struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Required    bool   `json:"required,omitempty"`
+}
+
+// PromptJSON is the function.json of one prompt.
+func PromptJSON(p *mcpfunc.Prompt) ([]byte, error) {
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	args, err := p.Arguments()
+	if err != nil {
+		return nil, err
+	}
+	tr := promptTrigger{Type: "mcpPromptTrigger", Direction: "in", Name: invoke.TriggerName, PromptName: p.Name, Title: p.Title, Description: p.Description}
+	if len(args) > 0 {
+		list := make([]promptArgument, len(args))
+		for i, a := range args {
+			list[i] = promptArgument{a.Name, a.Description, a.Required}
+		}
+		if tr.PromptArguments, err = jsonText(list); err != nil {
+			return nil, err
+		}
+	}
+	return render(tr, p.Blobs)
+}
+
+// render writes a function.json: the trigger, then one binding per blob.
+func render(trigger any, blobs []mcpfunc.Blob) ([]byte, error) {
+	bindings := []any{trigger}
+	for _, b := range blobs {
 		dir := "in"
 		if b.Out {
 			dir = "out"
@@ -137,20 +212,38 @@ func FunctionJSON(t *mcpfunc.Tool) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Files renders every tool's function.json, keyed by its path relative
-// to the repository (functions/<name>/function.json, slash-separated).
-func Files(tools []*mcpfunc.Tool) (map[string][]byte, error) {
-	out := make(map[string][]byte, len(tools))
-	for _, t := range tools {
-		b, err := FunctionJSON(t)
+// Files renders every function's function.json, keyed by its path
+// relative to the repository (functions/<name>/function.json,
+// slash-separated).
+func Files(fns mcpfunc.Functions) (map[string][]byte, error) {
+	if err := fns.Check(); err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	add := func(name string, b []byte, err error) error {
 		if err != nil {
+			return err
+		}
+		out[FunctionsDir+"/"+name+"/function.json"] = b
+		return nil
+	}
+	for _, t := range fns.Tools {
+		b, err := FunctionJSON(t)
+		if err := add(t.Name, b, err); err != nil {
 			return nil, err
 		}
-		path := FunctionsDir + "/" + t.Name + "/function.json"
-		if _, dup := out[path]; dup {
-			return nil, fmt.Errorf("tool %q is declared twice", t.Name)
+	}
+	for _, r := range fns.Resources {
+		b, err := ResourceJSON(r)
+		if err := add(r.Name, b, err); err != nil {
+			return nil, err
 		}
-		out[path] = b
+	}
+	for _, p := range fns.Prompts {
+		b, err := PromptJSON(p)
+		if err := add(p.Name, b, err); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

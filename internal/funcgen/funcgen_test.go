@@ -141,7 +141,7 @@ func TestGeneratedAppPassesTheChecks(t *testing.T) {
 		tool[flatInput, string]("flat", mcpfunc.BlobIn("file", "c/{mcptoolargs.name}.json")),
 		tool[nestedInput, listOutput]("nested", mcpfunc.BlobOut("file", "c/{mcptoolargs.name}.json")),
 	}
-	_, stale, err := funcgen.Write(root, tools)
+	_, stale, err := funcgen.Write(root, mcpfunc.Functions{Tools: tools})
 	require.NoError(t, err)
 	assert.Empty(t, stale)
 	app, err := funcapp.LoadDirs(root, filepath.Join(root, "functions"))
@@ -158,6 +158,6 @@ func TestGeneratedAppPassesTheChecks(t *testing.T) {
 func TestRefusesABadDeclaration(t *testing.T) {
 	_, err := funcgen.FunctionJSON(&mcpfunc.Tool{Name: "x"})
 	assert.ErrorContains(t, err, "a description is needed")
-	_, err = funcgen.Files([]*mcpfunc.Tool{tool[flatInput, string]("a"), tool[flatInput, string]("a")})
-	assert.ErrorContains(t, err, `tool "a" is declared twice`)
+	_, err = funcgen.Files(mcpfunc.Functions{Tools: []*mcpfunc.Tool{tool[flatInput, string]("a"), tool[flatInput, string]("a")}})
+	assert.ErrorContains(t, err, `function "a" is declared twice`)
 }

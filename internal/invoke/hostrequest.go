@@ -17,16 +17,12 @@ import (
 // invoke the handler; the handler's contract tests check it against
 // payloads made by an encoder of their own.
 
-// ToolInvocation is what the host knows about one tools/call when it
-// invokes the handler.
-type ToolInvocation struct {
+// Invocation is what the host knows about any MCP call when it invokes
+// the handler: the function, the blobs its input bindings read, and the
+// MCP session.
+type Invocation struct {
 	// Function is the function folder name: the URL path and sys.MethodName.
 	Function string
-	// Tool is the MCP tool name from the trigger.
-	Tool string
-	// Arguments are the call's arguments as the client sent them; nil when
-	// the client sent no arguments object (then mcptoolargs is absent).
-	Arguments map[string]json.RawMessage
 	// Inputs are the input bindings' blob contents by binding name; a nil
 	// slice is a missing blob.
 	Inputs map[string][]byte
@@ -43,6 +39,35 @@ type ToolInvocation struct {
 	RandGUID string
 }
 
+// ToolInvocation is one tools/call.
+type ToolInvocation struct {
+	Invocation
+	// Tool is the MCP tool name from the trigger.
+	Tool string
+	// Arguments are the call's arguments as the client sent them; nil when
+	// the client sent no arguments object (then mcptoolargs is absent).
+	Arguments map[string]json.RawMessage
+}
+
+// ResourceInvocation is one resources/read.
+type ResourceInvocation struct {
+	Invocation
+	// URI is the URI the client asked for.
+	URI string
+	// Params are a resource template's parameters, as matched in URI.
+	Params map[string]string
+}
+
+// PromptInvocation is one prompts/get.
+type PromptInvocation struct {
+	Invocation
+	// Prompt is the prompt's name.
+	Prompt string
+	// Arguments are the prompt's arguments as the client sent them; nil
+	// when it sent none.
+	Arguments map[string]json.RawMessage
+}
+
 // SysData is the WebJobs sys binding data: {sys.MethodName} and friends in
 // binding paths.
 type SysData struct {
@@ -52,7 +77,7 @@ type SysData struct {
 }
 
 // Sys returns the invocation's sys binding data.
-func (inv *ToolInvocation) Sys() SysData {
+func (inv *Invocation) Sys() SysData {
 	return SysData{
 		MethodName: inv.Function,
 		UtcNow:     inv.Now.UTC().Format("2006-01-02T15:04:05.0000000Z"),
@@ -63,12 +88,17 @@ func (inv *ToolInvocation) Sys() SysData {
 // ToolArgs returns mcptoolargs: every argument as text, the way the
 // extension converts each JsonElement with ToString (strings bare, true as
 // True, other values as their JSON text, null as empty).
-func (inv *ToolInvocation) ToolArgs() map[string]string {
-	if inv.Arguments == nil {
+func (inv *ToolInvocation) ToolArgs() map[string]string { return elementStrings(inv.Arguments) }
+
+// PromptArgs returns mcppromptargs, converted as mcptoolargs is.
+func (inv *PromptInvocation) PromptArgs() map[string]string { return elementStrings(inv.Arguments) }
+
+func elementStrings(args map[string]json.RawMessage) map[string]string {
+	if args == nil {
 		return nil
 	}
-	out := make(map[string]string, len(inv.Arguments))
-	for k, v := range inv.Arguments {
+	out := make(map[string]string, len(args))
+	for k, v := range args {
 		out[k] = ElementString(v)
 	}
 	return out
@@ -94,122 +124,211 @@ func ElementString(v json.RawMessage) string {
 	return string(v)
 }
 
-// NewToolRequest encodes the request body the host sends for inv, with the
-// host's encoding levels (see the package documentation) and its key order.
-// It fails when an argument is not valid JSON.
+// NewToolRequest encodes the request body the host sends for a tools/call,
+// with the host's encoding levels (see the package documentation) and its
+// key order. It fails when an argument is not valid JSON.
 func NewToolRequest(inv *ToolInvocation) ([]byte, error) {
-	names := slices.Sorted(maps.Keys(inv.Arguments))
-	for _, k := range names {
-		if !json.Valid(inv.Arguments[k]) {
-			return nil, fmt.Errorf("invoke: argument %q is not valid JSON", k)
-		}
-	}
-	contextJSON, err := toolContextJSON(inv, names)
+	args, err := stjArguments(inv.Arguments)
 	if err != nil {
 		return nil, err
 	}
-	// The trigger value is a string holding contextJSON; the host encodes
-	// that string once more (dotnetString) and the wire a third time.
-	trigger := dotnetString(string(contextJSON))
-	transport := wireTransport{Name: inv.Transport, SessionID: inv.SessionID, Properties: wireProperties{Headers: headersOf(inv)}}
-
-	var body object
-	body.open("Data")
-	body.field(TriggerName, trigger)
-	for _, name := range slices.Sorted(maps.Keys(inv.Inputs)) {
-		if content := inv.Inputs[name]; content == nil {
-			body.field(name, dotnetNull())
-		} else {
-			// The blob binding reads the stream as UTF-8 text.
-			body.field(name, dotnetString(strings.ToValidUTF8(string(content), "\uFFFD")))
-		}
+	var ctx bytes.Buffer
+	ctx.WriteString(`{"name":`)
+	stjString(&ctx, inv.Tool)
+	if args != nil {
+		ctx.WriteString(`,"arguments":`)
+		ctx.Write(args)
 	}
-	body.close()
-	body.open("Metadata")
-	body.value("mcptoolcontext", pascalContext(inv, transport.Properties.Headers))
-	body.field(TriggerName, trigger)
-	if inv.SessionID != "" {
-		body.field("mcpsessionid", dotnetString(inv.SessionID))
-	}
+	e := inv.encoder(ctx.Bytes())
+	e.start("mcptoolcontext", pascalToolContext{
+		Name:      inv.Tool,
+		Arguments: valueKinds(inv.Arguments),
+		SessionID: nullable(inv.SessionID),
+		Transport: inv.pascalTransport(), ClientInfo: inv.pascalClient(),
+	})
 	if inv.Arguments != nil {
-		body.value("mcptoolargs", inv.ToolArgs())
+		e.body.value("mcptoolargs", inv.ToolArgs())
 	}
-	body.value("sys", inv.Sys())
-	body.field("name", dotnetString(inv.Tool))
+	e.body.value("sys", inv.Sys())
+	// What the host lifts out of the trigger value (ApplyBindingData).
+	e.body.field("name", dotnetString(inv.Tool))
 	if inv.Arguments != nil {
-		body.value("arguments", reparsedArguments(inv.Arguments))
+		e.body.value("arguments", reparsedArguments(inv.Arguments))
 	}
-	if inv.SessionID != "" {
-		body.field("sessionid", dotnetString(inv.SessionID))
-	}
-	if inv.ClientInfo != nil {
-		body.value("clientinfo", inv.ClientInfo)
-	}
-	body.value("transport", transport)
-	body.close()
-	return body.bytes()
+	return e.finish()
 }
 
-func headersOf(inv *ToolInvocation) map[string]string {
-	if inv.Headers == nil {
-		return map[string]string{}
+// NewResourceRequest encodes the request body the host sends for a
+// resources/read: binding data mcpresourcecontext, the trigger,
+// mcpsessionid, mcpresourceuri and each template parameter under its own
+// name (Trigger/McpResourceTriggerBinding.cs @cd0d1e8c), then what the
+// host lifts out of the trigger value (uri, sessionid, clientinfo,
+// transport).
+func NewResourceRequest(inv *ResourceInvocation) ([]byte, error) {
+	var ctx bytes.Buffer
+	ctx.WriteString(`{"uri":`)
+	stjString(&ctx, inv.URI)
+	e := inv.encoder(ctx.Bytes())
+	e.start("mcpresourcecontext", pascalResourceContext{
+		URI: inv.URI, SessionID: nullable(inv.SessionID),
+		Transport: inv.pascalTransport(), ClientInfo: inv.pascalClient(),
+	})
+	e.body.field("mcpresourceuri", dotnetString(inv.URI))
+	for _, k := range slices.Sorted(maps.Keys(inv.Params)) {
+		e.body.field(k, dotnetString(inv.Params[k]))
 	}
-	return inv.Headers
+	e.body.value("sys", inv.Sys())
+	e.body.field("uri", dotnetString(inv.URI))
+	return e.finish()
 }
 
-// toolContextJSON is the trigger value: the extension's
-// ToolInvocationContext as System.Text.Json writes it with the extension's
-// options (camelCase, nulls left out, the default encoder: see stjString).
-// Arguments are written back from the client's JSON elements.
-func toolContextJSON(inv *ToolInvocation, names []string) ([]byte, error) {
+// NewPromptRequest encodes the request body the host sends for a
+// prompts/get: binding data mcppromptcontext, the trigger, mcpsessionid
+// and mcppromptargs (Trigger/McpPromptTriggerBinding.cs @cd0d1e8c), then
+// what the host lifts out of the trigger value (name, arguments,
+// sessionid, clientinfo, transport).
+func NewPromptRequest(inv *PromptInvocation) ([]byte, error) {
+	args, err := stjArguments(inv.Arguments)
+	if err != nil {
+		return nil, err
+	}
+	var ctx bytes.Buffer
+	ctx.WriteString(`{"name":`)
+	stjString(&ctx, inv.Prompt)
+	if args != nil {
+		ctx.WriteString(`,"arguments":`)
+		ctx.Write(args)
+	}
+	e := inv.encoder(ctx.Bytes())
+	e.start("mcppromptcontext", pascalPromptContext{
+		Name: inv.Prompt, Arguments: valueKinds(inv.Arguments), SessionID: nullable(inv.SessionID),
+		Transport: inv.pascalTransport(), ClientInfo: inv.pascalClient(),
+	})
+	if inv.Arguments != nil {
+		e.body.value("mcppromptargs", inv.PromptArgs())
+	}
+	e.body.value("sys", inv.Sys())
+	e.body.field("name", dotnetString(inv.Prompt))
+	if inv.Arguments != nil {
+		e.body.value("arguments", reparsedArguments(inv.Arguments))
+	}
+	return e.finish()
+}
+
+// stjArguments writes a call's arguments as the extension writes them in
+// the trigger value; nil when there are none.
+func stjArguments(args map[string]json.RawMessage) ([]byte, error) {
+	if args == nil {
+		return nil, nil
+	}
+	names := slices.Sorted(maps.Keys(args))
 	var b bytes.Buffer
-	b.WriteString(`{"name":`)
-	stjString(&b, inv.Tool)
-	if inv.Arguments != nil {
-		b.WriteString(`,"arguments":{`)
-		for i, k := range names {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			stjString(&b, k)
-			b.WriteByte(':')
-			if err := stjValue(&b, inv.Arguments[k]); err != nil {
-				return nil, fmt.Errorf("invoke: argument %q: %w", k, err)
-			}
+	b.WriteByte('{')
+	for i, k := range names {
+		if !json.Valid(args[k]) {
+			return nil, fmt.Errorf("invoke: argument %q is not valid JSON", k)
 		}
-		b.WriteByte('}')
-	}
-	if inv.SessionID != "" {
-		b.WriteString(`,"sessionid":`)
-		stjString(&b, inv.SessionID)
-	}
-	if c := inv.ClientInfo; c != nil {
-		b.WriteString(`,"clientinfo":{"name":`)
-		stjString(&b, c.Name)
-		if c.Version != "" {
-			b.WriteString(`,"version":`)
-			stjString(&b, c.Version)
-		}
-		b.WriteByte('}')
-	}
-	b.WriteString(`,"transport":{"name":`)
-	stjString(&b, inv.Transport)
-	if inv.SessionID != "" {
-		b.WriteString(`,"sessionId":`)
-		stjString(&b, inv.SessionID)
-	}
-	b.WriteString(`,"properties":{"headers":{`)
-	headers := headersOf(inv)
-	for i, k := range slices.Sorted(maps.Keys(headers)) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		stjString(&b, k)
 		b.WriteByte(':')
-		stjString(&b, headers[k])
+		if err := stjValue(&b, args[k]); err != nil {
+			return nil, fmt.Errorf("invoke: argument %q: %w", k, err)
+		}
 	}
-	b.WriteString(`}}}}`)
+	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// encoder writes what every invocation has in common around the trigger's
+// own members.
+type encoder struct {
+	inv     *Invocation
+	trigger json.RawMessage
+	body    object
+}
+
+// encoder starts a payload whose trigger value is head (the trigger
+// object's own members, without the closing brace) followed by the
+// session members.
+func (inv *Invocation) encoder(head []byte) *encoder {
+	ctx := bytes.NewBuffer(head)
+	if inv.SessionID != "" {
+		ctx.WriteString(`,"sessionid":`)
+		stjString(ctx, inv.SessionID)
+	}
+	if c := inv.ClientInfo; c != nil {
+		ctx.WriteString(`,"clientinfo":{"name":`)
+		stjString(ctx, c.Name)
+		if c.Version != "" {
+			ctx.WriteString(`,"version":`)
+			stjString(ctx, c.Version)
+		}
+		ctx.WriteByte('}')
+	}
+	ctx.WriteString(`,"transport":{"name":`)
+	stjString(ctx, inv.Transport)
+	if inv.SessionID != "" {
+		ctx.WriteString(`,"sessionId":`)
+		stjString(ctx, inv.SessionID)
+	}
+	ctx.WriteString(`,"properties":{"headers":{`)
+	headers := inv.headers()
+	for i, k := range slices.Sorted(maps.Keys(headers)) {
+		if i > 0 {
+			ctx.WriteByte(',')
+		}
+		stjString(ctx, k)
+		ctx.WriteByte(':')
+		stjString(ctx, headers[k])
+	}
+	ctx.WriteString(`}}}}`)
+	// The trigger value is a string holding that JSON; the host encodes
+	// that string once more (dotnetString) and the wire a third time.
+	return &encoder{inv: inv, trigger: dotnetString(ctx.String())}
+}
+
+// start writes Data and the first members of Metadata: the extension's
+// context object as Newtonsoft sees it, the trigger, and the session id.
+func (e *encoder) start(contextKey string, pascal any) {
+	e.body.open("Data")
+	e.body.field(TriggerName, e.trigger)
+	for _, name := range slices.Sorted(maps.Keys(e.inv.Inputs)) {
+		if content := e.inv.Inputs[name]; content == nil {
+			e.body.field(name, dotnetNull())
+		} else {
+			// The blob binding reads the stream as UTF-8 text.
+			e.body.field(name, dotnetString(strings.ToValidUTF8(string(content), "\uFFFD")))
+		}
+	}
+	e.body.close()
+	e.body.open("Metadata")
+	e.body.value(contextKey, pascal)
+	e.body.field(TriggerName, e.trigger)
+	if e.inv.SessionID != "" {
+		e.body.field("mcpsessionid", dotnetString(e.inv.SessionID))
+	}
+}
+
+// finish writes the lifted session members and closes the payload.
+func (e *encoder) finish() ([]byte, error) {
+	if e.inv.SessionID != "" {
+		e.body.field("sessionid", dotnetString(e.inv.SessionID))
+	}
+	if e.inv.ClientInfo != nil {
+		e.body.value("clientinfo", e.inv.ClientInfo)
+	}
+	e.body.value("transport", wireTransport{Name: e.inv.Transport, SessionID: e.inv.SessionID, Properties: wireProperties{Headers: e.inv.headers()}})
+	e.body.close()
+	return e.body.bytes()
+}
+
+func (inv *Invocation) headers() map[string]string {
+	if inv.Headers == nil {
+		return map[string]string{}
+	}
+	return inv.Headers
 }
 
 // stjValue writes a JSON value compactly as System.Text.Json's
@@ -438,28 +557,25 @@ func dotnetString(s string) json.RawMessage {
 // dotnetNull is a null value on the wire: the JSON text "null" as a string.
 func dotnetNull() json.RawMessage { return json.RawMessage(`"null"`) }
 
-// pascalContext mimics Metadata.mcptoolcontext, which the host builds with
-// Newtonsoft from the extension's object: PascalCase names, nulls kept and
-// arguments as opaque JsonElement shapes. Handlers must not depend on it;
-// sending it keeps them honest.
-func pascalContext(inv *ToolInvocation, headers map[string]string) pascalToolContext {
-	c := pascalToolContext{
-		Name:      inv.Tool,
-		Arguments: make(map[string]valueKindOf, len(inv.Arguments)),
-		SessionID: nullable(inv.SessionID),
-		Transport: pascalTransport{Name: inv.Transport, SessionID: nullable(inv.SessionID), Properties: wireProperties{headers}},
-	}
-	for k, v := range inv.Arguments {
-		c.Arguments[k] = valueKindOf{valueKind(v)}
-	}
-	if inv.ClientInfo != nil {
-		c.ClientInfo = &pascalClientInfo{Name: inv.ClientInfo.Name, Version: inv.ClientInfo.Version}
-	}
-	return c
-}
-
+// The extension's context objects as Newtonsoft writes them into
+// Metadata (mcptoolcontext and friends): PascalCase names, nulls kept and
+// arguments as opaque JsonElement shapes. Handlers must not depend on
+// them; sending them keeps handlers honest.
 type (
 	pascalToolContext struct {
+		Name       string                 `json:"Name"`
+		Arguments  map[string]valueKindOf `json:"Arguments"`
+		SessionID  *string                `json:"SessionId"`
+		ClientInfo *pascalClientInfo      `json:"ClientInfo"`
+		Transport  pascalTransport        `json:"Transport"`
+	}
+	pascalResourceContext struct {
+		URI        string            `json:"Uri"`
+		SessionID  *string           `json:"SessionId"`
+		ClientInfo *pascalClientInfo `json:"ClientInfo"`
+		Transport  pascalTransport   `json:"Transport"`
+	}
+	pascalPromptContext struct {
 		Name       string                 `json:"Name"`
 		Arguments  map[string]valueKindOf `json:"Arguments"`
 		SessionID  *string                `json:"SessionId"`
@@ -485,6 +601,25 @@ type (
 		ValueKind int `json:"ValueKind"`
 	}
 )
+
+func (inv *Invocation) pascalTransport() pascalTransport {
+	return pascalTransport{Name: inv.Transport, SessionID: nullable(inv.SessionID), Properties: wireProperties{inv.headers()}}
+}
+
+func (inv *Invocation) pascalClient() *pascalClientInfo {
+	if inv.ClientInfo == nil {
+		return nil
+	}
+	return &pascalClientInfo{Name: inv.ClientInfo.Name, Version: inv.ClientInfo.Version}
+}
+
+func valueKinds(args map[string]json.RawMessage) map[string]valueKindOf {
+	out := make(map[string]valueKindOf, len(args))
+	for k, v := range args {
+		out[k] = valueKindOf{valueKind(v)}
+	}
+	return out
+}
 
 func nullable(s string) *string {
 	if s == "" {

@@ -13,16 +13,18 @@ import (
 
 func sampleInvocation() *ToolInvocation {
 	return &ToolInvocation{
-		Function:   "savesnippet",
-		Tool:       "savesnippet",
-		Arguments:  map[string]json.RawMessage{"snippetname": json.RawMessage(`"a1"`), "snippet": json.RawMessage(`"say \"hi\" <b>"`), "n": json.RawMessage(`3`), "ok": json.RawMessage(`true`)},
-		Inputs:     map[string][]byte{"file": []byte("print(1)"), "gone": nil},
-		SessionID:  "SID",
-		ClientInfo: &ClientInfo{Name: "test-client", Version: "1.0"},
-		Transport:  "http-streamable",
-		Headers:    map[string]string{"x-functions-key": "secret"},
-		Now:        time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
-		RandGUID:   "00000000-0000-0000-0000-000000000001",
+		Invocation: Invocation{
+			Function:   "savesnippet",
+			Inputs:     map[string][]byte{"file": []byte("print(1)"), "gone": nil},
+			SessionID:  "SID",
+			ClientInfo: &ClientInfo{Name: "test-client", Version: "1.0"},
+			Transport:  "http-streamable",
+			Headers:    map[string]string{"x-functions-key": "secret"},
+			Now:        time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+			RandGUID:   "00000000-0000-0000-0000-000000000001",
+		},
+		Tool:      "savesnippet",
+		Arguments: map[string]json.RawMessage{"snippetname": json.RawMessage(`"a1"`), "snippet": json.RawMessage(`"say \"hi\" <b>"`), "n": json.RawMessage(`3`), "ok": json.RawMessage(`true`)},
 	}
 }
 

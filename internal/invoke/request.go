@@ -14,9 +14,8 @@ type Request struct {
 	// trigger (named "context" in our function.json files) and blob inputs.
 	Data map[string]json.RawMessage
 
-	// toolArgs is Metadata.mcptoolargs: each argument as the text the host
-	// puts in binding paths; nil when absent.
-	toolArgs map[string]string
+	// metadata is Metadata as sent: the binding data, each value raw.
+	metadata map[string]json.RawMessage
 }
 
 // ToolContext is the MCP extension's ToolInvocationContext, carried as the
@@ -62,37 +61,26 @@ func ParseRequest(body []byte) (*Request, error) {
 	}
 	var wire struct {
 		Data     map[string]json.RawMessage `json:"Data"`
-		Metadata struct {
-			McpToolArgs map[string]json.RawMessage `json:"mcptoolargs"`
-		} `json:"Metadata"`
+		Metadata map[string]json.RawMessage `json:"Metadata"`
 	}
 	if err := json.Unmarshal(body, &wire); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	req := &Request{Data: wire.Data}
+	req := &Request{Data: wire.Data, metadata: wire.Metadata}
 	if req.Data == nil {
 		req.Data = map[string]json.RawMessage{}
-	}
-	if wire.Metadata.McpToolArgs != nil {
-		req.toolArgs = make(map[string]string, len(wire.Metadata.McpToolArgs))
-		for k, v := range wire.Metadata.McpToolArgs {
-			// The host sends a JSON object of strings; anything else is
-			// not path text and is left out.
-			var s string
-			if json.Unmarshal(v, &s) == nil {
-				req.toolArgs[k] = s
-			}
-		}
 	}
 	return req, nil
 }
 
-// Context decodes the trigger value, however many times the host encoded it
-// (three on the wire today; fewer is accepted).
-func (r *Request) Context() (*ToolContext, error) {
+// Trigger decodes the trigger value into v, however many times the host
+// encoded it (three on the wire today; fewer is accepted): a
+// ToolInvocationContext, ResourceInvocationContext or
+// PromptInvocationContext as the extension serialized it.
+func (r *Request) Trigger(v any) error {
 	raw, ok := r.Data[TriggerName]
 	if !ok {
-		return nil, fmt.Errorf("%w: no trigger value %q in Data", ErrMalformed, TriggerName)
+		return fmt.Errorf("%w: no trigger value %q in Data", ErrMalformed, TriggerName)
 	}
 	// Peel string levels until the JSON object appears; three is the most
 	// the host produces, so more is malformed.
@@ -103,14 +91,56 @@ func (r *Request) Context() (*ToolContext, error) {
 		}
 		raw = json.RawMessage(s)
 	}
-	// The outer depth check saw the context as a string; its contents are
+	// The outer depth check saw the trigger as a string; its contents are
 	// checked now that they are JSON again.
 	if err := checkDepth(raw, MaxDepth); err != nil {
-		return nil, fmt.Errorf("%w: trigger value: %w", ErrMalformed, err)
+		return fmt.Errorf("%w: trigger value: %w", ErrMalformed, err)
 	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("%w: trigger value is not an invocation context: %v", ErrMalformed, err)
+	}
+	return nil
+}
+
+// Metadata returns a string of the binding data (a resource template's
+// parameter, mcpresourceuri, …) with the host's extra encoding undone;
+// false when absent or not a string.
+func (r *Request) Metadata(key string) (string, bool) {
+	raw, ok := LookupFold(r.metadata, key)
+	if !ok {
+		return "", false
+	}
+	text, present, _ := DecodeString(raw)
+	return text, present
+}
+
+// stringsOf reads a Metadata object of strings (mcptoolargs,
+// mcppromptargs); values that are not strings are left out: they are no
+// path text.
+func (r *Request) stringsOf(key string) map[string]string {
+	raw, ok := r.metadata[key]
+	if !ok {
+		return nil
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) != nil || fields == nil {
+		return nil
+	}
+	out := make(map[string]string, len(fields))
+	for k, v := range fields {
+		var s string
+		if json.Unmarshal(v, &s) == nil {
+			out[k] = s
+		}
+	}
+	return out
+}
+
+// Context decodes a tool call's trigger value.
+func (r *Request) Context() (*ToolContext, error) {
 	var tc ToolContext
-	if err := json.Unmarshal(raw, &tc); err != nil {
-		return nil, fmt.Errorf("%w: trigger value is not a tool invocation context", ErrMalformed)
+	if err := r.Trigger(&tc); err != nil {
+		return nil, err
 	}
 	return &tc, nil
 }
@@ -140,7 +170,34 @@ func (r *Request) Arguments() (map[string]json.RawMessage, error) {
 // substitutes for {mcptoolargs.<name>} in binding paths (JsonElement's
 // ToString: strings bare, true as True, other values as their JSON text).
 // It is nil when the host sent none, as for a call without arguments.
-func (r *Request) ToolArgs() map[string]string { return r.toolArgs }
+func (r *Request) ToolArgs() map[string]string { return r.stringsOf("mcptoolargs") }
+
+// PromptArgs returns Metadata.mcppromptargs, a prompt's arguments as the
+// text the host substitutes for {mcppromptargs.<name>}; nil when absent.
+func (r *Request) PromptArgs() map[string]string { return r.stringsOf("mcppromptargs") }
+
+// ResourceContext is the extension's ResourceInvocationContext: the
+// trigger value of a resources/read
+// (Abstractions/ResourceInvocationContext.cs @cd0d1e8c).
+type ResourceContext struct {
+	// URI is the URI the client asked for.
+	URI        string          `json:"uri"`
+	SessionID  string          `json:"sessionid,omitempty"`
+	ClientInfo *ClientInfo     `json:"clientinfo,omitempty"`
+	Transport  json.RawMessage `json:"transport,omitempty"`
+}
+
+// PromptContext is the extension's PromptInvocationContext: the trigger
+// value of a prompts/get (Abstractions/PromptInvocationContext.cs
+// @cd0d1e8c).
+type PromptContext struct {
+	Name string `json:"name"`
+	// Arguments are the prompt's arguments as the client sent them.
+	Arguments  map[string]json.RawMessage `json:"arguments,omitempty"`
+	SessionID  string                     `json:"sessionid,omitempty"`
+	ClientInfo *ClientInfo                `json:"clientinfo,omitempty"`
+	Transport  json.RawMessage            `json:"transport,omitempty"`
+}
 
 // Input returns the text of an input binding (a blob) as the handler should
 // see it: present is false for a missing blob. single reports a value that

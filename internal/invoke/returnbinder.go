@@ -171,3 +171,119 @@ func dotnetToString(rv json.RawMessage) (string, error) {
 	}
 	return string(rv), nil
 }
+
+// ReadResourceResult is the MCP result of a resources/read.
+type ReadResourceResult struct {
+	Contents []ResourceContents `json:"contents"`
+}
+
+// ResourceContents is one text or blob contents of a resource. The C#
+// SDK always writes mimeType, as null when unset
+// (Protocol/ResourceContents.cs @v0.4.0-preview.3).
+type ResourceContents struct {
+	URI      string          `json:"uri"`
+	MimeType *string         `json:"mimeType"`
+	Text     *string         `json:"text,omitempty"`
+	Blob     *string         `json:"blob,omitempty"`
+	Meta     json.RawMessage `json:"_meta,omitempty"`
+}
+
+// ResourceReturn is a resource function's ReturnValue for contents: the
+// extension's McpResourceResult {"content":"<ResourceContents JSON>"},
+// which it reads before anything else. Returning the envelope always keeps
+// a text that happens to be such JSON from being read as one.
+func ResourceReturn(c ResourceContents) (string, error) {
+	inner, err := marshalNoHTML(c)
+	if err != nil {
+		return "", fmt.Errorf("invoke: resource contents: %w", err)
+	}
+	outer, err := marshalNoHTML(struct {
+		Content string `json:"content"`
+	}{string(inner)})
+	if err != nil {
+		return "", fmt.Errorf("invoke: resource contents: %w", err)
+	}
+	return string(outer), nil
+}
+
+// ResourceResult maps a resource function's ReturnValue to the MCP
+// result, as the extension's ResourceReturnValueBinder does
+// (Trigger/ResourceReturnValueBinder.cs @cd0d1e8c): null is no contents;
+// a string holding {"content":"<ResourceContents JSON>"} is those
+// contents, their uri and mimeType filled in from the requested URI and
+// the trigger's mimeType when empty; any other string is text contents
+// with them. Anything but a string or null fails the read.
+func ResourceResult(rv json.RawMessage, uri, mimeType string) (*ReadResourceResult, error) {
+	rv = bytes.TrimSpace(rv)
+	if len(rv) == 0 || string(rv) == "null" {
+		return &ReadResourceResult{Contents: []ResourceContents{}}, nil
+	}
+	var text string
+	if json.Unmarshal(rv, &text) != nil {
+		return nil, fmt.Errorf("%w: a resource's ReturnValue must be a string (Unsupported return type for resource read)", ErrInvocationFailed)
+	}
+	mime := func() *string {
+		if mimeType == "" {
+			return nil
+		}
+		return &mimeType
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal([]byte(text), &fields) == nil {
+		if content, ok := optionalString(fields, "content"); ok && content != nil {
+			var c ResourceContents
+			if json.Unmarshal([]byte(*content), &c) == nil {
+				if c.Text == nil && c.Blob == nil {
+					return nil, fmt.Errorf("%w: resource contents have neither text nor blob", ErrInvocationFailed)
+				}
+				if c.URI == "" {
+					c.URI = uri
+				}
+				if c.MimeType == nil || *c.MimeType == "" {
+					c.MimeType = mime()
+				}
+				return &ReadResourceResult{Contents: []ResourceContents{c}}, nil
+			}
+		}
+	}
+	return &ReadResourceResult{Contents: []ResourceContents{{URI: uri, MimeType: mime(), Text: &text}}}, nil
+}
+
+// GetPromptResult is the MCP result of a prompts/get.
+type GetPromptResult struct {
+	Description *string         `json:"description,omitempty"`
+	Messages    []PromptMessage `json:"messages"`
+}
+
+// PromptMessage is one message of a prompt.
+type PromptMessage struct {
+	Role    string  `json:"role"`
+	Content Content `json:"content"`
+}
+
+// PromptResult maps a prompt function's ReturnValue to the MCP result as
+// extension 1.4.0-1.5.0 does, the version the bundles this app asks for
+// carry (Trigger/PromptReturnValueBinder.cs @eacb23d): null is no
+// messages; a string that is GetPromptResult JSON with messages or a
+// description is that result; any other string is one user message of
+// text. Anything but a string or null fails. Plain text that is not a JSON
+// object reads the same on 1.6.0, which takes every value as text when
+// useResultSchema is off.
+func PromptResult(rv json.RawMessage) (*GetPromptResult, error) {
+	rv = bytes.TrimSpace(rv)
+	if len(rv) == 0 || string(rv) == "null" {
+		return &GetPromptResult{Messages: []PromptMessage{}}, nil
+	}
+	var text string
+	if json.Unmarshal(rv, &text) != nil {
+		return nil, fmt.Errorf("%w: a prompt's ReturnValue must be a string", ErrInvocationFailed)
+	}
+	var r GetPromptResult
+	if json.Unmarshal([]byte(text), &r) == nil && (len(r.Messages) > 0 || r.Description != nil) {
+		if r.Messages == nil {
+			r.Messages = []PromptMessage{}
+		}
+		return &r, nil
+	}
+	return &GetPromptResult{Messages: []PromptMessage{{Role: "user", Content: TextContent(text)}}}, nil
+}

@@ -75,9 +75,10 @@ type Result struct {
 type Code string
 
 const (
-	Invalid  Code = "invalid"   // bad or missing arguments
-	NotFound Code = "not_found" // the thing asked for does not exist
-	TooLarge Code = "too_large" // content over a size limit
+	Invalid     Code = "invalid"     // bad or missing arguments
+	NotFound    Code = "not_found"   // the thing asked for does not exist
+	TooLarge    Code = "too_large"   // content over a size limit
+	Unavailable Code = "unavailable" // a service it needs did not answer
 )
 
 // Error is a failure the client can act on. Message is shown to the client

@@ -67,7 +67,7 @@ func countWords(_ context.Context, _ *mcpfunc.Call, in wordsInput) (wordsOutput,
 // shows the function.json that make generate writes for it, and calls it
 // through the handler's router with a payload encoded as the Functions
 // host encodes it. In the app, the declaration goes in its own file, one
-// line in catalog.Tools registers it, and make generate writes
+// line in catalog.Functions registers it, and make generate writes
 // functions/countwords/function.json.
 func Example() {
 	countwords := &mcpfunc.Tool{
@@ -82,11 +82,11 @@ func Example() {
 	}
 	fmt.Print(string(fj))
 
-	h := customhandler.New([]*mcpfunc.Tool{countwords}, customhandler.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h := customhandler.New(mcpfunc.Functions{Tools: []*mcpfunc.Tool{countwords}}, customhandler.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	for _, args := range []string{`{"text":"the cat and the hat and the bat","top":2}`, `{"text":"  "}`, `{"text":42}`} {
 		var a map[string]json.RawMessage
 		_ = json.Unmarshal([]byte(args), &a)
-		body, _ := invoke.NewToolRequest(&invoke.ToolInvocation{Function: "countwords", Tool: "countwords", Arguments: a, Transport: "http-streamable"})
+		body, _ := invoke.NewToolRequest(&invoke.ToolInvocation{Invocation: invoke.Invocation{Function: "countwords", Transport: "http-streamable"}, Tool: "countwords", Arguments: a})
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/countwords", bytes.NewReader(body)))
 

@@ -225,18 +225,8 @@ func (t *Tool) Run(ctx context.Context, call *Call) (*Result, error) {
 	if err := decodeArgs(call.Args, in.Interface()); err != nil {
 		return nil, err
 	}
-	for _, name := range t.PathArgs() {
-		raw, ok := call.Args[name]
-		if !ok || string(bytes.TrimSpace(raw)) == "null" {
-			continue // the host cannot have built a path without it; the function says what is missing
-		}
-		var value string
-		if json.Unmarshal(raw, &value) != nil {
-			return nil, Errorf(Invalid, "Argument '%s' must be a string, not %s.", name, jsonKind(raw))
-		}
-		if path, ok := call.PathArgs[name]; call.PathArgs != nil && (!ok || path != value) {
-			return nil, Errorf(Invalid, "Argument '%s' does not match the text the host used for the blob path.", name)
-		}
+	if err := checkPathArgs(call, t.PathArgs()); err != nil {
+		return nil, err
 	}
 	out, err := t.Handler.run(ctx, call, in.Elem().Interface())
 	if err != nil {
@@ -256,6 +246,25 @@ func (t *Tool) Run(ctx context.Context, call *Call) (*Result, error) {
 		res.Text = string(res.Structured)
 	}
 	return res, nil
+}
+
+// checkPathArgs checks that each argument a blob path uses is a string,
+// exactly the text the host used (call.PathArgs).
+func checkPathArgs(call *Call, names []string) error {
+	for _, name := range names {
+		raw, ok := call.Args[name]
+		if !ok || string(bytes.TrimSpace(raw)) == "null" {
+			continue // the host cannot have built a path without it; the function says what is missing
+		}
+		var value string
+		if json.Unmarshal(raw, &value) != nil {
+			return Errorf(Invalid, "Argument '%s' must be a string, not %s.", name, jsonKind(raw))
+		}
+		if path, ok := call.PathArgs[name]; call.PathArgs != nil && (!ok || path != value) {
+			return Errorf(Invalid, "Argument '%s' does not match the text the host used for the blob path.", name)
+		}
+	}
+	return nil
 }
 
 // decodeArgs decodes the arguments into v. Unknown arguments are ignored,

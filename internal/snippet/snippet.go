@@ -38,6 +38,9 @@ type Service struct {
 	// payload carries the content several times, so the limit protects the
 	// host and the handler as much as storage.
 	MaxBytes int
+	// Storage is for what no binding does (listing, deleting); nil when
+	// the app has no storage setting, which those tools then say.
+	Storage Store
 }
 
 // New returns the service with maxBytes as the content limit; zero or less

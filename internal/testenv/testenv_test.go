@@ -75,11 +75,9 @@ func TestStagedHandler(t *testing.T) {
 	waitForHTTP(t, base+"/", proc)
 
 	body, err := invoke.NewToolRequest(&invoke.ToolInvocation{
-		Function:  "hello",
-		Tool:      "hello",
-		Arguments: map[string]json.RawMessage{},
-		Transport: "http-streamable",
-		Now:       time.Now(),
+		Invocation: invoke.Invocation{Function: "hello", Transport: "http-streamable", Now: time.Now()},
+		Tool:       "hello",
+		Arguments:  map[string]json.RawMessage{},
 	})
 	require.NoError(t, err)
 	resp, err := http.Post(base+"/hello", "application/json", bytes.NewReader(body))

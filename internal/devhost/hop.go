@@ -1,0 +1,211 @@
+package devhost
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+	"unicode/utf8"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"remote-mcp-functions-go/internal/binding"
+	"remote-mcp-functions-go/internal/invoke"
+)
+
+// This file is the hop every MCP call makes through the host: what the
+// extension knows of the session, the POST to the handler, and the
+// function timeout around it.
+
+// HostVersion is what devhost reports as the host version in
+// X-Azure-Functions-HostVersion and User-Agent.
+const HostVersion = "4.1000.0-devhost"
+
+// Transport names the extension passes in transport.name.
+const (
+	TransportStreamable = "http-streamable"
+	TransportSSE        = "http-sse"
+)
+
+// maxResponseBytes caps a handler's answer; the host has no such cap, but
+// a runaway handler must not take devhost's memory with it.
+const maxResponseBytes = 256 << 20
+
+// newInvocation is what the extension tells the handler about the MCP
+// session a request came on: transport, session id, client and request
+// headers.
+func (s *Server) newInvocation(ctx context.Context, req mcp.Request, function string) invoke.Invocation {
+	inv := invoke.Invocation{Function: function, Now: s.opts.Now(), RandGUID: newGUID()}
+	session, _ := req.GetSession().(*mcp.ServerSession)
+	if c := sseCallFrom(ctx); c != nil {
+		// A message POST's headers do not reach the function; the
+		// stream's are the ones this session has.
+		inv.Transport, inv.SessionID, inv.Headers = TransportSSE, c.sessionID, c.headers
+	} else {
+		inv.Transport = TransportStreamable
+		if extra := req.GetExtra(); extra != nil {
+			inv.Headers = flatten(extra.Header)
+		}
+		if session != nil {
+			inv.SessionID = session.ID()
+		}
+	}
+	if inv.Headers == nil {
+		inv.Headers = map[string]string{}
+	}
+	if session != nil {
+		if p := session.InitializeParams(); p != nil && p.ClientInfo != nil {
+			inv.ClientInfo = &invoke.ClientInfo{Name: p.ClientInfo.Name, Version: p.ClientInfo.Version}
+		}
+	}
+	return inv
+}
+
+// post sends one invocation to the handler and reads the answer as the
+// host does, for the function's declared outputs.
+func (s *Server) post(ctx context.Context, function, id string, body []byte, blobs []binding.Blob) (*invoke.HostResult, error) {
+	var outputs []string
+	for _, b := range blobs {
+		if b.Out {
+			outputs = append(outputs, b.Name)
+		}
+	}
+	base, err := s.opts.Worker.BaseURL(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("handler unavailable: %w", err)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/"+function, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	hreq.Header = http.Header{
+		"Content-Type":                   {"application/json; charset=utf-8"},
+		"X-Azure-Functions-Invocationid": {id},
+		"X-Azure-Functions-Hostversion":  {HostVersion},
+		"User-Agent":                     {"Azure-Functions-Host/" + HostVersion},
+	}
+	resp, err := s.client.Do(hreq)
+	if err != nil {
+		return nil, fmt.Errorf("post to handler: %w", err)
+	}
+	respBody, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	resp.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("read handler answer: %w", err)
+	}
+	if len(respBody) > maxResponseBytes {
+		return nil, fmt.Errorf("handler answer over %d bytes", maxResponseBytes)
+	}
+	hr, err := invoke.DecodeResponse(resp.StatusCode, resp.Header.Get("Content-Type"), respBody, outputs)
+	if err != nil {
+		// The host drops a failed answer's Logs; its body may still say why.
+		s.logFailedAnswer(function, id, respBody)
+		return nil, err
+	}
+	for _, line := range hr.Logs {
+		s.log.Debug("function log", "function", function, "invocation", id, "line", shorten(line))
+	}
+	return hr, nil
+}
+
+// logFailedAnswer logs, at debug level, the error and log lines of a
+// handler's non-2xx answer, when it has them (this app's handler sends
+// {"error":…,"Logs":[…]}).
+func (s *Server) logFailedAnswer(function, id string, body []byte) {
+	var failed struct {
+		Error string   `json:"error"`
+		Logs  []string `json:"Logs"`
+	}
+	if json.Unmarshal(body, &failed) != nil {
+		return
+	}
+	for _, line := range failed.Logs {
+		s.log.Debug("function log", "function", function, "invocation", id, "line", shorten(line))
+	}
+	if failed.Error != "" {
+		s.log.Debug("handler's error", "function", function, "invocation", id, "error", shorten(failed.Error))
+	}
+}
+
+// errFunctionTimeout is an invocation that ran past host.json's
+// functionTimeout.
+var errFunctionTimeout = errors.New("function timeout")
+
+// withTimeout runs one invocation within the function timeout, as the host
+// does: on expiry the call fails and the handler process is restarted,
+// since it may be stuck (Azure/azure-functions-host
+// src/WebJobs.Script.WebHost/WebScriptHostExceptionHandler.cs
+// OnTimeoutExceptionAsync @89dc438d: "A function timeout has occurred.
+// Restarting worker process executing invocationId …").
+func (s *Server) withTimeout(ctx context.Context, function, id string, run func(context.Context) error) error {
+	if s.opts.FunctionTimeout <= 0 {
+		return run(ctx)
+	}
+	tctx, cancel := context.WithTimeoutCause(ctx, s.opts.FunctionTimeout, errFunctionTimeout)
+	defer cancel()
+	err := run(tctx)
+	if err != nil && errors.Is(context.Cause(tctx), errFunctionTimeout) && ctx.Err() == nil {
+		s.log.Error(fmt.Sprintf("Timeout value of %s exceeded by function '%s' (Id: '%s'). Initiating cancellation.",
+			formatTimeSpan(s.opts.FunctionTimeout), function, id))
+		if r, ok := s.opts.Worker.(Restarter); ok {
+			s.log.Warn(fmt.Sprintf("A function timeout has occurred. Restarting worker process executing invocationId '%s'.", id))
+			r.Restart()
+		}
+		return fmt.Errorf("%w after %v", errFunctionTimeout, s.opts.FunctionTimeout)
+	}
+	return err
+}
+
+// formatTimeSpan prints d as .NET prints a TimeSpan: [d.]hh:mm:ss, with
+// seven digits of fraction when there is one.
+func formatTimeSpan(d time.Duration) string {
+	days, rest := d/(24*time.Hour), d%(24*time.Hour)
+	s := fmt.Sprintf("%02d:%02d:%02d", rest/time.Hour, rest%time.Hour/time.Minute, rest%time.Minute/time.Second)
+	if days > 0 {
+		s = fmt.Sprintf("%d.%s", days, s)
+	}
+	if frac := rest % time.Second; frac > 0 {
+		s += fmt.Sprintf(".%07d", frac/100)
+	}
+	return s
+}
+
+// shorten cuts a log value to a readable length: a client's argument can
+// reach an error message (a name in a blob path), and a megabyte of it
+// helps nobody.
+func shorten(s string) string {
+	const max = 512
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes in all)", s[:cut], len(s))
+}
+
+// newGUID is a random version-4 GUID in the host's lower-case form.
+func newGUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], b[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], b[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], b[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:], b[10:16])
+	return string(out[:])
+}

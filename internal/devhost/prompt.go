@@ -1,0 +1,135 @@
+package devhost
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"remote-mcp-functions-go/internal/binding"
+	"remote-mcp-functions-go/internal/funcapp"
+	"remote-mcp-functions-go/internal/invoke"
+)
+
+// prompt is one function served as an MCP prompt.
+type prompt struct {
+	function string
+	name     string
+	required []string
+	blobs    []binding.Blob
+}
+
+// newPrompt prepares f's prompt, or returns nil when f has no
+// mcpPromptTrigger.
+func (s *Server) newPrompt(f *funcapp.Function) (*prompt, error) {
+	tr := f.PromptTrigger()
+	if tr == nil {
+		return nil, nil
+	}
+	blobs, err := binding.FromFunction(f, s.opts.Blobs)
+	if err != nil {
+		return nil, err
+	}
+	p := &prompt{function: f.Name, name: tr.PromptName, required: tr.RequiredArguments(), blobs: blobs}
+	mp := &mcp.Prompt{Name: tr.PromptName, Title: tr.Title}
+	if tr.Description != nil {
+		mp.Description = *tr.Description
+	}
+	for _, a := range tr.Arguments {
+		mp.Arguments = append(mp.Arguments, &mcp.PromptArgument{Name: a.Name, Title: a.Title, Description: a.Description, Required: a.Required})
+	}
+	s.mcp.AddPrompt(mp, func(context.Context, *mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+		return nil, errAnErrorOccurred // getPrompts answers first
+	})
+	return p, nil
+}
+
+// getPrompts answers prompts/get as the extension does
+// (McpPromptListener.cs, McpWebJobsBuilderExtensions.cs @cd0d1e8c): names
+// matched case-insensitively, an unknown one -32602 "Unknown prompt:
+// '<name>'"; a missing required argument -32602 "One or more required
+// prompt arguments are missing values. Please provide: a, b" (extension
+// 1.5.0); the function's failure -32603 "An error occurred.".
+func (s *Server) getPrompts(next mcp.MethodHandler) mcp.MethodHandler {
+	return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+		r, ok := req.(*mcp.GetPromptRequest)
+		if method != "prompts/get" || !ok || r.Params == nil {
+			return next(ctx, method, req)
+		}
+		var p *prompt
+		for _, c := range s.prompts {
+			if strings.EqualFold(c.name, r.Params.Name) {
+				p = c
+			}
+		}
+		if p == nil {
+			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: fmt.Sprintf("Unknown prompt: '%s'", r.Params.Name)}
+		}
+		var args map[string]json.RawMessage
+		if r.Params.Arguments != nil {
+			args = make(map[string]json.RawMessage, len(r.Params.Arguments))
+			for k, v := range r.Params.Arguments {
+				b, _ := json.Marshal(v) // a string always encodes
+				args[k] = b
+			}
+		}
+		if missing := missingRequired(p.required, args); len(missing) > 0 {
+			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams,
+				Message: "One or more required prompt arguments are missing values. Please provide: " + strings.Join(missing, ", ")}
+		}
+		if !s.calls.enter() {
+			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "devhost is stopping"}
+		}
+		defer s.calls.leave()
+		inv := &invoke.PromptInvocation{Invocation: s.newInvocation(ctx, req, p.function), Prompt: p.name, Arguments: args}
+		id := newGUID()
+		var out *mcp.GetPromptResult
+		err := s.withTimeout(ctx, p.function, id, func(ctx context.Context) error {
+			var err error
+			out, err = s.getPrompt(ctx, p, inv, id)
+			return err
+		})
+		if err != nil {
+			s.log.Error("prompt failed; the client gets the extension's error", "prompt", p.name,
+				"function", p.function, "invocation", id, "err", shorten(err.Error()))
+			return nil, errAnErrorOccurred
+		}
+		return out, nil
+	}
+}
+
+// getPrompt binds, reads the inputs, posts and maps the return value.
+func (s *Server) getPrompt(ctx context.Context, p *prompt, inv *invoke.PromptInvocation, id string) (*mcp.GetPromptResult, error) {
+	locs, err := binding.Resolve(p.blobs, binding.PromptData(inv.PromptArgs(), inv.Sys()))
+	if err != nil {
+		return nil, err
+	}
+	if inv.Inputs, err = binding.ReadInputs(ctx, p.blobs, locs); err != nil {
+		return nil, err
+	}
+	body, err := invoke.NewPromptRequest(inv)
+	if err != nil {
+		return nil, err
+	}
+	hr, err := s.post(ctx, p.function, id, body, p.blobs)
+	if err != nil {
+		return nil, err
+	}
+	res, err := invoke.PromptResult(hr.ReturnValue)
+	if err != nil {
+		return nil, err
+	}
+	// go-sdk's own decoder knows every content type a message may hold.
+	b, err := json.Marshal(res)
+	if err != nil {
+		return nil, err
+	}
+	var out mcp.GetPromptResult
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, fmt.Errorf("prompt result: %w", err)
+	}
+	return &out, nil
+}

@@ -1,0 +1,198 @@
+package devhost
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"remote-mcp-functions-go/internal/binding"
+	"remote-mcp-functions-go/internal/funcapp"
+	"remote-mcp-functions-go/internal/invoke"
+)
+
+// resource is one function served as an MCP resource or resource template.
+type resource struct {
+	function string
+	uri      string
+	// template matches a requested URI, capturing each parameter; nil for
+	// a static resource.
+	template *regexp.Regexp
+	params   []string
+	mimeType string
+	blobs    []binding.Blob
+}
+
+// errAnErrorOccurred is how the extension answers any failure of a
+// resources/read or prompts/get: the C# SDK's session handler turns an
+// exception that is not an McpProtocolException into -32603 "An error
+// occurred." (modelcontextprotocol/csharp-sdk
+// src/ModelContextProtocol.Core/McpSessionHandler.cs @v0.4.0-preview.3).
+var errAnErrorOccurred = &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "An error occurred."}
+
+// newResource prepares f's resource, or returns nil when f has no
+// mcpResourceTrigger.
+func (s *Server) newResource(f *funcapp.Function) (*resource, error) {
+	tr := f.ResourceTrigger()
+	if tr == nil {
+		return nil, nil
+	}
+	blobs, err := binding.FromFunction(f, s.opts.Blobs)
+	if err != nil {
+		return nil, err
+	}
+	r := &resource{function: f.Name, uri: tr.URI, params: tr.TemplateParams(), mimeType: tr.MimeType, blobs: blobs}
+	desc := ""
+	if tr.Description != nil {
+		desc = *tr.Description
+	}
+	if len(r.params) == 0 {
+		s.mcp.AddResource(&mcp.Resource{URI: tr.URI, Name: tr.ResourceName, Title: tr.Title, Description: desc, MIMEType: tr.MimeType}, unreachableRead)
+		return r, nil
+	}
+	r.template = compileTemplate(tr.URI)
+	s.mcp.AddResourceTemplate(&mcp.ResourceTemplate{URITemplate: tr.URI, Name: tr.ResourceName, Title: tr.Title, Description: desc, MIMEType: tr.MimeType}, unreachableRead)
+	return r, nil
+}
+
+// unreachableRead is registered so that go-sdk lists the resource;
+// resources/read never reaches it (see readResources).
+func unreachableRead(context.Context, *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
+	return nil, errAnErrorOccurred
+}
+
+// compileTemplate is the extension's matcher for a URI template
+// (ResourceUriHelper.cs @cd0d1e8c): literal text matched
+// case-insensitively, and each {parameter} one or more characters other
+// than / ? # (& # after a ? or &), taken raw, without percent-decoding.
+func compileTemplate(uri string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString(`(?i)^`)
+	rest := uri
+	for rest != "" {
+		open := strings.IndexByte(rest, '{')
+		end := strings.IndexByte(rest, '}')
+		if open < 0 || end < open {
+			b.WriteString(regexp.QuoteMeta(rest))
+			break
+		}
+		b.WriteString(regexp.QuoteMeta(rest[:open]))
+		class := `[^/?#]+`
+		if open > 0 && (rest[open-1] == '?' || rest[open-1] == '&') {
+			class = `[^&#]+`
+		}
+		b.WriteString(`(` + class + `)`)
+		rest = rest[end+1:]
+	}
+	b.WriteString(`$`)
+	return regexp.MustCompile(b.String())
+}
+
+// readResources answers resources/read as the extension does
+// (DefaultResourceRegistry.TryGetResource @cd0d1e8c): a URI that is not
+// absolute fails (-32603); an exact static match first, case-insensitive,
+// then the templates in order; no match is -32602 "Unknown resource:
+// '<uri>'"; the function's failure is -32603 "An error occurred.".
+func (s *Server) readResources(next mcp.MethodHandler) mcp.MethodHandler {
+	return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+		r, ok := req.(*mcp.ReadResourceRequest)
+		if method != "resources/read" || !ok || r.Params == nil {
+			return next(ctx, method, req)
+		}
+		requested := r.Params.URI
+		if u, err := url.Parse(requested); err != nil || !u.IsAbs() {
+			s.log.Error("resource read failed: not an absolute URI", "uri", shorten(requested))
+			return nil, errAnErrorOccurred
+		}
+		res, params := s.matchResource(requested)
+		if res == nil {
+			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: fmt.Sprintf("Unknown resource: '%s'", requested)}
+		}
+		if !s.calls.enter() {
+			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "devhost is stopping"}
+		}
+		defer s.calls.leave()
+		inv := &invoke.ResourceInvocation{Invocation: s.newInvocation(ctx, req, res.function), URI: requested, Params: params}
+		id := newGUID()
+		var out *mcp.ReadResourceResult
+		err := s.withTimeout(ctx, res.function, id, func(ctx context.Context) error {
+			var err error
+			out, err = s.readResource(ctx, res, inv, id)
+			return err
+		})
+		if err != nil {
+			s.log.Error("resource read failed; the client gets the extension's error", "uri", shorten(requested),
+				"function", res.function, "invocation", id, "err", shorten(err.Error()))
+			return nil, errAnErrorOccurred
+		}
+		return out, nil
+	}
+}
+
+// matchResource finds the resource a URI names, with a template's
+// parameters.
+func (s *Server) matchResource(uri string) (*resource, map[string]string) {
+	for _, r := range s.resources {
+		if r.template == nil && strings.EqualFold(r.uri, uri) {
+			return r, nil
+		}
+	}
+	for _, r := range s.resources {
+		if r.template == nil {
+			continue
+		}
+		if m := r.template.FindStringSubmatch(uri); m != nil {
+			params := make(map[string]string, len(r.params))
+			for i, p := range r.params {
+				params[p] = m[i+1]
+			}
+			return r, params
+		}
+	}
+	return nil, nil
+}
+
+// readResource binds, reads the inputs, posts and maps the return value.
+func (s *Server) readResource(ctx context.Context, r *resource, inv *invoke.ResourceInvocation, id string) (*mcp.ReadResourceResult, error) {
+	locs, err := binding.Resolve(r.blobs, binding.ResourceData(inv.Params, inv.URI, inv.Sys()))
+	if err != nil {
+		return nil, err
+	}
+	if inv.Inputs, err = binding.ReadInputs(ctx, r.blobs, locs); err != nil {
+		return nil, err
+	}
+	body, err := invoke.NewResourceRequest(inv)
+	if err != nil {
+		return nil, err
+	}
+	hr, err := s.post(ctx, r.function, id, body, r.blobs)
+	if err != nil {
+		return nil, err
+	}
+	res, err := invoke.ResourceResult(hr.ReturnValue, inv.URI, r.mimeType)
+	if err != nil {
+		return nil, err
+	}
+	out := &mcp.ReadResourceResult{Contents: make([]*mcp.ResourceContents, 0, len(res.Contents))}
+	for _, c := range res.Contents {
+		rc := &mcp.ResourceContents{URI: c.URI}
+		if c.MimeType != nil {
+			rc.MIMEType = *c.MimeType
+		}
+		switch {
+		case c.Blob != nil:
+			if rc.Blob, err = base64.StdEncoding.DecodeString(*c.Blob); err != nil {
+				return nil, fmt.Errorf("resource blob is not base64: %w", err)
+			}
+		case c.Text != nil:
+			rc.Text = *c.Text
+		}
+		out.Contents = append(out.Contents, rc)
+	}
+	return out, nil
+}

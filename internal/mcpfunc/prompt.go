@@ -1,0 +1,171 @@
+package mcpfunc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+)
+
+// Prompt is one MCP prompt declared in Go: one function folder with an
+// mcpPromptTrigger (extension 1.4.0).
+type Prompt struct {
+	// Name is the prompt's name, the function folder and the route.
+	Name string
+	// Title and Description are what clients show.
+	Title, Description string
+	// Blobs are read before the call; a path names an argument as
+	// {mcppromptargs.<name>}, which must be a required argument.
+	Blobs []Blob
+	// Handler is the prompt's function: see TypedPrompt.
+	Handler PromptHandler
+}
+
+// PromptHandler is a prompt's function with its arguments' type.
+type PromptHandler struct {
+	in  reflect.Type
+	run func(ctx context.Context, call *Call, in any) (string, error)
+}
+
+// TypedPrompt makes a PromptHandler of fn. In is a struct of string fields,
+// the prompt's arguments (MCP prompt arguments are strings): json tags
+// name them, jsonschema tags describe them, and a field without omitempty
+// is required (the host refuses a call without it). The text fn returns
+// is the prompt: one user message. An error of any kind reaches the client
+// as the extension's JSON-RPC error -32603 "An error occurred.".
+func TypedPrompt[In any](fn func(ctx context.Context, call *Call, in In) (string, error)) PromptHandler {
+	return PromptHandler{
+		in:  reflect.TypeFor[In](),
+		run: func(ctx context.Context, call *Call, in any) (string, error) { return fn(ctx, call, in.(In)) },
+	}
+}
+
+// PromptArgument is one declared argument.
+type PromptArgument struct {
+	Name, Description string
+	Required          bool
+}
+
+// Arguments lists the prompt's arguments, in field order.
+func (p *Prompt) Arguments() ([]PromptArgument, error) {
+	t := p.Handler.in
+	if t == nil {
+		return nil, fmt.Errorf("prompt %q has no handler", p.Name)
+	}
+	if t.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("prompt %q: the arguments must be a struct, not %s", p.Name, t)
+	}
+	var out []PromptArgument
+	for f := range t.Fields() {
+		if !f.IsExported() {
+			continue
+		}
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if f.Type.Kind() != reflect.String {
+			return nil, fmt.Errorf("prompt %q: argument %q must be a string field: MCP prompt arguments are strings", p.Name, name)
+		}
+		optional := strings.Contains(","+opts+",", ",omitempty,") || strings.Contains(","+opts+",", ",omitzero,")
+		out = append(out, PromptArgument{Name: name, Description: f.Tag.Get("jsonschema"), Required: !optional})
+	}
+	return out, nil
+}
+
+// Check reports what is wrong with the declaration itself.
+func (p *Prompt) Check() error {
+	var errs []error
+	add := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("prompt %q: "+format, append([]any{p.Name}, args...)...))
+	}
+	if !toolName.MatchString(p.Name) {
+		add("the name must be 1-128 letters, digits, '_' or '-'")
+	}
+	if strings.TrimSpace(p.Description) == "" {
+		add("a description is needed: clients show it")
+	}
+	if p.Handler.run == nil {
+		add("no handler: use mcpfunc.TypedPrompt")
+		return errors.Join(errs...)
+	}
+	args, err := p.Arguments()
+	if err != nil {
+		return errors.Join(append(errs, err)...)
+	}
+	for _, a := range args {
+		if strings.TrimSpace(a.Description) == "" {
+			add("argument %q has no description: give its field a jsonschema tag", a.Name)
+		}
+	}
+	seen := map[string]bool{}
+	for _, b := range p.Blobs {
+		if b.Out {
+			add("binding %q: a prompt only reads", b.Name)
+		}
+		if !bindingName.MatchString(b.Name) || seen[b.Name] {
+			add("blob binding name %q must be unique, a letter then letters and digits", b.Name)
+		}
+		seen[b.Name] = true
+		for _, name := range promptPathArgs(b.Path) {
+			i := slicesIndex(args, name)
+			switch {
+			case i < 0:
+				add("binding %q: {mcppromptargs.%s} is not an argument", b.Name, name)
+			case !args[i].Required:
+				add("binding %q: argument %q must be required: the host fails a call without it", b.Name, name)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// PathArgs names the arguments the prompt's blob paths use.
+func (p *Prompt) PathArgs() []string {
+	var out []string
+	for _, b := range p.Blobs {
+		for _, a := range promptPathArgs(b.Path) {
+			if !contains(out, a) {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+func promptPathArgs(path string) []string {
+	var out []string
+	for _, m := range templateParam.FindAllStringSubmatch(path, -1) {
+		if src, member, ok := strings.Cut(m[1], "."); ok && strings.EqualFold(src, "mcppromptargs") {
+			out = append(out, member)
+		}
+	}
+	return out
+}
+
+func slicesIndex(args []PromptArgument, name string) int {
+	for i, a := range args {
+		if a.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Run runs one prompts/get: the arguments (call.Args) decoded into the
+// declared struct, path arguments checked against the text the host used
+// (call.PathArgs), then the function.
+func (p *Prompt) Run(ctx context.Context, call *Call) (string, error) {
+	in := reflect.New(p.Handler.in)
+	if err := decodeArgs(call.Args, in.Interface()); err != nil {
+		return "", err
+	}
+	if err := checkPathArgs(call, p.PathArgs()); err != nil {
+		return "", err
+	}
+	return p.Handler.run(ctx, call, in.Elem().Interface())
+}

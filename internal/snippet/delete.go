@@ -1,0 +1,39 @@
+package snippet
+
+import (
+	"context"
+
+	"remote-mcp-functions-go/internal/mcpfunc"
+)
+
+// DeleteInput is deletesnippet's argument.
+type DeleteInput struct {
+	Name string `json:"snippetname" jsonschema:"The name of the snippet to delete."`
+}
+
+// DeleteTool is deletesnippet.
+func (s *Service) DeleteTool() *mcpfunc.Tool {
+	return &mcpfunc.Tool{
+		Name:        "deletesnippet",
+		Description: "Delete a snippet by name.",
+		Handler:     mcpfunc.Typed(s.delete),
+	}
+}
+
+func (s *Service) delete(ctx context.Context, call *mcpfunc.Call, in DeleteInput) (string, error) {
+	if err := checkName(in.Name); err != nil {
+		return "", err
+	}
+	if s.Storage == nil {
+		return "", errNoStorage
+	}
+	found, err := s.Storage.Delete(ctx, Container, in.Name+".json")
+	if err != nil {
+		return "", storageError(call, "delete", err)
+	}
+	if !found {
+		return "", mcpfunc.Errorf(mcpfunc.NotFound, "Snippet '%s' not found.", in.Name)
+	}
+	call.Logf("Deleted snippet '%s'", in.Name)
+	return "Snippet '" + in.Name + "' deleted.", nil
+}

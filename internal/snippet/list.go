@@ -1,0 +1,140 @@
+package snippet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/jsonschema-go/jsonschema"
+
+	"remote-mcp-functions-go/internal/blobstore"
+	"remote-mcp-functions-go/internal/mcpfunc"
+)
+
+// Store is what listsnippets and deletesnippet do themselves: no binding
+// can list or delete blobs.
+type Store interface {
+	List(ctx context.Context, container, prefix string, limit int32, marker string) ([]blobstore.BlobItem, string, error)
+	Delete(ctx context.Context, container, blob string) (found bool, err error)
+}
+
+// Container is where snippets live.
+const Container = "snippets"
+
+// List limits.
+const (
+	DefaultListLimit = 100
+	MaxListLimit     = 1000
+	maxCursor        = 1024
+)
+
+// ListInput is listsnippets' arguments.
+type ListInput struct {
+	Prefix string `json:"prefix,omitempty" jsonschema:"Only snippets whose names start with this."`
+	Limit  int    `json:"limit,omitempty" jsonschema:"How many snippets to list at most (100 if left out, up to 1000)."`
+	Cursor string `json:"cursor,omitempty" jsonschema:"The nextCursor of the previous page, to list the next one."`
+}
+
+// SnippetInfo is one listed snippet.
+type SnippetInfo struct {
+	Name         string `json:"name" jsonschema:"The snippet's name."`
+	Size         int64  `json:"size" jsonschema:"Its content's size in bytes."`
+	LastModified string `json:"lastModified" jsonschema:"When it was last saved (RFC 3339, UTC)."`
+}
+
+// SnippetList is listsnippets' structured result.
+type SnippetList struct {
+	Snippets   []SnippetInfo `json:"snippets" jsonschema:"The snippets of this page, by name."`
+	NextCursor string        `json:"nextCursor,omitempty" jsonschema:"Pass it as cursor for the next page; absent on the last page."`
+}
+
+// Text lists the snippets one per line.
+func (l SnippetList) Text() string {
+	if len(l.Snippets) == 0 && l.NextCursor == "" {
+		return "No snippets."
+	}
+	var b strings.Builder
+	for _, s := range l.Snippets {
+		fmt.Fprintf(&b, "%s (%d bytes, saved %s)\n", s.Name, s.Size, s.LastModified)
+	}
+	if l.NextCursor != "" {
+		fmt.Fprintf(&b, "More snippets follow: call listsnippets again with cursor %q.\n", l.NextCursor)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// ListTool is listsnippets: names, sizes and last-modified times, a page at
+// a time.
+func (s *Service) ListTool() *mcpfunc.Tool {
+	return &mcpfunc.Tool{
+		Name:        "listsnippets",
+		Description: "List the saved snippets: names, sizes and when they were saved, a page at a time.",
+		Handler: mcpfunc.Typed(s.list).WithSchema(func(sc *jsonschema.Schema) {
+			one, most := 1.0, float64(MaxListLimit)
+			sc.Properties["limit"].Minimum, sc.Properties["limit"].Maximum = &one, &most
+			sc.Properties["cursor"].MaxLength = ptr(maxCursor)
+		}),
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func (s *Service) list(ctx context.Context, call *mcpfunc.Call, in ListInput) (SnippetList, error) {
+	limit := in.Limit
+	switch {
+	case limit == 0:
+		limit = DefaultListLimit
+	case limit < 1 || limit > MaxListLimit:
+		return SnippetList{}, mcpfunc.Errorf(mcpfunc.Invalid, "limit must be between 1 and %d.", MaxListLimit)
+	}
+	if in.Prefix != "" {
+		if err := validatePrefix(in.Prefix); err != nil {
+			return SnippetList{}, err
+		}
+	}
+	if len(in.Cursor) > maxCursor {
+		return SnippetList{}, mcpfunc.Errorf(mcpfunc.Invalid, "That cursor is not one listsnippets gave.")
+	}
+	if s.Storage == nil {
+		return SnippetList{}, errNoStorage
+	}
+	items, next, err := s.Storage.List(ctx, Container, in.Prefix, int32(limit), in.Cursor)
+	if err != nil {
+		return SnippetList{}, storageError(call, "list", err)
+	}
+	out := SnippetList{Snippets: []SnippetInfo{}, NextCursor: next}
+	for _, it := range items {
+		name, ok := strings.CutSuffix(it.Name, ".json")
+		if !ok || ValidateName(name) != nil {
+			continue // not a snippet this app could read back
+		}
+		out.Snippets = append(out.Snippets, SnippetInfo{Name: name, Size: it.Size, LastModified: it.LastModified.UTC().Format(time.RFC3339)})
+	}
+	call.Logf("Listed %d snippets (more: %v)", len(out.Snippets), next != "")
+	return out, nil
+}
+
+// validatePrefix is the name rule for the start of a name.
+func validatePrefix(prefix string) error {
+	if err := ValidateName(prefix); err != nil {
+		return mcpfunc.Errorf(mcpfunc.Invalid, "Invalid prefix %s: snippet names are 1-%d letters, digits, '.', '_' or '-', not starting with '.'.", quoteShort(prefix), MaxName)
+	}
+	return nil
+}
+
+// errNoStorage answers when the handler has no storage setting.
+var errNoStorage = mcpfunc.Errorf(mcpfunc.Invalid, "Snippet storage is not configured: set AzureWebJobsStorage (or its identity-based form) for the function app.")
+
+// storageError is the client's message for a storage failure; the cause,
+// without secrets (blobstore's errors carry none), goes to the log.
+func storageError(call *mcpfunc.Call, op string, err error) error {
+	var se *blobstore.Error
+	if errors.As(err, &se) {
+		call.Logf("storage %s failed: %s", op, se.Reason)
+	} else {
+		call.Logf("storage %s failed", op)
+	}
+	return mcpfunc.Errorf(mcpfunc.Unavailable, "Snippet storage did not answer; try again in a moment.")
+}
