@@ -148,13 +148,8 @@ func New(app *funcapp.App, opts Options) (*Server, error) {
 	}
 	s.mcp = mcp.NewServer(impl, &mcp.ServerOptions{
 		Instructions: mo.Instructions,
-		// The extension advertises all three, with empty lists for what
-		// the app does not declare, and no logging.
-		Capabilities: &mcp.ServerCapabilities{
-			Tools:     &mcp.ToolCapabilities{},
-			Resources: &mcp.ResourceCapabilities{},
-			Prompts:   &mcp.PromptCapabilities{},
-		},
+		// As the extension advertises them (protocol.go).
+		Capabilities:              capabilities(),
 		SupportedProtocolVersions: ProtocolVersions,
 	})
 
@@ -185,6 +180,7 @@ func New(app *funcapp.App, opts Options) (*Server, error) {
 		}
 	}
 	s.mcp.AddReceivingMiddleware(unknownTool(known), s.readResources, s.getPrompts)
+	s.mcp.AddReceivingMiddleware(extensionProtocol())
 
 	s.streamable = mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, &mcp.StreamableHTTPOptions{
 		SessionTimeout:      opts.SessionTimeout,

@@ -1,6 +1,6 @@
 // Package e2e tests the whole function app as an MCP client sees it: real
 // MCP clients (the go-sdk client on Streamable HTTP and legacy SSE, the MCP
-// Inspector CLI) talk to devhost, the local stand-in for the Functions host,
+// Inspector CLI, the MCP conformance suite) talk to devhost, the local stand-in for the Functions host,
 // which invokes the real handler binary, with snippets stored in a real
 // Azurite that the tests read back with azblob.
 //
@@ -22,5 +22,7 @@
 //     x-functions-key and ?code=;
 //   - 32 concurrent clients get exactly what they wrote;
 //   - a storage outage gives clear tool errors and recovers, and a killed
-//     handler is restarted.
+//     handler is restarted;
+//   - every generic scenario of the MCP conformance suite passes, with and
+//     without a key, and the others fail only as its baseline file says.
 package e2e

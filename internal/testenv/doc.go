@@ -23,13 +23,17 @@
 // test may write to, so such tests use names of their own. [StartDevhost]
 // starts a devhost for one test and stops it at the test's end, checking
 // that it exits 0 on SIGTERM and leaves no handler behind. [Inspector] runs
-// the pinned MCP Inspector CLI.
+// the pinned MCP Inspector CLI; [Conformance] runs the pinned MCP
+// conformance suite's server scenarios and reads its per-check results.
 //
 // # What it needs
 //
 // Go, and the pinned Node tools in node_modules (`npm ci`, which `make test`
-// runs first). A missing tool fails the test with the command that installs
-// it: tests never skip.
+// runs first). Azurite and the Inspector run on the machine's Node (20 or
+// later); the conformance suite needs Node 22, so it runs on the Node binary
+// of the npm package package.json pins for this platform (see
+// node22Packages). A missing tool fails the test with the command that
+// installs it: tests never skip.
 //
 // Every process started here is stopped by the test that started it, and is
 // also tied to the test binary (package proc: a parent-death signal on
