@@ -1,6 +1,7 @@
 package funcapp
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -10,6 +11,9 @@ import (
 // Host is the part of host.json the app depends on.
 type Host struct {
 	Version string `json:"version"`
+	// ConfigurationProfile is "mcp-custom-handler" in the self hosting
+	// (see selfhosted.go), empty otherwise.
+	ConfigurationProfile string `json:"configurationProfile"`
 	// FunctionTimeoutText is functionTimeout as written, a .NET TimeSpan
 	// such as "00:05:00"; see FunctionTimeout.
 	FunctionTimeoutText string           `json:"functionTimeout"`
@@ -36,6 +40,9 @@ type CustomHandler struct {
 		Arguments             []string `json:"arguments"`
 	} `json:"description"`
 	EnableForwardingHttpRequest bool `json:"enableForwardingHttpRequest"`
+	// Port and HTTP: the self hosting's (see selfhosted.go).
+	Port json.RawMessage    `json:"port,omitempty"`
+	HTTP *CustomHandlerHTTP `json:"http,omitempty"`
 }
 
 // MCPOptions is extensions.mcp: how the MCP extension presents the server.
@@ -140,6 +147,10 @@ func (h *Host) check(path string, probs *problems) {
 	}
 	if _, err := h.FunctionTimeout(); err != nil {
 		probs.add(path, "functionTimeout", "%v", err)
+	}
+	if h.ConfigurationProfile != "" || h.CustomHandler != nil && (h.CustomHandler.Port != nil || h.CustomHandler.HTTP != nil) {
+		h.checkSelfHosted(path, probs)
+		return
 	}
 	if h.ExtensionBundle == nil {
 		probs.add(path, "extensionBundle", "missing: the MCP extension comes from the extension bundle")
