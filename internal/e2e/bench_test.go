@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -17,23 +18,31 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/bloberror"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"remote-mcp-functions-go/internal/catalog"
+	"remote-mcp-functions-go/internal/selfhost"
 	"remote-mcp-functions-go/internal/testenv"
 )
 
 // BenchmarkE2E measures getsnippet and savesnippet (and hello, which needs
-// no storage) through the whole local stack (go-sdk client → devhost → handler, blobs in Azurite) at
-// concurrency 1 and 32, and in the same run the same blob work behind a
-// plain go-sdk server that calls azblob itself: the baseline. Azurite is
-// the slowest part on a small machine, so the ratios to the baseline say
-// more about devhost than the absolute numbers.
+// no storage) through the whole local stack of each hosting at concurrency
+// 1 and 32: go-sdk client → devhost → handler (the trigger hosting), and
+// go-sdk client → the self-hosted handler (no hop), blobs in Azurite; and
+// in the same run the same blob work behind a plain go-sdk server that
+// calls azblob itself: the baseline. Azurite is the slowest part on a
+// small machine, so the ratios to the baseline say more than the absolute
+// numbers. Every client speaks protocol 2025-06-18, the newest devhost
+// negotiates, so the three paths do the same MCP work.
 //
 // Each sub-benchmark reports, for the devhost path: p50-ms and p99-ms per
-// call and calls/s; for the baseline: base-p50-ms and base-calls/s; and
-// p50-ratio (devhost / baseline) and calls/s-ratio (devhost / baseline).
-// ns/op is the devhost path's wall time per call.
+// call and calls/s; for the self hosting: self-p50-ms, self-p99-ms and
+// self-calls/s; for the baseline: base-p50-ms and base-calls/s; and each
+// path's ratios to the baseline: p50-ratio and calls/s-ratio (devhost),
+// self-p50-ratio and self-calls/s-ratio. ns/op is the devhost path's wall
+// time per call.
 func BenchmarkE2E(b *testing.B) {
 	az := testenv.SharedAzurite(b)
 	dh := testenv.StartDevhost(b, testenv.DevhostOptions{Storage: az.ConnectionString()})
+	sh := testenv.StartSelfhost(b, testenv.SelfhostOptions{Storage: az.ConnectionString()})
 	base := startBaseline(b, az)
 
 	const getName, getContent = "bench-get", "def bench():\n    return \"a snippet of a typical size, a line or two of code\"\n"
@@ -54,6 +63,7 @@ func BenchmarkE2E(b *testing.B) {
 		b.Run(fmt.Sprintf("%s/c%d", tool, conc), func(b *testing.B) {
 			b.StopTimer()
 			devhostSessions := sessions(b, dh.URL, conc)
+			selfSessions := sessions(b, sh.URL, conc)
 			baseSessions := sessions(b, base, conc)
 			args := func(worker int) map[string]any {
 				switch tool {
@@ -68,8 +78,10 @@ func BenchmarkE2E(b *testing.B) {
 			// outside the measurement.
 			measure(b, baseSessions, tool, args, 2*conc)
 			measure(b, devhostSessions, tool, args, 2*conc)
+			measure(b, selfSessions, tool, args, 2*conc)
 
 			baseline := measure(b, baseSessions, tool, args, b.N)
+			self := measure(b, selfSessions, tool, args, b.N)
 			b.ResetTimer()
 			b.StartTimer()
 			got := measure(b, devhostSessions, tool, args, b.N)
@@ -82,7 +94,74 @@ func BenchmarkE2E(b *testing.B) {
 			b.ReportMetric(baseline.rate, "base-calls/s")
 			b.ReportMetric(float64(got.p50)/float64(baseline.p50), "p50-ratio")
 			b.ReportMetric(got.rate/baseline.rate, "calls/s-ratio")
+			b.ReportMetric(ms(self.p50), "self-p50-ms")
+			b.ReportMetric(ms(self.p99), "self-p99-ms")
+			b.ReportMetric(self.rate, "self-calls/s")
+			b.ReportMetric(float64(self.p50)/float64(baseline.p50), "self-p50-ratio")
+			b.ReportMetric(self.rate/baseline.rate, "self-calls/s-ratio")
 		})
+	}
+}
+
+// BenchmarkSelfInProcess measures the self hosting's own cost: its server
+// (package selfhost, as the handler builds it) in this process beside the
+// baseline, over loopback, with the same blobs in Azurite, so that neither
+// has a process boundary or an output pipe the other lacks. It reports
+// p50-ratio and calls/s-ratio (self / baseline).
+func BenchmarkSelfInProcess(b *testing.B) {
+	az := testenv.SharedAzurite(b)
+	base := startBaseline(b, az)
+	lookup := func(k string) (string, bool) {
+		if k == catalog.StorageSetting {
+			return az.ConnectionString(), true
+		}
+		return "", false
+	}
+	cfg, err := catalog.ConfigFromEnv(func(k string) string { v, _ := lookup(k); return v })
+	if err != nil {
+		b.Fatal(err)
+	}
+	fns := catalog.Functions(cfg)
+	// The handler logs one line per call to its stderr; here to nowhere.
+	srv, err := selfhost.FromEnv(fns, catalog.Server, slog.New(slog.NewTextHandler(io.Discard, nil)), lookup, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	b.Cleanup(ts.Close)
+
+	const getName = "bench-get-inprocess"
+	az.PutBlob(b, container, blobName(getName), []byte("def bench():\n    return 1\n"))
+	for _, tool := range []string{"hello", "getsnippet", "savesnippet"} {
+		for _, conc := range []int{1, 32} {
+			b.Run(fmt.Sprintf("%s/c%d", tool, conc), func(b *testing.B) {
+				b.StopTimer()
+				args := func(worker int) map[string]any {
+					switch tool {
+					case "getsnippet":
+						return map[string]any{"snippetname": getName}
+					case "savesnippet":
+						return map[string]any{"snippetname": fmt.Sprintf("bench-inproc-%02d", worker), "snippet": "x = 1\n"}
+					}
+					return nil
+				}
+				selfSessions := sessions(b, ts.URL+selfhost.Path, conc)
+				baseSessions := sessions(b, base, conc)
+				measure(b, baseSessions, tool, args, 2*conc)
+				measure(b, selfSessions, tool, args, 2*conc)
+				baseline := measure(b, baseSessions, tool, args, b.N)
+				b.ResetTimer()
+				b.StartTimer()
+				got := measure(b, selfSessions, tool, args, b.N)
+				b.StopTimer()
+				b.ReportMetric(ms(got.p50), "p50-ms")
+				b.ReportMetric(got.rate, "calls/s")
+				b.ReportMetric(ms(baseline.p50), "base-p50-ms")
+				b.ReportMetric(baseline.rate, "base-calls/s")
+				b.ReportMetric(float64(got.p50)/float64(baseline.p50), "p50-ratio")
+				b.ReportMetric(got.rate/baseline.rate, "calls/s-ratio")
+			})
+		}
 	}
 }
 
@@ -139,8 +218,8 @@ func measure(b *testing.B, ss []*mcp.ClientSession, tool string, args func(worke
 	}
 }
 
-// sessions opens n Streamable HTTP sessions to url over one HTTP client
-// whose pool holds a connection per session.
+// sessions opens n Streamable HTTP sessions to url at protocol 2025-06-18
+// over one HTTP client whose pool holds a connection per session.
 func sessions(b *testing.B, url string, n int) []*mcp.ClientSession {
 	b.Helper()
 	tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -148,7 +227,7 @@ func sessions(b *testing.B, url string, n int) []*mcp.ClientSession {
 	client := &http.Client{Transport: tr}
 	out := make([]*mcp.ClientSession, n)
 	for i := range out {
-		out[i] = connect(b, &mcp.StreamableClientTransport{Endpoint: url, HTTPClient: client, DisableStandaloneSSE: true})
+		out[i] = connect(b, atVersion{&mcp.StreamableClientTransport{Endpoint: url, HTTPClient: client, DisableStandaloneSSE: true}, "2025-06-18"})
 	}
 	b.Cleanup(tr.CloseIdleConnections)
 	return out
