@@ -86,6 +86,21 @@ func start(tb testing.TB, env ...string) (cmd *exec.Cmd, url string, output func
 	return cmd, url, output
 }
 
+// stopClean asks the handler to stop (SIGTERM; CTRL_BREAK_EVENT on
+// Windows) and checks that it exits 0 in time.
+func stopClean(t *testing.T, cmd *exec.Cmd, output func() string) {
+	t.Helper()
+	require.NoError(t, proc.Terminate(cmd.Process))
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "exit 0 when asked to stop; stderr:\n%s", output())
+	case <-time.After(15 * time.Second):
+		t.Fatal("handler did not stop when asked to")
+	}
+}
+
 func waitReady(url string, limit time.Duration) error {
 	client := &http.Client{Timeout: time.Second}
 	deadline := time.Now().Add(limit)
@@ -126,15 +141,7 @@ func TestProcess(t *testing.T) {
 	require.NoError(t, json.Unmarshal(body, &r))
 	assert.NotEmpty(t, r.Outputs["file"])
 
-	require.NoError(t, proc.Terminate(cmd.Process))
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		require.NoError(t, err, "exit 0 when asked to stop; stderr:\n%s", output())
-	case <-time.After(15 * time.Second):
-		t.Fatal("handler did not stop when asked to")
-	}
+	stopClean(t, cmd, output)
 	assert.Contains(t, output(), "custom handler stopped")
 	assert.Contains(t, output(), "listening", "it says where it listens")
 	assert.Contains(t, output(), "addr=127.0.0.1:", "loopback only")
@@ -268,15 +275,7 @@ func TestSelfHostedProcess(t *testing.T) {
 	assert.Equal(t, http.StatusOK, status)
 	assert.Contains(t, body, "Hello I am MCPTool!")
 
-	require.NoError(t, proc.Terminate(cmd.Process))
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		require.NoError(t, err, "exit 0 when asked to stop; stderr:\n%s", output())
-	case <-time.After(15 * time.Second):
-		t.Fatal("handler did not stop when asked to")
-	}
+	stopClean(t, cmd, output)
 	assert.Contains(t, output(), "hosting=self")
 	assert.Contains(t, output(), "addr=127.0.0.1:", "loopback only")
 	assert.NotContains(t, output(), "request refused")

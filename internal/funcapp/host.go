@@ -162,9 +162,20 @@ func (h *Host) check(path string, probs *problems) {
 			probs.add(path, "extensionBundle.version", "missing (MCP tools need 4.29.0 or later)")
 		}
 	}
+	if !h.checkExecutable(path, probs) {
+		return
+	}
+	if h.CustomHandler.EnableForwardingHttpRequest {
+		probs.add(path, "customHandler.enableForwardingHttpRequest", "must be false: MCP tool calls arrive as invocation payloads")
+	}
+}
+
+// checkExecutable checks customHandler.description's executable, in
+// either hosting; false when there is no customHandler at all.
+func (h *Host) checkExecutable(path string, probs *problems) bool {
 	if h.CustomHandler == nil {
 		probs.add(path, "customHandler", "missing: the app is a custom handler")
-		return
+		return false
 	}
 	exe := h.Executable()
 	switch {
@@ -173,7 +184,5 @@ func (h *Host) check(path string, probs *problems) {
 	case strings.ContainsAny(exe, `/\`):
 		probs.add(path, "customHandler.description.defaultExecutablePath", "%q: keep the binary at the app root", exe)
 	}
-	if h.CustomHandler.EnableForwardingHttpRequest {
-		probs.add(path, "customHandler.enableForwardingHttpRequest", "must be false: MCP tool calls arrive as invocation payloads")
-	}
+	return true
 }

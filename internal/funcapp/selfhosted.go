@@ -61,16 +61,8 @@ func (h *Host) checkSelfHosted(path string, probs *problems) {
 	if h.ExtensionBundle != nil {
 		probs.add(path, "extensionBundle", "must be absent with the %s profile: the bundle would load the MCP extension beside the handler's own MCP server", hosting.Profile)
 	}
-	if h.CustomHandler == nil {
-		probs.add(path, "customHandler", "missing: the app is a custom handler")
+	if !h.checkExecutable(path, probs) {
 		return
-	}
-	exe := h.Executable()
-	switch {
-	case exe == "":
-		probs.add(path, "customHandler.description.defaultExecutablePath", "missing")
-	case strings.ContainsAny(exe, `/\`):
-		probs.add(path, "customHandler.description.defaultExecutablePath", "%q: keep the binary at the app root", exe)
 	}
 	if _, ok := h.CustomHandler.PortNumber(); !ok {
 		probs.add(path, "customHandler.port", "want the handler's port as a string, such as \"%d\", got %s", hosting.Port, h.CustomHandler.Port)

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"unicode/utf8"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"remote-mcp-functions-go/internal/logval"
 	"remote-mcp-functions-go/internal/mcpfunc"
 )
 
@@ -69,14 +69,14 @@ func (s *Server) toolFailed(log callLog, t *tool, err error) (*mcp.CallToolResul
 	case errors.Is(err, errAbandoned):
 		log.at(slog.LevelWarn, "the client abandoned the call; nothing was written")
 	case errors.As(err, &host):
-		log.at(slog.LevelError, "call failed; the client gets the generic tool error", "err", shorten(err.Error()))
+		log.at(slog.LevelError, "call failed; the client gets the generic tool error", "err", logval.Short(err.Error()))
 	case errors.As(err, &refused):
-		log.at(slog.LevelInfo, "tool refused the call", "code", string(refused.Code), "reason", shorten(refused.Message))
+		log.at(slog.LevelInfo, "tool refused the call", "code", string(refused.Code), "reason", logval.Short(refused.Message))
 		if !t.decl.Plain {
 			msg = refused.Message
 		}
 	default:
-		log.at(slog.LevelError, "tool failed", "err", shorten(err.Error()))
+		log.at(slog.LevelError, "tool failed", "err", logval.Short(err.Error()))
 		if !t.decl.Plain {
 			msg = fmt.Sprintf("Internal error in tool '%s'; the function logs have the details.", t.decl.Name)
 		}
@@ -98,28 +98,13 @@ func (s *Server) rpcFailed(log callLog, err error) error {
 		log.at(slog.LevelWarn, "the client abandoned the call")
 		return errAnErrorOccurred
 	case errors.As(err, &refused):
-		log.at(slog.LevelInfo, log.kind+" refused the call", "code", string(refused.Code), "reason", shorten(refused.Message))
+		log.at(slog.LevelInfo, log.kind+" refused the call", "code", string(refused.Code), "reason", logval.Short(refused.Message))
 		code := int64(jsonrpc.CodeInvalidParams)
 		if refused.Code == mcpfunc.Unavailable {
 			code = jsonrpc.CodeInternalError
 		}
 		return &jsonrpc.Error{Code: code, Message: refused.Message}
 	}
-	log.at(slog.LevelError, log.kind+" failed; the client gets -32603", "err", shorten(err.Error()))
+	log.at(slog.LevelError, log.kind+" failed; the client gets -32603", "err", logval.Short(err.Error()))
 	return errAnErrorOccurred
-}
-
-// shorten cuts a log value to a readable length: a client's argument can
-// reach an error message (a name in a blob path), and a megabyte of it
-// helps nobody.
-func shorten(s string) string {
-	const max = 512
-	if len(s) <= max {
-		return s
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return fmt.Sprintf("%s… (%d bytes in all)", s[:cut], len(s))
 }

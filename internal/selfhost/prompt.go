@@ -3,14 +3,13 @@ package selfhost
 import (
 	"context"
 	"encoding/json"
-	"strings"
 
-	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"remote-mcp-functions-go/internal/binding"
 	"remote-mcp-functions-go/internal/funcgen"
 	"remote-mcp-functions-go/internal/invoke"
+	"remote-mcp-functions-go/internal/mcpext"
 	"remote-mcp-functions-go/internal/mcpfunc"
 )
 
@@ -50,9 +49,8 @@ func (s *Server) getPrompt(ctx context.Context, p *mcpfunc.Prompt, fn *function,
 			args[k] = b
 		}
 	}
-	if missing := missingRequired(required, args); len(missing) > 0 {
-		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams,
-			Message: "One or more required prompt arguments are missing values. Please provide: " + strings.Join(missing, ", ")}
+	if missing := mcpext.Missing(required, args); len(missing) > 0 {
+		return nil, mcpext.MissingPromptArguments(missing)
 	}
 	inv := &invoke.PromptInvocation{Invocation: s.invocation(fn.Name), Prompt: p.Name, Arguments: args}
 	log := s.callLog("prompt", p.Name, inv.RandGUID)

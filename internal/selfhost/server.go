@@ -11,6 +11,7 @@ import (
 
 	"remote-mcp-functions-go/internal/binding"
 	"remote-mcp-functions-go/internal/guard"
+	"remote-mcp-functions-go/internal/mcpext"
 	"remote-mcp-functions-go/internal/mcpfunc"
 )
 
@@ -104,7 +105,7 @@ func New(fns mcpfunc.Functions, opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
-	s.mcp.AddReceivingMiddleware(unknownTool(known))
+	s.mcp.AddReceivingMiddleware(mcpext.UnknownTool(known))
 	s.streamable = mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, &mcp.StreamableHTTPOptions{
 		Stateless:           true,
 		JSONResponse:        true,

@@ -1,21 +1,17 @@
 package selfhost
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
-	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"remote-mcp-functions-go/internal/binding"
 	"remote-mcp-functions-go/internal/funcgen"
 	"remote-mcp-functions-go/internal/guid"
 	"remote-mcp-functions-go/internal/invoke"
+	"remote-mcp-functions-go/internal/mcpext"
 	"remote-mcp-functions-go/internal/mcpfunc"
 )
 
@@ -57,15 +53,12 @@ func (s *Server) addTool(t *mcpfunc.Tool) error {
 func (s *Server) callTool(ctx context.Context, t *tool, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 	ctx, stop := untilAbandoned(ctx)
 	defer stop()
-	args, err := parseArguments(req.Params.Arguments)
+	args, err := mcpext.Arguments(req.Params.Arguments)
 	if err != nil {
-		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: err.Error()}
+		return nil, err
 	}
-	if missing := missingRequired(t.required, args); len(missing) > 0 {
-		return nil, &jsonrpc.Error{
-			Code:    jsonrpc.CodeInvalidParams,
-			Message: "One or more required tool properties are missing values. Please provide: " + strings.Join(missing, ", "),
-		}
+	if missing := mcpext.Missing(t.required, args); len(missing) > 0 {
+		return nil, mcpext.MissingToolArguments(missing)
 	}
 	// The binding data the host would make of this call.
 	inv := &invoke.ToolInvocation{Invocation: s.invocation(t.fn.Name), Tool: t.decl.Name, Arguments: args}
@@ -130,46 +123,4 @@ func readInputs(ctx context.Context, blobs []binding.Blob, locs []binding.Locati
 		in[name] = mcpfunc.Input{Text: string(data), Present: data != nil}
 	}
 	return in, nil
-}
-
-// parseArguments reads tools/call or prompts/get arguments; nil when the
-// client sent none.
-func parseArguments(raw json.RawMessage) (map[string]json.RawMessage, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, nil
-	}
-	var args map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &args); err != nil {
-		return nil, errors.New("arguments must be a JSON object")
-	}
-	return args, nil
-}
-
-// missingRequired lists required arguments that are absent or null, as the
-// extension does before anything else.
-func missingRequired(required []string, args map[string]json.RawMessage) []string {
-	var missing []string
-	for _, name := range required {
-		v, ok := args[name]
-		if !ok || string(bytes.TrimSpace(v)) == "null" {
-			missing = append(missing, name)
-		}
-	}
-	return missing
-}
-
-// unknownTool answers a call to a tool the app does not declare as the
-// extension does, not with go-sdk's own wording.
-func unknownTool(known map[string]bool) mcp.Middleware {
-	return func(next mcp.MethodHandler) mcp.MethodHandler {
-		return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
-			if method == "tools/call" {
-				if r, ok := req.(*mcp.CallToolRequest); ok && r.Params != nil && !known[r.Params.Name] {
-					return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: fmt.Sprintf("Unknown tool: '%s'", r.Params.Name)}
-				}
-			}
-			return next(ctx, method, req)
-		}
-	}
 }
