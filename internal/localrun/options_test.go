@@ -1,6 +1,10 @@
 package localrun
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -85,5 +89,44 @@ func TestSelfHosting(t *testing.T) {
 	}
 	if strings.Contains(h, "/sse") || strings.Contains(h, "/runtime/webhooks") {
 		t.Errorf("self hints name the extension's endpoints:\n%s", h)
+	}
+}
+
+// The VS Code task for the self hosting is ready when make start prints
+// its hints: its endsPattern matches a line of them.
+func TestSelfTaskWaitsForTheHints(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", ".vscode", "tasks.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Tasks []struct {
+			Label   string
+			Options struct{ Env map[string]string }
+			Problem struct {
+				Background struct{ EndsPattern string }
+			} `json:"problemMatcher"`
+		}
+	}
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, task := range f.Tasks {
+		if task.Options.Env["MCP_HOSTING"] != "self" {
+			continue
+		}
+		found = true
+		re := regexp.MustCompile(task.Problem.Background.EndsPattern)
+		matched := false
+		for _, line := range strings.Split(hints(7071, hosting.Self, false, "linux"), "\n") {
+			matched = matched || re.MatchString(line)
+		}
+		if !matched {
+			t.Errorf("task %q waits for %q, which no line of the hints matches", task.Label, re)
+		}
+	}
+	if !found {
+		t.Error("no task runs make start with MCP_HOSTING=self")
 	}
 }
