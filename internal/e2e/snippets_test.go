@@ -207,16 +207,17 @@ func TestSnippetFunctionsWithInspector(t *testing.T) {
 			Content struct{ Text string }
 		} `json:"messages"`
 	}
-	require.NoError(t, json.Unmarshal(run(t, "--method", "prompts/get", "--prompt-name", "reviewsnippet", "--prompt-args", "snippetname=insp-fn"), &prompt))
+	require.NoError(t, json.Unmarshal(run(t, "--method", "prompts/get", "--prompt-name", "reviewsnippet", "--prompt-args", "snippetname=insp-fn", "focus=naming"), &prompt))
 	require.Len(t, prompt.Messages, 1)
 	assert.Contains(t, prompt.Messages[0].Content.Text, "print('hi')")
+	assert.Contains(t, prompt.Messages[0].Content.Text, "naming")
 
 	callText := func(raw json.RawMessage) callResult {
 		var res callResult
 		require.NoError(t, json.Unmarshal(raw, &res), "%s", raw)
 		return res
 	}
-	res := callText(run(t, "--method", "tools/call", "--tool-name", "listsnippets", "--tool-arg", "prefix=insp-fn"))
+	res := callText(run(t, "--method", "tools/call", "--tool-name", "listsnippets", "--tool-arg", "prefix=insp-fn", "limit=10"))
 	require.False(t, res.IsError)
 	assert.Contains(t, res.Content[0].Text, "insp-fn (11 bytes")
 	res = callText(run(t, "--method", "tools/call", "--tool-name", "deletesnippet", "--tool-arg", "snippetname=insp-fn"))
