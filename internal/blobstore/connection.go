@@ -7,17 +7,13 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+
+	"remote-mcp-functions-go/internal/devstore"
 )
 
 // DevelopmentStorage is the connection string that UseDevelopmentStorage=true
 // stands for: Azurite's well-known devstore account on its default ports.
-// The key is public (it is in every Azure Storage emulator's documentation);
-// it is no secret.
-const DevelopmentStorage = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-	"AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-	"BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;" +
-	"QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;" +
-	"TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;"
+var DevelopmentStorage = devstore.Default
 
 // ErrNoConnection reports a connection setting that is not set anywhere.
 var ErrNoConnection = errors.New("connection setting not found")

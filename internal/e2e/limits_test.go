@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"remote-mcp-functions-go/internal/catalog"
-	"remote-mcp-functions-go/internal/snippet"
 	"remote-mcp-functions-go/internal/testenv"
 )
 
@@ -26,9 +25,10 @@ func TestContentBoundary(t *testing.T) {
 	az := testenv.SharedAzurite(t)
 	dh := testenv.StartDevhost(t, testenv.DevhostOptions{Storage: az.ConnectionString()})
 	s := connect(t, transports[0].dial(dh, nil))
-	svc := snippet.New(0)
-	limit := svc.MaxBytes
-	saveTooLarge := svc.SaveTool().TooLarge
+	// The README's limit (1 MiB of content, 128-character names), and the
+	// message savesnippet gives for a body too large to read.
+	const limit = 1 << 20
+	const saveTooLarge = "The snippet is too large: content is limited to 1048576 bytes and names to 128 characters."
 	// How much content of each kind reaches the tool at all: the
 	// handler's body limit over the host's worst expansion of it.
 	cap := catalog.Config{}.MaxBodyBytes()
