@@ -10,7 +10,9 @@
 //	devhost [-app build/app] [-addr 127.0.0.1:7071] [-key K] [-storage CONN] [-v]
 //
 // MCP_EXTENSION_KEY sets the key too (the flag wins); AzureWebJobsStorage in
-// the environment overrides local.settings.json (the flag wins). Once it
+// the environment overrides local.settings.json (the flag wins). Flags show
+// in the process list, so a real key or account key belongs in the
+// environment. Once it
 // serves, devhost prints one line starting with
 // "devhost: serving MCP at http://127.0.0.1:<port>/runtime/webhooks/mcp".
 // SIGINT or SIGTERM (on Windows Ctrl+C or CTRL_BREAK_EVENT), or on macOS
@@ -62,7 +64,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, environ
 	appDir := fs.String("app", "build/app", "the staged function app (make build)")
 	addr := fs.String("addr", "127.0.0.1:7071", "where to serve MCP; port 0 picks a free one")
 	key := fs.String("key", "", "require this key on every MCP request (default $"+devhost.KeyEnv+"; empty: no key)")
-	storage := fs.String("storage", "", "connection string for "+devhost.StorageSetting+" (default: the environment, then local.settings.json)")
+	storage := fs.String("storage", "", "connection string for "+devhost.StorageSetting+" (default: the environment, then local.settings.json; prefer those for a real account: a flag's value shows in the process list)")
 	verbose := fs.Bool("v", false, "log every call at debug level")
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		return nil

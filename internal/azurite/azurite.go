@@ -28,23 +28,10 @@ import (
 	"sync"
 	"time"
 
+	"remote-mcp-functions-go/internal/devstore"
 	"remote-mcp-functions-go/internal/lines"
 	"remote-mcp-functions-go/internal/nodetool"
 	"remote-mcp-functions-go/internal/proc"
-)
-
-// The well-known Azurite account ("devstore"), public and the same for
-// everyone; it is what UseDevelopmentStorage=true means.
-const (
-	DevAccount = "devstoreaccount1"
-	DevKey     = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-)
-
-// Default ports, the ones UseDevelopmentStorage=true points at.
-const (
-	DefaultBlobPort  = 10000
-	DefaultQueuePort = 10001
-	DefaultTablePort = 10002
 )
 
 // Options say how to start Azurite.
@@ -208,21 +195,9 @@ func exitErr(err error) error {
 	return fmt.Errorf("azurite exited: %w", err)
 }
 
-// Endpoint is a service's URL for the devstore account.
-func Endpoint(port int) string {
-	return fmt.Sprintf("http://127.0.0.1:%d/%s", port, DevAccount)
-}
-
-// ConnectionString is an AzureWebJobsStorage value for the devstore account
-// on the given ports (UseDevelopmentStorage=true means the default ones).
-func ConnectionString(blob, queue, table int) string {
-	return "DefaultEndpointsProtocol=http;AccountName=" + DevAccount + ";AccountKey=" + DevKey + ";" +
-		"BlobEndpoint=" + Endpoint(blob) + ";QueueEndpoint=" + Endpoint(queue) + ";TableEndpoint=" + Endpoint(table) + ";"
-}
-
 // ConnectionString is an AzureWebJobsStorage value for this Azurite.
 func (s *Server) ConnectionString() string {
-	return ConnectionString(s.BlobPort, s.QueuePort, s.TablePort)
+	return devstore.ConnectionString(s.BlobPort, s.QueuePort, s.TablePort)
 }
 
 // What [Probe] found on a port.
@@ -246,7 +221,7 @@ const futureVersion = "2099-01-01"
 func Probe(ctx context.Context, blobPort int) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, Endpoint(blobPort)+"?comp=list", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, devstore.Endpoint(blobPort)+"?comp=list", nil)
 	if err != nil {
 		return err
 	}

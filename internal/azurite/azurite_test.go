@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"remote-mcp-functions-go/internal/devstore"
 	"remote-mcp-functions-go/internal/freeport"
 	"remote-mcp-functions-go/internal/nodetool"
 	"remote-mcp-functions-go/internal/proc"
@@ -35,7 +36,7 @@ func TestStartProbeStop(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range []int{s.BlobPort, s.QueuePort, s.TablePort} {
-		if p == 0 || p == DefaultBlobPort {
+		if p == 0 || p == devstore.BlobPort {
 			t.Fatalf("ports %d/%d/%d: want free ones, not the defaults", s.BlobPort, s.QueuePort, s.TablePort)
 		}
 	}

@@ -1,17 +1,19 @@
 // Package blobstore reads and writes the blobs that a function app's blob
-// bindings name, through an Azure Storage connection string, as the
-// Functions host's blob extension does for a custom handler.
+// bindings name, through a connection string or an identity-based
+// connection, as the Functions host's blob extension does for a custom
+// handler.
 //
 // # Connections
 //
 // A binding names an app setting in its "connection" field
-// (AzureWebJobsStorage in this app). [ConnectionString] finds the setting,
-// [Translate] turns the local shortcut UseDevelopmentStorage=true into the
-// Azurite devstore connection string that azblob understands, and [Open]
-// returns an [Account]:
+// (AzureWebJobsStorage in this app). [OpenSetting] reads it as the host
+// does and returns an [Account]: a connection string ([ConnectionString]
+// finds it; [Translate] turns the local shortcut
+// UseDevelopmentStorage=true into the Azurite devstore connection string
+// that azblob understands), or an identity-based connection
+// (AzureWebJobsStorage__blobServiceUri with a managed identity on Azure):
 //
-//	conn, err := blobstore.ConnectionString("AzureWebJobsStorage", settings.Lookup)
-//	acct, err := blobstore.Open(conn, nil)
+//	acct, err := blobstore.OpenSetting("AzureWebJobsStorage", settings.Lookup, nil)
 //	data, found, err := acct.Read(ctx, "snippets", "a1.json")
 //
 // # Semantics the host has

@@ -7,17 +7,13 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+
+	"remote-mcp-functions-go/internal/devstore"
 )
 
 // DevelopmentStorage is the connection string that UseDevelopmentStorage=true
 // stands for: Azurite's well-known devstore account on its default ports.
-// The key is public (it is in every Azure Storage emulator's documentation);
-// it is no secret.
-const DevelopmentStorage = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-	"AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-	"BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;" +
-	"QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;" +
-	"TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;"
+var DevelopmentStorage = devstore.Default
 
 // ErrNoConnection reports a connection setting that is not set anywhere.
 var ErrNoConnection = errors.New("connection setting not found")
@@ -26,9 +22,9 @@ var ErrNoConnection = errors.New("connection setting not found")
 // names, the way the Functions host does: the setting itself, else the
 // setting with the AzureWebJobs prefix. lookup reads app settings.
 //
-// Identity-based connections (name__blobServiceUri and friends) need Azure
-// credentials, which a local stand-in does not have: they get an error that
-// says so rather than a confusing "not found".
+// Identity-based connections (name__blobServiceUri and friends) are no
+// connection string: they get an error that says so rather than a
+// confusing "not found", and [OpenSetting] opens them.
 func ConnectionString(name string, lookup func(string) (string, bool)) (string, error) {
 	for _, key := range []string{name, "AzureWebJobs" + name} {
 		if v, ok := lookup(key); ok && strings.TrimSpace(v) != "" {
@@ -37,8 +33,7 @@ func ConnectionString(name string, lookup func(string) (string, bool)) (string, 
 	}
 	for _, suffix := range []string{"__blobServiceUri", "__serviceUri", "__accountName"} {
 		if _, ok := lookup(name + suffix); ok {
-			return "", fmt.Errorf("%s%s: identity-based connections need Azure credentials; "+
-				"locally set %s to a connection string (UseDevelopmentStorage=true for Azurite)", name, suffix, name)
+			return "", fmt.Errorf("%s%s: an identity-based connection, not a connection string (OpenSetting opens it)", name, suffix)
 		}
 	}
 	return "", fmt.Errorf("%w: %s (set it in local.settings.json Values or the environment)", ErrNoConnection, name)

@@ -112,24 +112,13 @@ func missingRequired(required []string, args map[string]json.RawMessage) []strin
 }
 
 // callTool does steps 2–7 of a tools/call: bind, read inputs, post,
-// decode, write outputs, map the return value.
+// decode, write outputs (all in run), map the return value.
 func (s *Server) callTool(ctx context.Context, t *tool, inv *invoke.ToolInvocation, id string) (*mcp.CallToolResult, error) {
-	locs, err := binding.Resolve(t.blobs, binding.ToolData(inv.ToolArgs(), inv.Sys()))
+	hr, err := s.run(ctx, t.function, id, t.blobs, binding.ToolData(inv.ToolArgs(), inv.Sys()), func(inputs map[string][]byte) ([]byte, error) {
+		inv.Inputs = inputs
+		return invoke.NewToolRequest(inv)
+	})
 	if err != nil {
-		return nil, err
-	}
-	if inv.Inputs, err = binding.ReadInputs(ctx, t.blobs, locs); err != nil {
-		return nil, err
-	}
-	body, err := invoke.NewToolRequest(inv)
-	if err != nil {
-		return nil, err
-	}
-	hr, err := s.post(ctx, t.function, id, body, t.blobs)
-	if err != nil {
-		return nil, err
-	}
-	if err := binding.WriteOutputs(ctx, t.blobs, locs, hr.Outputs); err != nil {
 		return nil, err
 	}
 	res, err := invoke.ToolResult(hr.ReturnValue, t.useResultSchema)

@@ -33,7 +33,7 @@ func limitDepth(w http.ResponseWriter, r *http.Request, maxBytes int64) bool {
 		return false
 	}
 	if invoke.CheckDepth(body) != nil {
-		http.Error(w, "The JSON-RPC message nests deeper than 64 levels, the Functions host's limit.", http.StatusInternalServerError)
+		http.Error(w, fmt.Sprintf("The JSON-RPC message nests deeper than %d levels, the Functions host's limit.", invoke.MaxDepth), http.StatusInternalServerError)
 		return false
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))

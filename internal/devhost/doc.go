@@ -17,6 +17,13 @@
 //     is one tool. Its inputSchema is built from toolProperties as the
 //     extension builds it ([InputSchema]); the trigger's metadata becomes
 //     the tool's _meta.
+//   - Resources and prompts: an mcpResourceTrigger is a resource, or a
+//     resource template when its uri has {parameters} (matched as the
+//     extension matches them); an mcpPromptTrigger is a prompt with its
+//     arguments. They are invoked as tools are, with
+//     [invoke.NewResourceRequest] and [invoke.NewPromptRequest]; a failure
+//     is JSON-RPC error -32603 "An error occurred.", as the extension
+//     answers it.
 //   - Transports: Streamable HTTP on /runtime/webhooks/mcp and the legacy
 //     SSE transport on /runtime/webhooks/mcp/sse with its message endpoint
 //     /runtime/webhooks/mcp/message, served with go-sdk. Server name,
@@ -24,7 +31,7 @@
 //   - A tools/call runs in the host's order: required arguments checked
 //     (JSON-RPC error -32602 "One or more required tool properties are
 //     missing values. Please provide: a, b"); binding paths resolved
-//     ({mcptoolargs.x}, {sys.…}, see [PathTemplate]); blob inputs read; the
+//     ({mcptoolargs.x}, {sys.…}, see [funcapp.PathTemplate]); blob inputs read; the
 //     invocation posted to the handler, encoded by [invoke.NewToolRequest];
 //     the answer read by [invoke.DecodeResponse]; outputs written to blob
 //     outputs; ReturnValue mapped by [invoke.ToolResult]. Any failure after

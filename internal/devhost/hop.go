@@ -66,6 +66,33 @@ func (s *Server) newInvocation(ctx context.Context, req mcp.Request, function st
 	return inv
 }
 
+// run is the host's part of every invocation, whatever triggered it:
+// resolve the function's blob paths from data, read its inputs, encode the
+// request with them, post it, and write what the handler returned to its
+// outputs. Nothing is written unless the handler answered with success.
+func (s *Server) run(ctx context.Context, function, id string, blobs []binding.Blob, data binding.Data, encode func(inputs map[string][]byte) ([]byte, error)) (*invoke.HostResult, error) {
+	locs, err := binding.Resolve(blobs, data)
+	if err != nil {
+		return nil, err
+	}
+	inputs, err := binding.ReadInputs(ctx, blobs, locs)
+	if err != nil {
+		return nil, err
+	}
+	body, err := encode(inputs)
+	if err != nil {
+		return nil, err
+	}
+	hr, err := s.post(ctx, function, id, body, blobs)
+	if err != nil {
+		return nil, err
+	}
+	if err := binding.WriteOutputs(ctx, blobs, locs, hr.Outputs); err != nil {
+		return nil, err
+	}
+	return hr, nil
+}
+
 // post sends one invocation to the handler and reads the answer as the
 // host does, for the function's declared outputs.
 func (s *Server) post(ctx context.Context, function, id string, body []byte, blobs []binding.Blob) (*invoke.HostResult, error) {

@@ -2,8 +2,8 @@ package devhost
 
 import (
 	"context"
-	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -83,26 +83,24 @@ func TestDrainLetsCallsFinish(t *testing.T) {
 // allows never reaches the handler; one at the limit does.
 func TestMessageDepth(t *testing.T) {
 	e := newEnv(t, snippetApp())
-	post := func(depth int) (*http.Response, string) {
+	s := e.rawConnect(nil)
+	// The message object, params and arguments are three levels.
+	msg := func(id, depth int) string {
 		args := strings.Repeat("[", depth-3) + strings.Repeat("]", depth-3)
-		body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"hello","arguments":{"a":` + args + `}}}`
-		req, err := http.NewRequest(http.MethodPost, e.http.URL+MCPPath, strings.NewReader(body))
-		require.NoError(t, err)
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", "application/json, text/event-stream")
-		resp, err := e.http.Client().Do(req)
-		require.NoError(t, err)
-		defer resp.Body.Close()
-		b := new(strings.Builder)
-		_, _ = io.Copy(b, resp.Body)
-		return resp, b.String()
+		return `{"jsonrpc":"2.0","id":` + strconv.Itoa(id) + `,"method":"tools/call","params":{"name":"hello","arguments":{"a":` + args + `}}}`
 	}
-	resp, body := post(65)
+	resp, body := s.post(msg(1, 65))
 	assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
 	assert.Contains(t, body, "nests deeper than 64 levels")
-	resp, body = post(64)
-	assert.NotEqual(t, http.StatusInternalServerError, resp.StatusCode, body)
-	assert.Empty(t, e.handler.received(), "neither reached the handler (the second had no session)")
+	assert.Empty(t, e.handler.received(), "65 levels must not reach the handler")
+
+	resp, body = s.post(msg(2, 64))
+	assert.Equal(t, http.StatusOK, resp.StatusCode, body)
+	assert.Contains(t, body, `"result"`)
+	assert.NotContains(t, body, `"isError":true`)
+	if got := e.handler.received(); assert.Len(t, got, 1, "64 levels reach the handler") {
+		assert.Equal(t, "/hello", got[0].Path)
+	}
 }
 
 // TestBlobNameTheHostRefuses: a path the host's blob binding refuses (a

@@ -102,20 +102,12 @@ func (s *Server) getPrompts(next mcp.MethodHandler) mcp.MethodHandler {
 	}
 }
 
-// getPrompt binds, reads the inputs, posts and maps the return value.
+// getPrompt runs the function and maps its return value.
 func (s *Server) getPrompt(ctx context.Context, p *prompt, inv *invoke.PromptInvocation, id string) (*mcp.GetPromptResult, error) {
-	locs, err := binding.Resolve(p.blobs, binding.PromptData(inv.PromptArgs(), inv.Sys()))
-	if err != nil {
-		return nil, err
-	}
-	if inv.Inputs, err = binding.ReadInputs(ctx, p.blobs, locs); err != nil {
-		return nil, err
-	}
-	body, err := invoke.NewPromptRequest(inv)
-	if err != nil {
-		return nil, err
-	}
-	hr, err := s.post(ctx, p.function, id, body, p.blobs)
+	hr, err := s.run(ctx, p.function, id, p.blobs, binding.PromptData(inv.PromptArgs(), inv.Sys()), func(inputs map[string][]byte) ([]byte, error) {
+		inv.Inputs = inputs
+		return invoke.NewPromptRequest(inv)
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -125,20 +125,12 @@ func (s *Server) matchResource(uri string) (*resource, map[string]string) {
 	return nil, nil
 }
 
-// readResource binds, reads the inputs, posts and maps the return value.
+// readResource runs the function and maps its return value.
 func (s *Server) readResource(ctx context.Context, r *resource, inv *invoke.ResourceInvocation, id string) (*mcp.ReadResourceResult, error) {
-	locs, err := binding.Resolve(r.blobs, binding.ResourceData(inv.Params, inv.URI, inv.Sys()))
-	if err != nil {
-		return nil, err
-	}
-	if inv.Inputs, err = binding.ReadInputs(ctx, r.blobs, locs); err != nil {
-		return nil, err
-	}
-	body, err := invoke.NewResourceRequest(inv)
-	if err != nil {
-		return nil, err
-	}
-	hr, err := s.post(ctx, r.function, id, body, r.blobs)
+	hr, err := s.run(ctx, r.function, id, r.blobs, binding.ResourceData(inv.Params, inv.URI, inv.Sys()), func(inputs map[string][]byte) ([]byte, error) {
+		inv.Inputs = inputs
+		return invoke.NewResourceRequest(inv)
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -108,8 +108,8 @@ type Server struct {
 	closeStream context.CancelFunc
 }
 
-// New builds the MCP server for app: one tool per mcpToolTrigger, each
-// wired to its function and bindings. It fails when a binding names a
+// New builds the MCP server for app: one tool, resource or prompt per MCP
+// trigger, each wired to its function and bindings. It fails when a binding names a
 // connection without a store.
 func New(app *funcapp.App, opts Options) (*Server, error) {
 	if opts.Worker == nil {

@@ -17,8 +17,10 @@ type StorageInfo struct {
 }
 
 // OpenStorage opens one blob store per connection the app's blob bindings
-// name, reading connection strings from settings. Nothing is sent to
-// storage: devhost starts, and keeps running, while the emulator is down.
+// name, reading each connection from settings as the host does (a
+// connection string, or an identity-based one: see
+// [blobstore.OpenSetting]). Nothing is sent to storage: devhost starts,
+// and keeps running, while the emulator is down.
 func OpenStorage(app *funcapp.App, settings *Settings, opts *blobstore.Options) (map[string]BlobStore, []StorageInfo, error) {
 	var names []string
 	for _, f := range app.Functions {
@@ -34,11 +36,7 @@ func OpenStorage(app *funcapp.App, settings *Settings, opts *blobstore.Options) 
 	stores := make(map[string]BlobStore, len(names))
 	var infos []StorageInfo
 	for _, name := range names {
-		conn, err := blobstore.ConnectionString(name, settings.Lookup)
-		if err != nil {
-			return nil, nil, fmt.Errorf("storage: %w", err)
-		}
-		acct, err := blobstore.Open(conn, opts)
+		acct, err := blobstore.OpenSetting(name, settings.Lookup, opts)
 		if err != nil {
 			return nil, nil, fmt.Errorf("storage connection %s: %w", name, err)
 		}

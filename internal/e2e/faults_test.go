@@ -36,6 +36,9 @@ func storageOutage(t *testing.T, h hostingCase) {
 	az.Stop(t)
 	requireToolError(t, call(t, s, "getsnippet", map[string]any{"snippetname": "before"}), "An error occurred invoking 'getsnippet'.")
 	requireToolError(t, call(t, s, "savesnippet", map[string]any{"snippetname": "during", "snippet": "lost"}), "An error occurred invoking 'savesnippet'.")
+	// The tools that reach storage themselves say so, with their own words.
+	requireToolError(t, call(t, s, "listsnippets", nil), "Snippet storage did not answer; try again in a moment.")
+	requireToolError(t, call(t, s, "deletesnippet", map[string]any{"snippetname": "before"}), "Snippet storage did not answer; try again in a moment.")
 	// A tool without storage still answers: the server is up.
 	requireText(t, call(t, s, "hello", nil), "Hello I am MCPTool!")
 	assert.False(t, srv.Exited())

@@ -15,7 +15,6 @@ import (
 
 	"remote-mcp-functions-go/internal/catalog"
 	"remote-mcp-functions-go/internal/hosting"
-	"remote-mcp-functions-go/internal/snippet"
 	"remote-mcp-functions-go/internal/testenv"
 )
 
@@ -34,9 +33,10 @@ func TestContentBoundary(t *testing.T) {
 func contentBoundary(t *testing.T, h hostingCase, az *testenv.Azurite) {
 	dh := h.start(t, serverOptions{Storage: az.ConnectionString()})
 	s := connect(t, transports[0].dial(dh, nil))
-	svc := snippet.New(0)
-	limit := svc.MaxBytes
-	saveTooLarge := svc.SaveTool().TooLarge
+	// The README's limit (1 MiB of content, 128-character names), and the
+	// message savesnippet gives for a body too large to read.
+	const limit = 1 << 20
+	const saveTooLarge = "The snippet is too large: content is limited to 1048576 bytes and names to 128 characters."
 	// How much content of each kind reaches the tool at all: the
 	// handler's body limit over the host's worst expansion of it.
 	cap := catalog.Config{}.MaxBodyBytes()
@@ -169,5 +169,7 @@ func storageHang(t *testing.T, h hostingCase) {
 	default:
 	}
 	requireToolError(t, <-got, "An error occurred invoking 'getsnippet'.")
-	assert.Contains(t, dh.Output(), "storage did not answer within 20s")
+	// The log comes through a pipe, a moment after the answer.
+	require.Eventually(t, func() bool { return strings.Contains(dh.Output(), "storage did not answer within 20s") },
+		10*time.Second, 10*time.Millisecond, "the server says why")
 }

@@ -150,16 +150,30 @@ func (p *problems) add(file, field, format string, args ...any) {
 	*p = append(*p, Problem{File: file, Field: field, Msg: fmt.Sprintf(format, args...)})
 }
 
+// checkToolNames reports two functions offering the same tool, prompt or
+// resource URI: the extension looks names up case-insensitively and
+// refuses a duplicate at registration.
 func checkToolNames(fns []*Function, probs *problems) {
 	seen := map[string]string{}
+	check := func(f *Function, field, kind, name string) {
+		if name == "" {
+			return
+		}
+		key := kind + ":" + strings.ToLower(name)
+		if other, dup := seen[key]; dup {
+			probs.add(f.Path, field, "%s %q is also declared by function %q", kind, name, other)
+		}
+		seen[key] = f.Name
+	}
 	for _, f := range fns {
-		t := f.ToolTrigger()
-		if t == nil || t.ToolName == "" {
-			continue
+		if t := f.ToolTrigger(); t != nil {
+			check(f, "bindings.toolName", "tool", t.ToolName)
 		}
-		if other, dup := seen[t.ToolName]; dup {
-			probs.add(f.Path, "bindings.toolName", "tool %q is also declared by function %q", t.ToolName, other)
+		if p := f.PromptTrigger(); p != nil {
+			check(f, "bindings.promptName", "prompt", p.PromptName)
 		}
-		seen[t.ToolName] = f.Name
+		if r := f.ResourceTrigger(); r != nil {
+			check(f, "bindings.uri", "resource", r.URI)
+		}
 	}
 }

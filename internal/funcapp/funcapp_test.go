@@ -239,3 +239,47 @@ func TestFunctionTimeout(t *testing.T) {
 		})
 	}
 }
+
+func TestResourceAndPromptFunctions(t *testing.T) {
+	host := strings.Replace(goodHost, "4.29.0", "4.35.0", 1)
+	resource := `{"bindings":[
+ {"type":"mcpResourceTrigger","direction":"in","name":"context","uri":"snippet://{name}","resourceName":"snippet","description":"D.","mimeType":"text/plain"},
+ {"type":"blob","direction":"in","name":"file","path":"snippets/{name}.json","connection":"AzureWebJobsStorage"}]}`
+	prompt := `{"bindings":[
+ {"type":"mcpPromptTrigger","direction":"in","name":"context","promptName":"review","description":"D.",
+  "promptArguments":"[{\"name\":\"snippetname\",\"description\":\"N.\",\"required\":true},{\"name\":\"focus\",\"description\":\"F.\"}]"},
+ {"type":"blob","direction":"in","name":"file","path":"snippets/{mcppromptargs.snippetname}.json","connection":"AzureWebJobsStorage"}]}`
+	app, err := funcapp.Load(writeApp(t, host, goodSettings, resource))
+	require.NoError(t, err)
+	r := app.Function("get").ResourceTrigger()
+	require.NotNil(t, r)
+	assert.Equal(t, []string{"name"}, r.TemplateParams())
+	app, err = funcapp.Load(writeApp(t, host, goodSettings, prompt))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"snippetname"}, app.Function("get").PromptTrigger().RequiredArguments())
+
+	tests := []struct{ name, host, function, want string }{
+		{"path names no template parameter", host, strings.Replace(resource, "snippets/{name}", "snippets/{other}", 1), "{other} is not a parameter of snippet://{name}"},
+		{"resource without resourceName", host, strings.Replace(resource, `"resourceName":"snippet",`, "", 1), "resourceName: missing"},
+		{"template on a bundle without templates", goodHost, resource, "uses a resource template, which needs MCP extension 1.4.0, first known in bundle 4.35.0"},
+		{"prompt path with an optional argument", host, strings.Replace(prompt, "mcppromptargs.snippetname", "mcppromptargs.focus", 1), `{mcppromptargs.focus}: argument "focus" must be required`},
+		{"prompt path with an undeclared argument", host, strings.Replace(prompt, "mcppromptargs.snippetname", "mcppromptargs.x", 1), "{mcppromptargs.x} names no declared prompt argument"},
+		{"prompt arguments as raw JSON", host, strings.Replace(prompt, `"promptArguments":"[{\"name\":\"snippetname\",\"description\":\"N.\",\"required\":true},{\"name\":\"focus\",\"description\":\"F.\"}]"`, `"promptArguments":[]`, 1), "promptArguments: must be a JSON string"},
+		{"prompts on a bundle without them", goodHost, prompt, "uses mcpPromptTrigger, which needs MCP extension 1.4.0, first known in bundle 4.35.0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := funcapp.Load(writeApp(t, tt.host, goodSettings, tt.function))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func TestDuplicateNames(t *testing.T) {
+	dir := writeApp(t, goodHost, goodSettings, goodFunction)
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "get2"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "get2", "function.json"), []byte(strings.Replace(goodFunction, `"toolName":"get"`, `"toolName":"GET"`, 1)), 0o644))
+	_, err := funcapp.Load(dir)
+	require.ErrorContains(t, err, `tool "GET" is also declared by function "get"`, "names match case-insensitively, as the extension looks them up")
+}

@@ -168,6 +168,11 @@ func parseSchema(raw json.RawMessage) (json.RawMessage, error) {
 // bindingName is the host's rule for binding names.
 var bindingName = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9]{0,127}$`)
 
+// ValidName reports whether name passes the host's rule for binding names
+// (a letter, then letters and digits, 128 at most), which resource template
+// parameters follow too.
+func ValidName(name string) bool { return bindingName.MatchString(name) }
+
 // propertyTypes are the JSON Schema types a tool property may declare.
 var propertyTypes = map[string]bool{"string": true, "number": true, "integer": true, "boolean": true, "object": true}
 

@@ -65,9 +65,12 @@ var templateParam = regexp.MustCompile(`\{([^{}]*)\}`)
 
 // TemplateParams lists a resource URI's template parameters; none for a
 // plain resource.
-func (b *Binding) TemplateParams() []string {
+func (b *Binding) TemplateParams() []string { return URIParams(b.URI) }
+
+// URIParams lists the {parameters} of a resource URI template, in order.
+func URIParams(uri string) []string {
 	var out []string
-	for _, m := range templateParam.FindAllStringSubmatch(b.URI, -1) {
+	for _, m := range templateParam.FindAllStringSubmatch(uri, -1) {
 		out = append(out, m[1])
 	}
 	return out

@@ -80,7 +80,7 @@ func TestFlatInputIsToolProperties(t *testing.T) {
 // TestRicherInputIsInputSchema: nested objects and enums need the whole
 // schema, which the host lists as it is.
 func TestRicherInputIsInputSchema(t *testing.T) {
-	for name, tl := range map[string]*mcpfunc.Tool{
+	tools := map[string]*mcpfunc.Tool{
 		"nested": tool[nestedInput, string]("nested"),
 		"enum": func() *mcpfunc.Tool {
 			tl := tool[flatInput, string]("enum")
@@ -92,7 +92,8 @@ func TestRicherInputIsInputSchema(t *testing.T) {
 			tl.Handler = tl.Handler.WithSchema(func(s *jsonschema.Schema) { one := 1.0; s.Properties["count"].Minimum = &one })
 			return tl
 		}(),
-	} {
+	}
+	for name, tl := range tools {
 		t.Run(name, func(t *testing.T) {
 			fj, err := funcgen.FunctionJSON(tl)
 			require.NoError(t, err)
@@ -106,6 +107,18 @@ func TestRicherInputIsInputSchema(t *testing.T) {
 			assert.JSONEq(t, string(wantJSON), string(gotJSON))
 		})
 	}
+	// What each case is for, written out by hand.
+	props := func(name string) map[string]any {
+		fj, err := funcgen.FunctionJSON(tools[name])
+		require.NoError(t, err)
+		_, parsed := trigger(t, fj)
+		return parsed["inputSchema"].(map[string]any)["properties"].(map[string]any)
+	}
+	assert.Equal(t, []any{"a", "b"}, props("enum")["name"].(map[string]any)["enum"])
+	assert.Equal(t, 1.0, props("bounds")["count"].(map[string]any)["minimum"])
+	where := props("nested")["where"].(map[string]any)
+	assert.Equal(t, "object", where["type"])
+	assert.Equal(t, map[string]any{"type": "string", "description": "The city."}, where["properties"].(map[string]any)["city"])
 }
 
 func TestOutputSchema(t *testing.T) {

@@ -1,10 +1,10 @@
 // Package invoke is the wire contract between the Azure Functions host and a
 // custom handler, for functions triggered by the MCP extension's
-// mcpToolTrigger.
+// mcpToolTrigger, mcpResourceTrigger and mcpPromptTrigger.
 //
 // # The exchange
 //
-// For every MCP tools/call the host POSTs to
+// For every MCP tools/call, resources/read and prompts/get the host POSTs to
 // http://127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT/<function folder name>
 // a [Request]:
 //
@@ -29,8 +29,9 @@
 //     ToolInvocationContext to a string), so Data.context is encoded three
 //     times: wire string → JSON string literal → {"name":…,"arguments":…}.
 //
-// [DecodeString] undoes exactly one extra level, and is the only place that
-// does; [Request.Context] builds on it. Arguments are read from the trigger
+// [DecodeString] undoes exactly one extra level of a binding's value;
+// [Request.Trigger] peels the trigger value's levels until its JSON object
+// appears, and [Request.Context] builds on it. Arguments are read from the trigger
 // context ([Request.Arguments]), where the extension wrote the client's
 // JSON back as it came: Metadata.arguments is a lossy Newtonsoft re-parse
 // of it, and Metadata.mcptoolcontext is built with a serializer that
@@ -45,10 +46,12 @@
 //
 // The host treats any non-2xx answer, an empty body or a body that is not a
 // JSON object as a failed invocation, and the MCP client then sees only
-// "An error occurred invoking '<tool>'.". An empty body is worse: the host
-// waits until the function timeout. So a handler answers 200 with a JSON
-// object for everything it understood, and keeps non-2xx for payloads it
-// cannot read at all.
+// "An error occurred invoking '<tool>'." (for a resource or a prompt,
+// JSON-RPC error -32603 "An error occurred."). An empty body is worse: the
+// host waits until the function timeout. So a handler always answers with a
+// JSON object, and a tool that declares useResultSchema answers its own
+// failures with 200 and isError (below); a plain tool, a resource or a
+// prompt has no other way to fail than a non-2xx.
 //
 // Output strings are base64 of the bytes: the host base64-decodes any output
 // string that happens to be valid base64 (the text "test" would otherwise be

@@ -13,7 +13,7 @@ import (
 )
 
 // This file is the host's side of the request: what the Functions host
-// sends for one tools/call. The local stand-in for the host uses it to
+// sends for one tools/call, resources/read or prompts/get. The local stand-in for the host uses it to
 // invoke the handler; the handler's contract tests check it against
 // payloads made by an encoder of their own.
 

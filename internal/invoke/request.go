@@ -48,10 +48,12 @@ var ErrMalformed = errors.New("malformed invocation payload")
 // JSON object with object-valued Data and Metadata (absent ones are empty),
 // or nests deeper than [MaxDepth].
 //
-// Of Metadata it keeps only mcptoolargs, the text the host builds binding
-// paths from; the rest (the trigger again, transport headers,
-// mcptoolcontext, and arguments, which the host re-parses lossily, see
-// [Request.Arguments]) is validated and skipped.
+// Metadata is kept as raw JSON and read on demand: mcptoolargs and
+// mcppromptargs ([Request.ToolArgs], [Request.PromptArgs]) and a resource
+// template's parameters ([Request.Metadata]), the text the host builds
+// binding paths from. Arguments are read from the trigger instead of
+// Metadata.arguments, which the host re-parses lossily (see
+// [Request.Arguments]).
 func ParseRequest(body []byte) (*Request, error) {
 	if body = bytes.TrimSpace(body); len(body) == 0 || body[0] != '{' {
 		return nil, fmt.Errorf("%w: not a JSON object", ErrMalformed)

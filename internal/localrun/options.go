@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"remote-mcp-functions-go/internal/apppkg"
-	"remote-mcp-functions-go/internal/azurite"
+	"remote-mcp-functions-go/internal/devstore"
 	"remote-mcp-functions-go/internal/hosting"
 )
 
@@ -75,9 +75,9 @@ func FromEnv(getenv func(string) string, environ []string) (Options, error) {
 		to   *int
 	}{
 		{"MCP_PORT", 7071, &o.MCPPort},
-		{"AZURITE_BLOB_PORT", azurite.DefaultBlobPort, &o.BlobPort},
-		{"AZURITE_QUEUE_PORT", azurite.DefaultQueuePort, &o.QueuePort},
-		{"AZURITE_TABLE_PORT", azurite.DefaultTablePort, &o.TablePort},
+		{"AZURITE_BLOB_PORT", devstore.BlobPort, &o.BlobPort},
+		{"AZURITE_QUEUE_PORT", devstore.QueuePort, &o.QueuePort},
+		{"AZURITE_TABLE_PORT", devstore.TablePort, &o.TablePort},
 	} {
 		*p.to = p.def
 		if v := getenv(p.name); v != "" {

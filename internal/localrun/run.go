@@ -51,7 +51,6 @@ type runner struct {
 type started struct {
 	name string
 	pid  int
-	done <-chan struct{}
 	stop func() (killed bool)
 }
 
@@ -132,7 +131,7 @@ func (r *runner) stopAll() {
 
 func (r *runner) track(name string, c *proc.Child) {
 	r.started = append(r.started, started{
-		name: name, pid: c.Pid(), done: c.Done(),
+		name: name, pid: c.Pid(),
 		stop: func() bool { return c.Stop(context.Background(), stopGrace) },
 	})
 }

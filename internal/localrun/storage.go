@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"remote-mcp-functions-go/internal/azurite"
+	"remote-mcp-functions-go/internal/devstore"
 )
 
 // storage reuses or starts Azurite and returns the hosts' environment:
@@ -16,7 +17,7 @@ import (
 // not the ones UseDevelopmentStorage=true means.
 func (r *runner) storage(ctx context.Context) ([]string, error) {
 	o := r.o
-	blobURL := azurite.Endpoint(o.BlobPort)
+	blobURL := devstore.Endpoint(o.BlobPort)
 	switch err := azurite.Probe(ctx, o.BlobPort); {
 	case err == nil:
 		r.say("Azurite already listens on 127.0.0.1:%d: using it (and leaving it running when you stop)", o.BlobPort)
@@ -40,10 +41,10 @@ func (r *runner) storage(ctx context.Context) ([]string, error) {
 	}
 
 	env := o.Environ
-	defaults := o.BlobPort == azurite.DefaultBlobPort && o.QueuePort == azurite.DefaultQueuePort && o.TablePort == azurite.DefaultTablePort
+	defaults := o.BlobPort == devstore.BlobPort && o.QueuePort == devstore.QueuePort && o.TablePort == devstore.TablePort
 	if !defaults && !hasVar(env, "AzureWebJobsStorage") {
 		// UseDevelopmentStorage=true means the default ports: name these.
-		env = append(append([]string(nil), env...), "AzureWebJobsStorage="+azurite.ConnectionString(o.BlobPort, o.QueuePort, o.TablePort))
+		env = append(append([]string(nil), env...), "AzureWebJobsStorage="+devstore.ConnectionString(o.BlobPort, o.QueuePort, o.TablePort))
 	}
 	return env, nil
 }
@@ -74,7 +75,7 @@ func (r *runner) startAzurite(ctx context.Context, blobURL string) error {
 		return fmt.Errorf("azurite stopped while starting, or did not listen in time (its log: %s): %v", logPath, err)
 	}
 	r.started = append(r.started, started{
-		name: "Azurite", pid: srv.PID(), done: srv.Done(),
+		name: "Azurite", pid: srv.PID(),
 		stop: func() bool {
 			err := srv.Stop()
 			log.Close()

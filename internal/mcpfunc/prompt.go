@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
+
+	"remote-mcp-functions-go/internal/funcapp"
 )
 
 // Prompt is one MCP prompt declared in Go: one function folder with an
@@ -107,12 +110,16 @@ func (p *Prompt) Check() error {
 		if b.Out {
 			add("binding %q: a prompt only reads", b.Name)
 		}
-		if !bindingName.MatchString(b.Name) || seen[b.Name] {
+		if !funcapp.ValidName(b.Name) || seen[b.Name] {
 			add("blob binding name %q must be unique, a letter then letters and digits", b.Name)
 		}
 		seen[b.Name] = true
-		for _, name := range promptPathArgs(b.Path) {
-			i := slicesIndex(args, name)
+		names, err := pathMembers(b.Path, "mcppromptargs")
+		if err != nil {
+			add("binding %q: %v", b.Name, err)
+		}
+		for _, name := range names {
+			i := slices.IndexFunc(args, func(a PromptArgument) bool { return a.Name == name })
 			switch {
 			case i < 0:
 				add("binding %q: {mcppromptargs.%s} is not an argument", b.Name, name)
@@ -128,32 +135,14 @@ func (p *Prompt) Check() error {
 func (p *Prompt) PathArgs() []string {
 	var out []string
 	for _, b := range p.Blobs {
-		for _, a := range promptPathArgs(b.Path) {
-			if !contains(out, a) {
+		names, _ := pathMembers(b.Path, "mcppromptargs") // Check reports a bad path
+		for _, a := range names {
+			if !slices.Contains(out, a) {
 				out = append(out, a)
 			}
 		}
 	}
 	return out
-}
-
-func promptPathArgs(path string) []string {
-	var out []string
-	for _, m := range templateParam.FindAllStringSubmatch(path, -1) {
-		if src, member, ok := strings.Cut(m[1], "."); ok && strings.EqualFold(src, "mcppromptargs") {
-			out = append(out, member)
-		}
-	}
-	return out
-}
-
-func slicesIndex(args []PromptArgument, name string) int {
-	for i, a := range args {
-		if a.Name == name {
-			return i
-		}
-	}
-	return -1
 }
 
 // Run runs one prompts/get: the arguments (call.Args) decoded into the

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
+	"slices"
 	"strings"
+
+	"remote-mcp-functions-go/internal/funcapp"
 )
 
 // Resource is one MCP resource declared in Go, or a resource template when
@@ -44,19 +46,8 @@ type ResourceRead struct {
 	Params map[string]string
 }
 
-var templateParam = regexp.MustCompile(`\{([^{}]*)\}`)
-
 // Params lists the URI template's parameters, in order.
-func (r *Resource) Params() []string {
-	var out []string
-	for _, m := range templateParam.FindAllStringSubmatch(r.URI, -1) {
-		out = append(out, m[1])
-	}
-	return out
-}
-
-// IsTemplate reports whether the URI has parameters.
-func (r *Resource) IsTemplate() bool { return len(r.Params()) > 0 }
+func (r *Resource) Params() []string { return funcapp.URIParams(r.URI) }
 
 // Check reports what is wrong with the declaration itself.
 func (r *Resource) Check() error {
@@ -72,7 +63,7 @@ func (r *Resource) Check() error {
 	}
 	params := r.Params()
 	for _, p := range params {
-		if !bindingName.MatchString(p) {
+		if !funcapp.ValidName(p) {
 			add("template parameter {%s} must be a letter then letters and digits", p)
 		}
 		switch strings.ToLower(p) {
@@ -96,13 +87,18 @@ func (r *Resource) Check() error {
 		if b.Out {
 			add("binding %q: a resource only reads", b.Name)
 		}
-		if !bindingName.MatchString(b.Name) || seen[b.Name] {
+		if !funcapp.ValidName(b.Name) || seen[b.Name] {
 			add("blob binding name %q must be unique, a letter then letters and digits", b.Name)
 		}
 		seen[b.Name] = true
-		for _, m := range templateParam.FindAllStringSubmatch(b.Path, -1) {
-			if !contains(params, m[1]) && !strings.HasPrefix(strings.ToLower(m[1]), "sys.") {
-				add("binding %q: {%s} is not a parameter of %s", b.Name, m[1], r.URI)
+		path, err := funcapp.ParsePath(b.Path)
+		if err != nil {
+			add("binding %q: %v", b.Name, err)
+			continue
+		}
+		for _, e := range path.Exprs() {
+			if e.Member == "" && !slices.Contains(params, e.Source) || e.Member != "" && !strings.EqualFold(e.Source, "sys") {
+				add("binding %q: %s is not a parameter of %s", b.Name, e, r.URI)
 			}
 		}
 	}

@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/google/jsonschema-go/jsonschema"
+
+	"remote-mcp-functions-go/internal/funcapp"
 )
 
 // Tool is one MCP tool declared in Go. It is one function folder of the
@@ -77,7 +80,7 @@ func (b Blob) ConnectionName() string {
 type Handler struct {
 	in, out reflect.Type
 	run     func(ctx context.Context, call *Call, in any) (any, error)
-	// adjust changes the inferred input schema: see Tool.WithInputSchema.
+	// adjust changes the inferred input schema: see Handler.WithSchema.
 	adjust func(*jsonschema.Schema)
 }
 
@@ -139,11 +142,7 @@ func (t *Tool) OutputSchema() (*jsonschema.Schema, error) {
 	return s, nil
 }
 
-var (
-	toolName    = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
-	bindingName = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9]{0,127}$`)
-	pathArg     = regexp.MustCompile(`(?i)\{mcptoolargs\.([^{}]*)\}`)
-)
+var toolName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
 
 // Check reports what is wrong with the declaration itself. The function
 // app checks (package funcapp) apply on top, to what is generated from it.
@@ -181,22 +180,26 @@ func (t *Tool) Check() error {
 	}
 	seen := map[string]bool{}
 	for _, b := range t.Blobs {
-		if !bindingName.MatchString(b.Name) || seen[b.Name] {
+		if !funcapp.ValidName(b.Name) || seen[b.Name] {
 			add("blob binding name %q must be unique, a letter then letters and digits", b.Name)
 		}
 		seen[b.Name] = true
-		for _, m := range pathArg.FindAllStringSubmatch(b.Path, -1) {
+		names, err := pathMembers(b.Path, "mcptoolargs")
+		if err != nil {
+			add("binding %q: %v", b.Name, err)
+		}
+		for _, name := range names {
 			if in == nil {
 				break
 			}
-			p, ok := in.Properties[m[1]]
+			p, ok := in.Properties[name]
 			switch {
 			case !ok:
-				add("binding %q: {mcptoolargs.%s} is not an argument", b.Name, m[1])
+				add("binding %q: {mcptoolargs.%s} is not an argument", b.Name, name)
 			case p.Type != "string":
-				add("binding %q: argument %q must be a string to name a blob", b.Name, m[1])
-			case !contains(in.Required, m[1]):
-				add("binding %q: argument %q must be required (no omitempty): the host fails a call without it", b.Name, m[1])
+				add("binding %q: argument %q must be a string to name a blob", b.Name, name)
+			case !slices.Contains(in.Required, name):
+				add("binding %q: argument %q must be required (no omitempty): the host fails a call without it", b.Name, name)
 			}
 		}
 	}
@@ -207,9 +210,10 @@ func (t *Tool) Check() error {
 func (t *Tool) PathArgs() []string {
 	var out []string
 	for _, b := range t.Blobs {
-		for _, m := range pathArg.FindAllStringSubmatch(b.Path, -1) {
-			if !contains(out, m[1]) {
-				out = append(out, m[1])
+		names, _ := pathMembers(b.Path, "mcptoolargs") // Check reports a bad path
+		for _, name := range names {
+			if !slices.Contains(out, name) {
+				out = append(out, name)
 			}
 		}
 	}
@@ -328,11 +332,18 @@ func article(v string) string {
 	return "a " + v
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
+// pathMembers lists the members of source (mcptoolargs, mcppromptargs) a
+// blob path uses, parsed with the app's one path grammar.
+func pathMembers(path, source string) ([]string, error) {
+	t, err := funcapp.ParsePath(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range t.Exprs() {
+		if strings.EqualFold(e.Source, source) && e.Member != "" {
+			out = append(out, e.Member)
 		}
 	}
-	return false
+	return out, nil
 }

@@ -156,6 +156,8 @@ func TestCheck(t *testing.T) {
 		{"path argument optional", &Tool{Name: "a", Description: "D.", Blobs: []Blob{BlobIn("file", "c/{mcptoolargs.tags}")}, Handler: Typed(ok)}, `argument "tags" must be a string`},
 		{"path argument not required", &Tool{Name: "a", Description: "D.", Blobs: []Blob{BlobIn("file", "c/{mcptoolargs.count}")}, Handler: Typed(ok)}, `argument "count" must be a string`},
 		{"bad binding name", &Tool{Name: "a", Description: "D.", Blobs: []Blob{BlobIn("my-file", "c/x")}, Handler: Typed(ok)}, `blob binding name "my-file"`},
+		{"path not closed", &Tool{Name: "a", Description: "D.", Blobs: []Blob{BlobIn("file", "c/{mcptoolargs.name")}, Handler: Typed(ok)}, `binding "file": binding path "c/{mcptoolargs.name": unclosed {`},
+		{"path argument in other case", &Tool{Name: "a", Description: "D.", Blobs: []Blob{BlobIn("file", "c/{MCPToolArgs.nope}")}, Handler: Typed(ok)}, "{mcptoolargs.nope} is not an argument"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

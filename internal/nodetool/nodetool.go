@@ -29,28 +29,44 @@ func Command(root, pkg, bin string, args ...string) (*exec.Cmd, error) {
 	if err != nil {
 		return nil, errors.New("node is not on PATH: install Node.js 20 or later")
 	}
-	// Absolute: the command may run in another folder (Azurite's data).
-	root, err = filepath.Abs(root)
+	script, err := Bin(root, pkg, bin)
 	if err != nil {
 		return nil, err
+	}
+	return exec.Command(node, append([]string{script}, args...)...), nil
+}
+
+// Bin returns the absolute path of the bin entry of the installed npm
+// package pkg (bin "" means the package's only or same-named one), read
+// from the package's own package.json in the repository at root. A missing
+// package or entry is an error that says how to install it.
+func Bin(root, pkg, bin string) (string, error) {
+	// Absolute: the command may run in another folder (Azurite's data).
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return "", err
 	}
 	dir := filepath.Join(root, "node_modules", filepath.FromSlash(pkg))
 	b, err := os.ReadFile(filepath.Join(dir, "package.json"))
 	if err != nil {
-		return nil, fmt.Errorf("%s is missing: run `npm ci` in %s (make test and make start do it first)", dir, root)
+		return "", fmt.Errorf("%s is missing: run `npm ci` in %s (make test and make start do it first)", dir, root)
 	}
 	var meta struct {
 		Name string          `json:"name"`
 		Bin  json.RawMessage `json:"bin"`
 	}
 	if err := json.Unmarshal(b, &meta); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "package.json"), err)
+		return "", fmt.Errorf("%s: %w", filepath.Join(dir, "package.json"), err)
 	}
 	script, err := binScript(meta.Name, meta.Bin, bin)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", pkg, err)
+		return "", fmt.Errorf("%s: %w", pkg, err)
 	}
-	return exec.Command(node, append([]string{filepath.Join(dir, filepath.FromSlash(script))}, args...)...), nil
+	path := filepath.Join(dir, filepath.FromSlash(script))
+	if _, err := os.Stat(path); err != nil {
+		return "", fmt.Errorf("%s is missing: run `npm ci` in %s (make test and make start do it first)", path, root)
+	}
+	return path, nil
 }
 
 // binScript picks the script of package.json's "bin", which is either one

@@ -2,6 +2,7 @@ package snippet
 
 import (
 	"context"
+	"strconv"
 
 	"remote-mcp-functions-go/internal/mcpfunc"
 )
@@ -29,7 +30,7 @@ func (s *Service) GetTool() *mcpfunc.Tool {
 		Name:        "getsnippet",
 		Description: "Retrieve a snippet by name.",
 		Blobs:       []mcpfunc.Blob{mcpfunc.BlobIn(BlobBinding, BlobPath)},
-		TooLarge:    "The snippet is too large to return: this app returns snippets of up to " + itoa(s.MaxBytes) + " bytes.",
+		TooLarge:    "The snippet is too large to return: this app returns snippets of up to " + strconv.Itoa(s.MaxBytes) + " bytes.",
 		Handler:     mcpfunc.Typed(s.get),
 	}
 }

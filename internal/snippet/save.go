@@ -2,7 +2,6 @@ package snippet
 
 import (
 	"context"
-	"strconv"
 
 	"remote-mcp-functions-go/internal/mcpfunc"
 )
@@ -40,5 +39,3 @@ func (s *Service) save(_ context.Context, call *mcpfunc.Call, in SaveInput) (str
 	call.Output(BlobBinding, []byte(in.Content))
 	return "Snippet '" + in.Name + "' saved successfully", nil
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,8 +1,11 @@
-// Package snippet holds the seed tools: hello, and saving and reading code
-// snippets by name. Each is declared in Go (package mcpfunc); the Functions
-// host moves the bytes through the blob bindings they declare
-// (snippets/{mcptoolargs.snippetname}.json), so these functions only check
-// names and sizes and say what happened.
+// Package snippet holds the app's functions: the tools hello, getsnippet,
+// savesnippet, listsnippets and deletesnippet, the snippet://{name}
+// resource and the reviewsnippet prompt. Each is declared in Go (package
+// mcpfunc). For reading and saving, the Functions host moves the bytes
+// through the blob bindings they declare
+// (snippets/{mcptoolargs.snippetname}.json), so those functions only check
+// names and sizes and say what happened; no binding lists or deletes, so
+// listsnippets and deletesnippet use a [Store] themselves.
 //
 // Snippets are stored as raw text, as the original Python sample stores
 // them despite the .json extension, so data written by either reads back in

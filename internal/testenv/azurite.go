@@ -17,13 +17,14 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
 
 	"remote-mcp-functions-go/internal/azurite"
+	"remote-mcp-functions-go/internal/devstore"
 )
 
 // The well-known Azurite account ("devstore"), public and the same for
 // everyone; it is what UseDevelopmentStorage=true means.
 const (
-	DevAccount = azurite.DevAccount
-	DevKey     = azurite.DevKey
+	DevAccount = devstore.Account
+	DevKey     = devstore.Key
 )
 
 // Azurite is a running Azurite (blob, queue and table services) on free
@@ -140,12 +141,12 @@ func (a *Azurite) Output() string {
 }
 
 // BlobEndpoint is the blob service's URL for the devstore account.
-func (a *Azurite) BlobEndpoint() string { return azurite.Endpoint(a.BlobPort) }
+func (a *Azurite) BlobEndpoint() string { return devstore.Endpoint(a.BlobPort) }
 
 // ConnectionString is an AzureWebJobsStorage value for this Azurite: the
 // devstore account at this Azurite's ports.
 func (a *Azurite) ConnectionString() string {
-	return azurite.ConnectionString(a.BlobPort, a.QueuePort, a.TablePort)
+	return devstore.ConnectionString(a.BlobPort, a.QueuePort, a.TablePort)
 }
 
 // Client returns an azblob client for this Azurite.

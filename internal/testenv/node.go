@@ -1,14 +1,12 @@
 package testenv
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
+
+	"remote-mcp-functions-go/internal/nodetool"
 )
 
 // node22Packages names, per GOOS/GOARCH, the npm package that holds the
@@ -43,44 +41,11 @@ func node22() (string, error) {
 }
 
 // packageBin returns the path of the command name that the installed npm
-// package pkg declares in its package.json "bin", read from the package
-// itself rather than from node_modules/.bin (whose entries are shell or
-// .cmd shims on Windows).
+// package pkg declares in its package.json "bin" (see [nodetool.Bin]).
 func packageBin(pkg, name string) (string, error) {
 	root, err := RepoRoot()
 	if err != nil {
 		return "", err
 	}
-	dir := filepath.Join(root, "node_modules", filepath.FromSlash(pkg))
-	b, err := os.ReadFile(filepath.Join(dir, "package.json"))
-	if errors.Is(err, os.ErrNotExist) {
-		return "", fmt.Errorf("npm package %s is not installed: run `npm ci` in %s (make test does it first)", pkg, root)
-	}
-	if err != nil {
-		return "", err
-	}
-	var meta struct {
-		Bin json.RawMessage `json:"bin"`
-	}
-	if err := json.Unmarshal(b, &meta); err != nil {
-		return "", fmt.Errorf("%s: %w", filepath.Join(dir, "package.json"), err)
-	}
-	// "bin" is a map of command names, or one path named after the package.
-	var bins map[string]string
-	if err := json.Unmarshal(meta.Bin, &bins); err != nil {
-		var one string
-		if json.Unmarshal(meta.Bin, &one) != nil {
-			return "", fmt.Errorf("%s: unreadable \"bin\"", filepath.Join(dir, "package.json"))
-		}
-		bins = map[string]string{pkg: one}
-	}
-	rel, ok := bins[name]
-	if !ok {
-		return "", fmt.Errorf("npm package %s has no command %q", pkg, name)
-	}
-	path := filepath.Join(dir, filepath.FromSlash(rel))
-	if _, err := os.Stat(path); err != nil {
-		return "", fmt.Errorf("%s is missing: run `npm ci` in %s (make test does it first)", path, root)
-	}
-	return path, nil
+	return nodetool.Bin(root, pkg, name)
 }

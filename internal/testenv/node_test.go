@@ -130,7 +130,7 @@ func TestPackageBinErrors(t *testing.T) {
 	assert.Contains(t, err.Error(), "run `npm ci`")
 	_, err = packageBin("@modelcontextprotocol/conformance", "no-such-command")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `has no command "no-such-command"`)
+	assert.Contains(t, err.Error(), `has no bin "no-such-command"`)
 }
 
 func TestKeyHider(t *testing.T) {

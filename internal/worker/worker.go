@@ -261,21 +261,9 @@ func (w *Worker) Stop(ctx context.Context) {
 
 // terminate stops one process: a stop request, grace, a kill.
 func (w *Worker) terminate(ctx context.Context, p *process) {
-	if err := proc.Terminate(p.cmd.Process); err != nil {
-		w.opts.Logger.Warn("could not ask the handler to stop; killing it", "err", err)
-	} else {
-		grace := time.NewTimer(w.opts.StopGrace)
-		defer grace.Stop()
-		select {
-		case <-p.exited:
-			return
-		case <-grace.C:
-			w.opts.Logger.Warn("handler did not stop when asked; killing it", "grace", w.opts.StopGrace)
-		case <-ctx.Done():
-		}
+	if proc.Stop(ctx, p.cmd.Process, p.exited, w.opts.StopGrace) {
+		w.opts.Logger.Warn("handler did not stop when asked; killing it", "grace", w.opts.StopGrace)
 	}
-	_ = proc.Kill(p.cmd.Process)
-	<-p.exited
 }
 
 // setReady makes p the current, ready process. It reports false, and
