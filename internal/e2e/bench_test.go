@@ -14,10 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
-	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/bloberror"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"remote-mcp-functions-go/internal/benchbase"
 	"remote-mcp-functions-go/internal/catalog"
 	"remote-mcp-functions-go/internal/selfhost"
 	"remote-mcp-functions-go/internal/testenv"
@@ -103,14 +102,16 @@ func BenchmarkE2E(b *testing.B) {
 	}
 }
 
-// BenchmarkSelfInProcess measures the self hosting's own cost: its server
-// (package selfhost, as the handler builds it) in this process beside the
-// baseline, over loopback, with the same blobs in Azurite, so that neither
-// has a process boundary or an output pipe the other lacks. It reports
+// BenchmarkSelf measures the self hosting's own cost against the
+// baseline, each pair alike: "in-process" sets its server (package
+// selfhost, as the handler builds it) beside the baseline in this process;
+// "process" runs the handler binary beside the baseline's own binary, each
+// a process serving loopback, as the hostings run. Either way neither has
+// a boundary, a hop or a log pipe the other lacks. It reports p50-ms and
+// calls/s for the self hosting, base-p50-ms and base-calls/s, and
 // p50-ratio and calls/s-ratio (self / baseline).
-func BenchmarkSelfInProcess(b *testing.B) {
+func BenchmarkSelf(b *testing.B) {
 	az := testenv.SharedAzurite(b)
-	base := startBaseline(b, az)
 	lookup := func(k string) (string, bool) {
 		if k == catalog.StorageSetting {
 			return az.ConnectionString(), true
@@ -121,46 +122,52 @@ func BenchmarkSelfInProcess(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	fns := catalog.Functions(cfg)
-	// The handler logs one line per call to its stderr; here to nowhere.
-	srv, err := selfhost.FromEnv(fns, catalog.Server, slog.New(slog.NewTextHandler(io.Discard, nil)), lookup, false)
+	// The handler logs a line per snippet call to its stderr; here to
+	// nowhere, as the baseline logs nothing.
+	srv, err := selfhost.FromEnv(catalog.Functions(cfg), catalog.Server, slog.New(slog.NewTextHandler(io.Discard, nil)), lookup, false)
 	if err != nil {
 		b.Fatal(err)
 	}
 	ts := httptest.NewServer(srv)
 	b.Cleanup(ts.Close)
+	pairs := []struct{ name, self, base string }{
+		{"in-process", ts.URL + selfhost.Path, startBaseline(b, az)},
+		{"process", testenv.StartSelfhost(b, testenv.SelfhostOptions{Storage: az.ConnectionString()}).URL, testenv.StartBaseline(b, az.ConnectionString())},
+	}
 
-	const getName = "bench-get-inprocess"
+	const getName = "bench-get-self"
 	az.PutBlob(b, container, blobName(getName), []byte("def bench():\n    return 1\n"))
-	for _, tool := range []string{"hello", "getsnippet", "savesnippet"} {
-		for _, conc := range []int{1, 32} {
-			b.Run(fmt.Sprintf("%s/c%d", tool, conc), func(b *testing.B) {
-				b.StopTimer()
-				args := func(worker int) map[string]any {
-					switch tool {
-					case "getsnippet":
-						return map[string]any{"snippetname": getName}
-					case "savesnippet":
-						return map[string]any{"snippetname": fmt.Sprintf("bench-inproc-%02d", worker), "snippet": "x = 1\n"}
+	for _, pair := range pairs {
+		for _, tool := range []string{"hello", "getsnippet", "savesnippet"} {
+			for _, conc := range []int{1, 32} {
+				b.Run(fmt.Sprintf("%s/%s/c%d", pair.name, tool, conc), func(b *testing.B) {
+					b.StopTimer()
+					args := func(worker int) map[string]any {
+						switch tool {
+						case "getsnippet":
+							return map[string]any{"snippetname": getName}
+						case "savesnippet":
+							return map[string]any{"snippetname": fmt.Sprintf("bench-self-%02d", worker), "snippet": "x = 1\n"}
+						}
+						return nil
 					}
-					return nil
-				}
-				selfSessions := sessions(b, ts.URL+selfhost.Path, conc)
-				baseSessions := sessions(b, base, conc)
-				measure(b, baseSessions, tool, args, 2*conc)
-				measure(b, selfSessions, tool, args, 2*conc)
-				baseline := measure(b, baseSessions, tool, args, b.N)
-				b.ResetTimer()
-				b.StartTimer()
-				got := measure(b, selfSessions, tool, args, b.N)
-				b.StopTimer()
-				b.ReportMetric(ms(got.p50), "p50-ms")
-				b.ReportMetric(got.rate, "calls/s")
-				b.ReportMetric(ms(baseline.p50), "base-p50-ms")
-				b.ReportMetric(baseline.rate, "base-calls/s")
-				b.ReportMetric(float64(got.p50)/float64(baseline.p50), "p50-ratio")
-				b.ReportMetric(got.rate/baseline.rate, "calls/s-ratio")
-			})
+					selfSessions := sessions(b, pair.self, conc)
+					baseSessions := sessions(b, pair.base, conc)
+					measure(b, baseSessions, tool, args, 2*conc)
+					measure(b, selfSessions, tool, args, 2*conc)
+					baseline := measure(b, baseSessions, tool, args, b.N)
+					b.ResetTimer()
+					b.StartTimer()
+					got := measure(b, selfSessions, tool, args, b.N)
+					b.StopTimer()
+					b.ReportMetric(ms(got.p50), "p50-ms")
+					b.ReportMetric(got.rate, "calls/s")
+					b.ReportMetric(ms(baseline.p50), "base-p50-ms")
+					b.ReportMetric(baseline.rate, "base-calls/s")
+					b.ReportMetric(float64(got.p50)/float64(baseline.p50), "p50-ratio")
+					b.ReportMetric(got.rate/baseline.rate, "calls/s-ratio")
+				})
+			}
 		}
 	}
 }
@@ -233,55 +240,16 @@ func sessions(b *testing.B, url string, n int) []*mcp.ClientSession {
 	return out
 }
 
-// startBaseline serves getsnippet and savesnippet from an in-process go-sdk
-// server over Streamable HTTP on loopback, reading and writing the same
-// blobs with azblob directly: what the devhost path is measured against.
+// startBaseline serves the baseline (package benchbase) from this process
+// over Streamable HTTP on loopback, reading and writing the same blobs
+// with azblob directly: what each hosting is measured against.
 func startBaseline(b *testing.B, az *testenv.Azurite) string {
 	b.Helper()
-	blobs, err := testenv.NewBlobClient(az.ConnectionString())
+	h, err := benchbase.Handler(context.Background(), az.ConnectionString())
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := blobs.CreateContainer(context.Background(), container, nil); err != nil && !bloberror.HasCode(err, bloberror.ContainerAlreadyExists) {
-		b.Fatal(err)
-	}
-	srv := mcp.NewServer(&mcp.Implementation{Name: "baseline", Version: "1.0.0"}, nil)
-	type getArgs struct {
-		Name string `json:"snippetname"`
-	}
-	type saveArgs struct {
-		Name    string `json:"snippetname"`
-		Content string `json:"snippet"`
-	}
-	mcp.AddTool(srv, &mcp.Tool{Name: "hello", Description: "Hello world."},
-		func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
-			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "Hello I am MCPTool!"}}}, nil, nil
-		})
-	mcp.AddTool(srv, &mcp.Tool{Name: "getsnippet", Description: "Retrieve a snippet by name."},
-		func(ctx context.Context, _ *mcp.CallToolRequest, in getArgs) (*mcp.CallToolResult, any, error) {
-			content, err := download(ctx, blobs, blobName(in.Name))
-			if err != nil {
-				return nil, nil, err
-			}
-			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: string(content)}}}, nil, nil
-		})
-	mcp.AddTool(srv, &mcp.Tool{Name: "savesnippet", Description: "Save a snippet with a name."},
-		func(ctx context.Context, _ *mcp.CallToolRequest, in saveArgs) (*mcp.CallToolResult, any, error) {
-			if _, err := blobs.UploadBuffer(ctx, container, blobName(in.Name), []byte(in.Content), nil); err != nil {
-				return nil, nil, err
-			}
-			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "Snippet '" + in.Name + "' saved successfully"}}}, nil, nil
-		})
-	ts := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+	ts := httptest.NewServer(h)
 	b.Cleanup(ts.Close)
 	return ts.URL
-}
-
-func download(ctx context.Context, c *azblob.Client, name string) ([]byte, error) {
-	resp, err := c.DownloadStream(ctx, container, name, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	return io.ReadAll(resp.Body)
 }
