@@ -33,16 +33,6 @@ func bothHostings(t *testing.T, az *testenv.Azurite) (triggers, self *mcp.Client
 	return ss[0], ss[1]
 }
 
-// asJSON is v as generic JSON, for comparing what went over the wire.
-func asJSON(t *testing.T, v any) any {
-	t.Helper()
-	b, err := json.Marshal(v)
-	require.NoError(t, err)
-	var g any
-	require.NoError(t, json.Unmarshal(b, &g))
-	return g
-}
-
 // TestSameListings: initialize, tools/list, resources/list,
 // resources/templates/list and prompts/list describe the same server, the
 // same tools with the same schemas, the same resources and prompts, in
@@ -52,9 +42,9 @@ func TestSameListings(t *testing.T) {
 	triggers, self := bothHostings(t, az)
 
 	ti, si := triggers.InitializeResult(), self.InitializeResult()
-	assert.Equal(t, asJSON(t, ti.ServerInfo), asJSON(t, si.ServerInfo))
+	assert.Equal(t, generic(t, ti.ServerInfo), generic(t, si.ServerInfo))
 	assert.Equal(t, ti.Instructions, si.Instructions)
-	assert.Equal(t, asJSON(t, ti.Capabilities), asJSON(t, si.Capabilities))
+	assert.Equal(t, generic(t, ti.Capabilities), generic(t, si.Capabilities))
 	assert.Equal(t, "2025-06-18", si.ProtocolVersion)
 
 	list := func(s *mcp.ClientSession) map[string]any {
@@ -68,10 +58,10 @@ func TestSameListings(t *testing.T) {
 		prompts, err := s.ListPrompts(t.Context(), nil)
 		require.NoError(t, err)
 		return map[string]any{
-			"tools":             asJSON(t, tools.Tools),
-			"resources":         asJSON(t, res.Resources),
-			"resourceTemplates": asJSON(t, tmpl.ResourceTemplates),
-			"prompts":           asJSON(t, prompts.Prompts),
+			"tools":             generic(t, tools.Tools),
+			"resources":         generic(t, res.Resources),
+			"resourceTemplates": generic(t, tmpl.ResourceTemplates),
+			"prompts":           generic(t, prompts.Prompts),
 		}
 	}
 	want, got := list(triggers), list(self)
@@ -90,7 +80,7 @@ func outcome(t *testing.T, res any, err error) any {
 		require.True(t, errors.As(err, &werr), "want a JSON-RPC error, got %T: %v", err, err)
 		return map[string]any{"code": werr.Code, "message": werr.Message}
 	}
-	return asJSON(t, res)
+	return generic(t, res)
 }
 
 // TestSameToolResults: good and bad calls get the same answers in both
@@ -171,8 +161,8 @@ func TestResourcesAndPromptsByHosting(t *testing.T) {
 		assert.Equal(t, prompt(triggers, map[string]string{"snippetname": "parity-res", "focus": "naming"}),
 			prompt(self, map[string]string{"snippetname": "parity-res", "focus": "naming"}))
 		missing := rpcErr(jsonrpc.CodeInvalidParams, "One or more required prompt arguments are missing values. Please provide: snippetname")
-		assert.Equal(t, missing, asJSON(t, prompt(triggers, map[string]string{"focus": "x"})))
-		assert.Equal(t, missing, asJSON(t, prompt(self, map[string]string{"focus": "x"})))
+		assert.Equal(t, missing, generic(t, prompt(triggers, map[string]string{"focus": "x"})))
+		assert.Equal(t, missing, generic(t, prompt(self, map[string]string{"focus": "x"})))
 	})
 	t.Run("failures: the extension's -32603, the self hosting's message", func(t *testing.T) {
 		tests := []struct {
@@ -199,8 +189,8 @@ func TestResourcesAndPromptsByHosting(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				assert.Equal(t, tt.triggers, asJSON(t, tt.got(triggers)), "triggers")
-				assert.Equal(t, tt.self, asJSON(t, tt.got(self)), "self")
+				assert.Equal(t, tt.triggers, generic(t, tt.got(triggers)), "triggers")
+				assert.Equal(t, tt.self, generic(t, tt.got(self)), "self")
 			})
 		}
 	})
