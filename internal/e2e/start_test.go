@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -72,7 +73,14 @@ func TestStartCommand(t *testing.T) {
 	t.Run("self hosting: starts Azurite and the handler alone, Ctrl+C stops both", func(t *testing.T) {
 		ports := freePorts(t, 4)
 		cmd := startCmd(t, ports[0], ports[1], ports[2], ports[3], t.TempDir())
-		cmd.Env = append(cmd.Env, "MCP_HOSTING=self", "APP_DIR="+testenv.SelfApp(t))
+		// Relative to the repository, as make start's default build/app
+		// is: a copy under the git-ignored build/.
+		root, err := testenv.RepoRoot()
+		require.NoError(t, err)
+		rel := filepath.Join("build", "e2e-self-"+strconv.Itoa(ports[0]))
+		require.NoError(t, os.CopyFS(filepath.Join(root, rel), os.DirFS(testenv.SelfApp(t))))
+		t.Cleanup(func() { os.RemoveAll(filepath.Join(root, rel)) })
+		cmd.Env = append(cmd.Env, "MCP_HOSTING=self", "APP_DIR="+rel)
 		run := startWith(t, cmd)
 		require.Contains(t, run.output(), "start: Azurite started")
 		require.Contains(t, run.output(), "USE_DEVHOST=1: hosting self, so the handler serves MCP itself; no Functions host is needed")

@@ -83,7 +83,13 @@ func (r *runner) host(ctx context.Context, env []string) (*hostRun, error) {
 func (r *runner) handler(ctx context.Context, why string, env []string) (*hostRun, error) {
 	o := r.o
 	r.say("%s: hosting self, so the handler serves MCP itself; no Functions host is needed", why)
-	app, err := funcapp.Load(o.AppDir)
+	// Absolute: exec resolves a relative program path against cmd.Dir,
+	// which is the app folder itself.
+	dir, err := filepath.Abs(o.AppDir)
+	if err != nil {
+		return nil, err
+	}
+	app, err := funcapp.Load(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -98,8 +104,8 @@ func (r *runner) handler(ctx context.Context, why string, env []string) (*hostRu
 		}
 		r.say("key mode: MCP requests need MCP_EXTENSION_KEY in x-functions-key or ?code=")
 	}
-	cmd := exec.Command(filepath.Join(o.AppDir, app.Host.Executable()), "-listen", "127.0.0.1:"+strconv.Itoa(o.MCPPort))
-	cmd.Dir = o.AppDir
+	cmd := exec.Command(filepath.Join(dir, app.Host.Executable()), "-listen", "127.0.0.1:"+strconv.Itoa(o.MCPPort))
+	cmd.Dir = dir
 	return r.startHost(ctx, "the handler", true, cmd, settings)
 }
 
