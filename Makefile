@@ -119,5 +119,8 @@ bench: deps ## benchmarks: per-tool invocation, binary size, cold start, end to 
 	@# (median of 20 cold starts).
 	$(GO) test ./handler -run '^$$' -bench . -benchtime 20x -count 1
 	@# End to end (starts and stops its own Azurite): several runs, as the
-	@# machine is noisy; compare p50-ratio and calls/s-ratio across them.
+	@# machine is noisy; compare p50-ratio and calls/s-ratio (devhost) and
+	@# self-p50-ratio and self-calls/s-ratio (the self hosting) across them;
+	@# BenchmarkSelf sets the self-hosted server beside the baseline alike:
+	@# both in one process, then both as processes of their own.
 	$(GO) test ./internal/e2e -run '^$$' -bench . -count $(or $(E2E_BENCH_COUNT),3)

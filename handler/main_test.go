@@ -86,6 +86,21 @@ func start(tb testing.TB, env ...string) (cmd *exec.Cmd, url string, output func
 	return cmd, url, output
 }
 
+// stopClean asks the handler to stop (SIGTERM; CTRL_BREAK_EVENT on
+// Windows) and checks that it exits 0 in time.
+func stopClean(t *testing.T, cmd *exec.Cmd, output func() string) {
+	t.Helper()
+	require.NoError(t, proc.Terminate(cmd.Process))
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "exit 0 when asked to stop; stderr:\n%s", output())
+	case <-time.After(15 * time.Second):
+		t.Fatal("handler did not stop when asked to")
+	}
+}
+
 func waitReady(url string, limit time.Duration) error {
 	client := &http.Client{Timeout: time.Second}
 	deadline := time.Now().Add(limit)
@@ -126,15 +141,7 @@ func TestProcess(t *testing.T) {
 	require.NoError(t, json.Unmarshal(body, &r))
 	assert.NotEmpty(t, r.Outputs["file"])
 
-	require.NoError(t, proc.Terminate(cmd.Process))
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		require.NoError(t, err, "exit 0 when asked to stop; stderr:\n%s", output())
-	case <-time.After(15 * time.Second):
-		t.Fatal("handler did not stop when asked to")
-	}
+	stopClean(t, cmd, output)
 	assert.Contains(t, output(), "custom handler stopped")
 	assert.Contains(t, output(), "listening", "it says where it listens")
 	assert.Contains(t, output(), "addr=127.0.0.1:", "loopback only")
@@ -204,6 +211,8 @@ func TestProcessRefusesBadConfig(t *testing.T) {
 		{"port not a number", []string{"FUNCTIONS_CUSTOMHANDLER_PORT=http"}, `FUNCTIONS_CUSTOMHANDLER_PORT="http"`},
 		{"port out of range", []string{"FUNCTIONS_CUSTOMHANDLER_PORT=70000"}, "1-65535"},
 		{"bad snippet limit", []string{"FUNCTIONS_CUSTOMHANDLER_PORT=" + freePort(t), "SNIPPET_MAX_BYTES=lots"}, "SNIPPET_MAX_BYTES"},
+		{"unknown hosting", []string{"FUNCTIONS_CUSTOMHANDLER_PORT=" + freePort(t), "MCP_HOSTING=selfhosted"}, `MCP_HOSTING="selfhosted": want "triggers" (the default) or "self"`},
+		{"self hosting without storage", []string{"FUNCTIONS_CUSTOMHANDLER_PORT=" + freePort(t), "MCP_HOSTING=self"}, "storage for the blob bindings: connection setting not found: AzureWebJobsStorage"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -216,6 +225,60 @@ func TestProcessRefusesBadConfig(t *testing.T) {
 			assert.Contains(t, string(out), tt.want)
 		})
 	}
+}
+
+// -listen is the self hosting's alone: the trigger hosting's handler
+// speaks the host's protocol, never MCP to clients.
+func TestListenNeedsSelfHosting(t *testing.T) {
+	out, err := exec.Command(binary, "-listen", "127.0.0.1:"+freePort(t)).CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit)
+	assert.Equal(t, 1, exit.ExitCode())
+	assert.Contains(t, string(out), "-listen serves MCP clients directly, which only MCP_HOSTING=self does")
+}
+
+// mcpPost sends one MCP message to the self-hosted handler as the host
+// forwards it, with the given Host, and returns the status and body.
+func mcpPost(t *testing.T, url, host string, header map[string]string, msg string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url+"/mcp", strings.NewReader(msg))
+	require.NoError(t, err)
+	req.Host = host
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(b)
+}
+
+// TestSelfHostedProcess runs the built binary as the host runs it in the
+// self hosting: on the port it is given, answering the readiness probe,
+// serving MCP at /mcp whatever Host and Origin the host forwards and
+// without a key of its own (the host checks keys there, even when the
+// local key variable is set), and stopping cleanly when asked to.
+func TestSelfHostedProcess(t *testing.T) {
+	// Storage is only opened, never reached, by the calls below.
+	cmd, url, output := start(t, "MCP_HOSTING=self", "AzureWebJobsStorage=UseDevelopmentStorage=true", "MCP_EXTENSION_KEY=not-checked-here")
+	const initialize = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"host-test","version":"1"}}}`
+	for _, host := range []string{"127.0.0.1:" + strings.TrimPrefix(url, "http://127.0.0.1:"), "myapp.azurewebsites.net"} {
+		status, body := mcpPost(t, url, host, map[string]string{"Origin": "https://app.example"}, initialize)
+		assert.Equal(t, http.StatusOK, status, "Host %s: %s", host, body)
+		assert.Contains(t, body, `"serverInfo":{"name":"Go snippets MCP server","version":"1.0.0"}`)
+	}
+	status, body := mcpPost(t, url, "127.0.0.1", nil, `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"hello","arguments":{}}}`)
+	assert.Equal(t, http.StatusOK, status)
+	assert.Contains(t, body, "Hello I am MCPTool!")
+
+	stopClean(t, cmd, output)
+	assert.Contains(t, output(), "hosting=self")
+	assert.Contains(t, output(), "addr=127.0.0.1:", "loopback only")
+	assert.NotContains(t, output(), "request refused")
 }
 
 // BenchmarkColdStart measures exec → first answer on GET /, as the host

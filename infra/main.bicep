@@ -82,7 +82,14 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
-@description('Put App Service built-in authentication with Microsoft Entra in front of the app. Off by default: clients then send the mcp_extension system key. When on, host.json must set extensions.mcp.system.webhookAuthorizationLevel to Anonymous, or clients need both a token and the key.')
+@description('How the app serves MCP (MCP_HOSTING): triggers, the Functions host\'s MCP extension at /runtime/webhooks/mcp (the default); or self, the handler\'s own MCP server at /mcp behind the host\'s mcp-custom-handler profile (public preview). The package must be built for the same hosting: azd passes MCP_HOSTING to the packaging hook too.')
+@allowed([
+  'triggers'
+  'self'
+])
+param mcpHosting string = 'triggers'
+
+@description('Put App Service built-in authentication with Microsoft Entra in front of the app. Off by default: clients then send a key (triggers: the mcp_extension system key; self: the default host key). When on with triggers, host.json must set extensions.mcp.system.webhookAuthorizationLevel to Anonymous, or clients need both a token and the key; with self, the app setting that makes the host anonymous is set for you.')
 param enableBuiltInAuth bool = false
 
 @description('Built-in authentication only: comma-separated client application ids allowed to get tokens for the app without a consent prompt (VS Code is aebc6443-996d-45c2-90f0-388ff96faa56).')
@@ -295,6 +302,7 @@ module api 'app/api.bicep' = {
     preAuthorizedClientIds: preAuthorizedClientIdList
     corsAllowedOrigins: corsAllowedOriginList
     corsSupportCredentials: corsSupportCredentials
+    mcpHosting: mcpHosting
   }
   // The host starts with the identity's storage roles in place.
   dependsOn: [
@@ -310,7 +318,7 @@ output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_NAME string = api.outputs.name
 output SERVICE_API_NAME string = api.outputs.name
 output SERVICE_API_DEFAULT_HOSTNAME string = api.outputs.defaultHostname
-output MCP_SERVER_URL string = 'https://${api.outputs.defaultHostname}/runtime/webhooks/mcp'
+output MCP_SERVER_URL string = 'https://${api.outputs.defaultHostname}${mcpHosting == 'self' ? '/mcp' : '/runtime/webhooks/mcp'}'
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.name
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString

@@ -8,6 +8,12 @@
 // The package is always linux/amd64, the platform Flex Consumption runs;
 // a local staging is built for the machine it runs on.
 //
+// MCP_HOSTING=self stages the self hosting (host.json with the
+// mcp-custom-handler profile, no function folders); unset, or triggers,
+// the default. azd passes the environment's MCP_HOSTING to its hooks, so
+// `azd env set MCP_HOSTING self` reaches the packer as it reaches the
+// Bicep.
+//
 // Run it from the repository root.
 package main
 
@@ -19,6 +25,7 @@ import (
 	"os/signal"
 
 	"remote-mcp-functions-go/internal/apppkg"
+	"remote-mcp-functions-go/internal/hosting"
 )
 
 func main() {
@@ -44,15 +51,19 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *build, *local, *root, *pkg, *dir, *out); err != nil {
+	mode, err := hosting.FromEnv(os.Getenv)
+	if err == nil {
+		err = run(ctx, mode, *build, *local, *root, *pkg, *dir, *out)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "pack:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, build, local bool, root, pkg, dir, out string) error {
+func run(ctx context.Context, mode hosting.Mode, build, local bool, root, pkg, dir, out string) error {
 	if build || local {
-		opts := apppkg.StageOptions{Root: root, Dir: dir, Package: pkg, Output: os.Stderr, Platform: apppkg.Target}
+		opts := apppkg.StageOptions{Root: root, Dir: dir, Package: pkg, Output: os.Stderr, Platform: apppkg.Target, Hosting: mode}
 		if local {
 			opts.Platform = apppkg.Native
 		}
@@ -61,7 +72,7 @@ func run(ctx context.Context, build, local bool, root, pkg, dir, out string) err
 			return err
 		}
 		if local {
-			fmt.Printf("%v (this machine), for func start and devhost; the deployment package is built for %v\n", st, apppkg.Target)
+			fmt.Printf("%v (this machine), for local runs; the deployment package is built for %v\n", st, apppkg.Target)
 		} else {
 			fmt.Printf("%v, the platform Flex Consumption runs\n", st)
 		}
@@ -69,11 +80,18 @@ func run(ctx context.Context, build, local bool, root, pkg, dir, out string) err
 	if local {
 		return nil
 	}
+	// The infrastructure is set up for MCP_HOSTING too: a package staged
+	// for the other hosting would deploy a handler the host cannot use.
+	if staged, err := apppkg.HostingOf(dir); err != nil {
+		return err
+	} else if staged != mode {
+		return fmt.Errorf("%s is staged for hosting %s, but %s=%s: stage it again (-build)", dir, staged, hosting.Setting, mode)
+	}
 	entries, err := apppkg.PackFile(out, apppkg.PackOptions{Dir: dir})
 	if err != nil {
 		return err
 	}
-	fmt.Printf("packed %s (linux/amd64, for Flex Consumption):\n", out)
+	fmt.Printf("packed %s (linux/amd64, for Flex Consumption, hosting %s):\n", out, mode)
 	for _, e := range entries {
 		fmt.Printf("  %v %9d  %s\n", e.Mode, e.Size, e.Name)
 	}

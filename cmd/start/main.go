@@ -1,7 +1,8 @@
 // Command start runs the MCP server locally: Azurite, then the function app
 // built for this machine, under `func start` (Azure Functions Core Tools)
 // when func is on PATH, else under devhost, the local stand-in for the
-// Functions host. See package localrun for the steps.
+// Functions host (or, with MCP_HOSTING=self, the handler on its own). See
+// package localrun for the steps.
 //
 //	go run ./cmd/start          what `make start` runs; on every OS
 //	go run ./cmd/start -no-build  run the app make build already staged
@@ -13,8 +14,12 @@
 //
 // Settings (environment), all optional:
 //
-//	MCP_EXTENSION_KEY   devhost requires this key (x-functions-key or ?code=)
-//	USE_DEVHOST=1       run devhost even when func is on PATH
+//	MCP_HOSTING=self    the self hosting: the handler serves MCP at /mcp
+//	                    (under func start, or on its own without func)
+//	MCP_EXTENSION_KEY   without func, devhost (or the self-hosted handler)
+//	                    requires this key (x-functions-key or ?code=)
+//	USE_DEVHOST=1       never func start: devhost, or in the self hosting
+//	                    the handler on its own
 //	MCP_PORT            MCP port (7071)
 //	AZURITE_BLOB_PORT, AZURITE_QUEUE_PORT, AZURITE_TABLE_PORT (10000-10002)
 //	AZURITE_DIR         Azurite's data folder (.azurite, git-ignored)

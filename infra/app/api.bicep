@@ -1,6 +1,8 @@
 // The function app: a Go custom handler on Flex Consumption. The Functions
-// host (with the MCP extension) runs the `handler` binary from the package
-// azd uploads to the deployment container.
+// host runs the `handler` binary from the package azd uploads to the
+// deployment container, and either serves MCP with its MCP extension
+// (hosting triggers) or forwards every request to the handler, which is an
+// MCP server itself (hosting self).
 
 param name string
 param location string = resourceGroup().location
@@ -44,6 +46,13 @@ param corsAllowedOrigins array = []
 @description('Let those origins send credentials. Not with "*".')
 param corsSupportCredentials bool = false
 
+@description('triggers: the host\'s MCP extension serves MCP; self: the handler does, behind the mcp-custom-handler profile.')
+@allowed([
+  'triggers'
+  'self'
+])
+param mcpHosting string = 'triggers'
+
 var authEnabled = !empty(authClientId) && !empty(authTenantId)
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
@@ -74,6 +83,27 @@ var authSettings = authEnabled
     }
   : {}
 
+// The self hosting: the feature flag that turns the preview on (the
+// self-hosted samples set it; on Flex Consumption the host then runs the
+// handler as the custom worker it is), MCP_HOSTING for the handler, and,
+// behind built-in authentication, no key check by the host, which would
+// otherwise ask for a key beside the token
+// (AzureFunctionsJobHost__customHandler__http__DefaultAuthorizationLevel:
+// MicrosoftDocs azure-docs includes/functions-self-hosted-disable-key-access.md).
+var selfHostedSettings = mcpHosting == 'self'
+  ? union(
+      {
+        MCP_HOSTING: 'self'
+        AzureWebJobsFeatureFlags: 'EnableMcpCustomHandlerPreview'
+      },
+      authEnabled
+        ? {
+            AzureFunctionsJobHost__customHandler__http__DefaultAuthorizationLevel: 'anonymous'
+          }
+        : {}
+    )
+  : {}
+
 // Flex Consumption has no always-on; the module's default turns it on.
 var baseSiteConfig = {
   alwaysOn: false
@@ -91,7 +121,7 @@ var corsSiteConfig = empty(corsAllowedOrigins)
 
 var appSettingsConfig = {
   name: 'appsettings'
-  properties: union(appSettings, hostSettings, authSettings)
+  properties: union(appSettings, hostSettings, authSettings, selfHostedSettings)
 }
 
 var authConfig = {

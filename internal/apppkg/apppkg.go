@@ -19,6 +19,13 @@
 // x86-64), which `func start` and devhost run; build/package holds the
 // linux/amd64 build ([Target]) that Flex Consumption runs.
 //
+// Either is staged for one of the two hostings (package hosting). The
+// layout above is the trigger hosting's. The self hosting's is the handler,
+// host.json with the mcp-custom-handler profile and local.settings.json
+// with its feature flag, both made from the repository's ([SelfHostJSON],
+// [SelfSettings]), and no function folders: the host would refuse them,
+// and the handler serves every function itself.
+//
 // [Pack] (or [PackFile]) zips the linux/amd64 staging into dist/app.zip.
 //
 // # What the package guarantees
@@ -31,7 +38,8 @@
 //   - stores the binary with mode 0755, and checks that it is a 64-bit
 //     x86-64 ELF file, so a build for the wrong GOOS or GOARCH never ships;
 //   - holds exactly the binary, host.json, and each function folder's
-//     function.json; never local.settings.json, which holds local secrets;
+//     function.json (none in the self hosting); never local.settings.json,
+//     which holds local secrets;
 //   - is reproducible: entries sorted, timestamps fixed, so the same
 //     staged files always give the same bytes.
 package apppkg

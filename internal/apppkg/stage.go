@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"remote-mcp-functions-go/internal/funcapp"
+	"remote-mcp-functions-go/internal/hosting"
 )
 
 // The platform Flex Consumption runs custom handlers on: the deployment
@@ -60,26 +61,33 @@ type StageOptions struct {
 	// [Target], linux/amd64, what the deployment package needs; local runs
 	// ask for [Native], so the developer's own machine can run it.
 	Platform Platform
+
+	// Hosting is which hosting the app is staged for; the zero value means
+	// hosting.Triggers. The self hosting's host.json and
+	// local.settings.json are made from the repository's (SelfHostJSON,
+	// SelfSettings), and it has no function folders.
+	Hosting hosting.Mode
 }
 
 // Staged says what [Stage] built.
 type Staged struct {
-	Dir        string   // the staged app folder, absolute
-	Platform   Platform // what the handler was built for
-	Executable string   // the handler's name in Dir, as the staged host.json gives it
+	Dir        string       // the staged app folder, absolute
+	Platform   Platform     // what the handler was built for
+	Executable string       // the handler's name in Dir, as the staged host.json gives it
+	Hosting    hosting.Mode // which hosting it is staged for
 }
 
-// String says what was built, for the developer: "staged build/app:
-// handler built for darwin/arm64".
+// String says what was built, for the developer: "staged build/app
+// (hosting triggers): handler built for darwin/arm64".
 func (s *Staged) String() string {
-	return fmt.Sprintf("staged %s: %s built for %s", s.Dir, s.Executable, s.Platform)
+	return fmt.Sprintf("staged %s (hosting %s): %s built for %s", s.Dir, s.Hosting, s.Executable, s.Platform)
 }
 
 // Stage builds the handler for opts.Platform (static, -trimpath, stripped)
 // and lays out the function app in opts.Dir: the binary under the name
-// host.json gives it, host.json, local.settings.json when Root has one, and
-// one folder per function. It stages only a valid app (see
-// [funcapp.LoadDirs]).
+// host.json gives it, host.json, local.settings.json when Root has one, and,
+// in the trigger hosting, one folder per function. It stages only a valid
+// app (see [funcapp.LoadDirs]), and checks what it staged the same way.
 //
 // Windows runs a program only by its extension, so a build for windows is
 // named with ".exe" added (handler.exe), and the staged host.json's
@@ -122,6 +130,25 @@ func Stage(ctx context.Context, opts StageOptions) (*Staged, error) {
 	if err != nil {
 		return nil, err
 	}
+	mode := opts.Hosting
+	if mode == "" {
+		mode = hosting.Triggers
+	}
+	var settings []byte // the self hosting's local.settings.json
+	if mode == hosting.Self {
+		if hostJSON, err = SelfHostJSON(hostJSON); err != nil {
+			return nil, err
+		}
+		var repo []byte
+		if app.Settings != nil {
+			if repo, err = os.ReadFile(filepath.Join(root, "local.settings.json")); err != nil {
+				return nil, err
+			}
+		}
+		if settings, err = SelfSettings(repo); err != nil {
+			return nil, err
+		}
+	}
 	exe := app.Host.Executable()
 	if plat.GOOS == "windows" && !strings.EqualFold(filepath.Ext(exe), ".exe") {
 		exe += ".exe"
@@ -144,11 +171,18 @@ func Stage(ctx context.Context, opts StageOptions) (*Staged, error) {
 	}
 
 	var copies [][2]string
-	if app.Settings != nil {
+	switch {
+	case mode == hosting.Self:
+		if err := os.WriteFile(filepath.Join(dir, "local.settings.json"), settings, 0o644); err != nil {
+			return nil, err
+		}
+	case app.Settings != nil:
 		copies = append(copies, [2]string{"local.settings.json", "local.settings.json"})
 	}
-	for _, f := range app.Functions {
-		copies = append(copies, [2]string{filepath.Join("functions", f.Name, "function.json"), filepath.Join(f.Name, "function.json")})
+	if mode == hosting.Triggers {
+		for _, f := range app.Functions {
+			copies = append(copies, [2]string{filepath.Join("functions", f.Name, "function.json"), filepath.Join(f.Name, "function.json")})
+		}
 	}
 	for _, c := range copies {
 		if err := copyTo(filepath.Join(dir, c[1]), filepath.Join(root, c[0])); err != nil {
@@ -163,7 +197,10 @@ func Stage(ctx context.Context, opts StageOptions) (*Staged, error) {
 	if staged.Host.Executable() != exe {
 		return nil, fmt.Errorf("the staged host.json names %q, want %q", staged.Host.Executable(), exe)
 	}
-	return &Staged{Dir: dir, Platform: plat, Executable: exe}, nil
+	if staged.Host.SelfHosted() != (mode == hosting.Self) {
+		return nil, fmt.Errorf("the staged host.json is not for hosting %s", mode)
+	}
+	return &Staged{Dir: dir, Platform: plat, Executable: exe, Hosting: mode}, nil
 }
 
 // executablePath finds host.json's defaultExecutablePath member.

@@ -102,3 +102,14 @@ func TestConfigFromEnv(t *testing.T) {
 		assert.ErrorContains(t, err, catalog.SnippetMaxBytesSetting, bad)
 	}
 }
+
+// TestServerMatchesHostJSON: the server identity the self-hosted server
+// presents is host.json's extensions.mcp, which the extension presents.
+func TestServerMatchesHostJSON(t *testing.T) {
+	app, err := funcapp.LoadDirs("../..", "../../functions")
+	require.NoError(t, err)
+	mcp := app.Host.Extensions.MCP
+	assert.Equal(t, catalog.Server.Name, mcp.ServerName)
+	assert.Equal(t, catalog.Server.Version, mcp.ServerVersion)
+	assert.Equal(t, catalog.Server.Instructions, mcp.Instructions)
+}

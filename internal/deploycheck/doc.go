@@ -10,8 +10,11 @@
 //     (runtime custom 1.0, FC1, identity-based storage with queues, the roles,
 //     the app settings), and the azd-service-name tag names azure.yaml's
 //     service;
-//   - the package that azd deploys holds a linux/amd64 handler with mode 0755,
-//     host.json naming it, and every function folder;
+//   - the package that azd deploys, in each hosting, holds a linux/amd64
+//     handler with mode 0755 and host.json naming it; in the trigger hosting
+//     every function folder, in the self hosting none, and a host.json with
+//     the mcp-custom-handler profile and nothing that loads the MCP
+//     extension;
 //   - every .bicep file parses with the pinned tree-sitter Bicep grammar
 //     (bicepsyntax.mjs, run with Node from the repository's node_modules).
 //

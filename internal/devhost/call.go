@@ -1,12 +1,9 @@
 package devhost
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
@@ -16,6 +13,7 @@ import (
 	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/guid"
 	"remote-mcp-functions-go/internal/invoke"
+	"remote-mcp-functions-go/internal/mcpext"
 )
 
 // tool is one function served as an MCP tool, with everything a call needs
@@ -77,13 +75,10 @@ func (s *Server) toolHandler(t *tool) mcp.ToolHandler {
 		defer s.calls.leave()
 		args, err := parseArguments(req.Params.Arguments)
 		if err != nil {
-			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: err.Error()}
+			return nil, err
 		}
 		if missing := missingRequired(t.required, args); len(missing) > 0 {
-			return nil, &jsonrpc.Error{
-				Code:    jsonrpc.CodeInvalidParams,
-				Message: "One or more required tool properties are missing values. Please provide: " + strings.Join(missing, ", "),
-			}
+			return nil, mcpext.MissingToolArguments(missing)
 		}
 		inv := &invoke.ToolInvocation{Invocation: s.newInvocation(ctx, req, t.function), Tool: t.name, Arguments: args}
 		id := guid.New()
@@ -106,29 +101,14 @@ func (s *Server) toolHandler(t *tool) mcp.ToolHandler {
 }
 
 // parseArguments reads tools/call or prompts/get arguments; nil when the
-// client sent none.
+// client sent none (package mcpext, which the self hosting shares).
 func parseArguments(raw json.RawMessage) (map[string]json.RawMessage, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, nil
-	}
-	var args map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &args); err != nil {
-		return nil, errors.New("arguments must be a JSON object")
-	}
-	return args, nil
+	return mcpext.Arguments(raw)
 }
 
 // missingRequired lists required arguments that are absent or null.
 func missingRequired(required []string, args map[string]json.RawMessage) []string {
-	var missing []string
-	for _, name := range required {
-		v, ok := args[name]
-		if !ok || string(bytes.TrimSpace(v)) == "null" {
-			missing = append(missing, name)
-		}
-	}
-	return missing
+	return mcpext.Missing(required, args)
 }
 
 // callTool does steps 2–7 of a tools/call: bind, read inputs, post,

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/idna"
+
+	"remote-mcp-functions-go/internal/guard"
 )
 
 // CORS is the cross-origin policy `func start` applies, built from
@@ -154,9 +156,7 @@ func (c *CORS) apply(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // requestOrigin is the request's Origin as the CORS middleware reads it.
-func requestOrigin(r *http.Request) string {
-	return strings.Join(r.Header.Values("Origin"), ",")
-}
+func requestOrigin(r *http.Request) string { return guard.Origin(r) }
 
 // normalizeOrigin is CorsPolicyBuilder.GetNormalizedOrigin: an http(s)
 // origin with an internationalised host becomes scheme://punycode[:port]

@@ -9,13 +9,13 @@ import (
 	"io"
 	"net/http"
 	"time"
-	"unicode/utf8"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"remote-mcp-functions-go/internal/binding"
 	"remote-mcp-functions-go/internal/guid"
 	"remote-mcp-functions-go/internal/invoke"
+	"remote-mcp-functions-go/internal/logval"
 )
 
 // This file is the hop every MCP call makes through the host: what the
@@ -202,17 +202,5 @@ func formatTimeSpan(d time.Duration) string {
 	return s
 }
 
-// shorten cuts a log value to a readable length: a client's argument can
-// reach an error message (a name in a blob path), and a megabyte of it
-// helps nobody.
-func shorten(s string) string {
-	const max = 512
-	if len(s) <= max {
-		return s
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return fmt.Sprintf("%s… (%d bytes in all)", s[:cut], len(s))
-}
+// shorten cuts a log value to a readable length (package logval).
+func shorten(s string) string { return logval.Short(s) }

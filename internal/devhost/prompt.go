@@ -13,6 +13,7 @@ import (
 	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/guid"
 	"remote-mcp-functions-go/internal/invoke"
+	"remote-mcp-functions-go/internal/mcpext"
 )
 
 // prompt is one function served as an MCP prompt.
@@ -78,8 +79,7 @@ func (s *Server) getPrompts(next mcp.MethodHandler) mcp.MethodHandler {
 			}
 		}
 		if missing := missingRequired(p.required, args); len(missing) > 0 {
-			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams,
-				Message: "One or more required prompt arguments are missing values. Please provide: " + strings.Join(missing, ", ")}
+			return nil, mcpext.MissingPromptArguments(missing)
 		}
 		if !s.calls.enter() {
 			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "devhost is stopping"}

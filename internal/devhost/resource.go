@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
@@ -23,8 +22,7 @@ type resource struct {
 	uri      string
 	// template matches a requested URI, capturing each parameter; nil for
 	// a static resource.
-	template *regexp.Regexp
-	params   []string
+	template *funcapp.URITemplate
 	mimeType string
 	blobs    []binding.Blob
 }
@@ -47,16 +45,16 @@ func (s *Server) newResource(f *funcapp.Function) (*resource, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &resource{function: f.Name, uri: tr.URI, params: tr.TemplateParams(), mimeType: tr.MimeType, blobs: blobs}
+	r := &resource{function: f.Name, uri: tr.URI, mimeType: tr.MimeType, blobs: blobs}
 	desc := ""
 	if tr.Description != nil {
 		desc = *tr.Description
 	}
-	if len(r.params) == 0 {
+	if len(tr.TemplateParams()) == 0 {
 		s.mcp.AddResource(&mcp.Resource{URI: tr.URI, Name: tr.ResourceName, Title: tr.Title, Description: desc, MIMEType: tr.MimeType}, unreachableRead)
 		return r, nil
 	}
-	r.template = compileTemplate(tr.URI)
+	r.template = funcapp.CompileURITemplate(tr.URI)
 	s.mcp.AddResourceTemplate(&mcp.ResourceTemplate{URITemplate: tr.URI, Name: tr.ResourceName, Title: tr.Title, Description: desc, MIMEType: tr.MimeType}, unreachableRead)
 	return r, nil
 }
@@ -65,33 +63,6 @@ func (s *Server) newResource(f *funcapp.Function) (*resource, error) {
 // resources/read never reaches it (see readResources).
 func unreachableRead(context.Context, *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
 	return nil, errAnErrorOccurred
-}
-
-// compileTemplate is the extension's matcher for a URI template
-// (ResourceUriHelper.cs @cd0d1e8c): literal text matched
-// case-insensitively, and each {parameter} one or more characters other
-// than / ? # (& # after a ? or &), taken raw, without percent-decoding.
-func compileTemplate(uri string) *regexp.Regexp {
-	var b strings.Builder
-	b.WriteString(`(?i)^`)
-	rest := uri
-	for rest != "" {
-		open := strings.IndexByte(rest, '{')
-		end := strings.IndexByte(rest, '}')
-		if open < 0 || end < open {
-			b.WriteString(regexp.QuoteMeta(rest))
-			break
-		}
-		b.WriteString(regexp.QuoteMeta(rest[:open]))
-		class := `[^/?#]+`
-		if open > 0 && (rest[open-1] == '?' || rest[open-1] == '&') {
-			class = `[^&#]+`
-		}
-		b.WriteString(`(` + class + `)`)
-		rest = rest[end+1:]
-	}
-	b.WriteString(`$`)
-	return regexp.MustCompile(b.String())
 }
 
 // readResources answers resources/read as the extension does
@@ -147,11 +118,7 @@ func (s *Server) matchResource(uri string) (*resource, map[string]string) {
 		if r.template == nil {
 			continue
 		}
-		if m := r.template.FindStringSubmatch(uri); m != nil {
-			params := make(map[string]string, len(r.params))
-			for i, p := range r.params {
-				params[p] = m[i+1]
-			}
+		if params, ok := r.template.Match(uri); ok {
 			return r, params
 		}
 	}

@@ -10,11 +10,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"remote-mcp-functions-go/internal/binding"
 	"remote-mcp-functions-go/internal/funcapp"
+	"remote-mcp-functions-go/internal/mcpext"
 )
 
 // Paths of the MCP extension's webhook.
@@ -191,20 +191,9 @@ func New(app *funcapp.App, opts Options) (*Server, error) {
 }
 
 // unknownTool answers a call to a tool the app does not declare as the
-// extension does (McpProtocolException, InvalidParams), not with go-sdk's
-// own wording.
-func unknownTool(known map[string]bool) mcp.Middleware {
-	return func(next mcp.MethodHandler) mcp.MethodHandler {
-		return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
-			if method == "tools/call" {
-				if r, ok := req.(*mcp.CallToolRequest); ok && r.Params != nil && !known[r.Params.Name] {
-					return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: fmt.Sprintf("Unknown tool: '%s'", r.Params.Name)}
-				}
-			}
-			return next(ctx, method, req)
-		}
-	}
-}
+// extension does, not with go-sdk's own wording (package mcpext, which the
+// self hosting shares).
+func unknownTool(known map[string]bool) mcp.Middleware { return mcpext.UnknownTool(known) }
 
 // FunctionInfo describes one function as devhost serves it.
 type FunctionInfo struct {

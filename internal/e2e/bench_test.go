@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -13,27 +14,34 @@ import (
 	"testing"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
-	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/bloberror"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"remote-mcp-functions-go/internal/benchbase"
+	"remote-mcp-functions-go/internal/catalog"
+	"remote-mcp-functions-go/internal/selfhost"
 	"remote-mcp-functions-go/internal/testenv"
 )
 
 // BenchmarkE2E measures getsnippet and savesnippet (and hello, which needs
-// no storage) through the whole local stack (go-sdk client → devhost → handler, blobs in Azurite) at
-// concurrency 1 and 32, and in the same run the same blob work behind a
-// plain go-sdk server that calls azblob itself: the baseline. Azurite is
-// the slowest part on a small machine, so the ratios to the baseline say
-// more about devhost than the absolute numbers.
+// no storage) through the whole local stack of each hosting at concurrency
+// 1 and 32: go-sdk client → devhost → handler (the trigger hosting), and
+// go-sdk client → the self-hosted handler (no hop), blobs in Azurite; and
+// in the same run the same blob work behind a plain go-sdk server that
+// calls azblob itself: the baseline. Azurite is the slowest part on a
+// small machine, so the ratios to the baseline say more than the absolute
+// numbers. Every client speaks protocol 2025-06-18, the newest devhost
+// negotiates, so the three paths do the same MCP work.
 //
 // Each sub-benchmark reports, for the devhost path: p50-ms and p99-ms per
-// call and calls/s; for the baseline: base-p50-ms and base-calls/s; and
-// p50-ratio (devhost / baseline) and calls/s-ratio (devhost / baseline).
-// ns/op is the devhost path's wall time per call.
+// call and calls/s; for the self hosting: self-p50-ms, self-p99-ms and
+// self-calls/s; for the baseline: base-p50-ms and base-calls/s; and each
+// path's ratios to the baseline: p50-ratio and calls/s-ratio (devhost),
+// self-p50-ratio and self-calls/s-ratio. ns/op is the devhost path's wall
+// time per call.
 func BenchmarkE2E(b *testing.B) {
 	az := testenv.SharedAzurite(b)
 	dh := testenv.StartDevhost(b, testenv.DevhostOptions{Storage: az.ConnectionString()})
+	sh := testenv.StartSelfhost(b, testenv.SelfhostOptions{Storage: az.ConnectionString()})
 	base := startBaseline(b, az)
 
 	const getName, getContent = "bench-get", "def bench():\n    return \"a snippet of a typical size, a line or two of code\"\n"
@@ -54,6 +62,7 @@ func BenchmarkE2E(b *testing.B) {
 		b.Run(fmt.Sprintf("%s/c%d", tool, conc), func(b *testing.B) {
 			b.StopTimer()
 			devhostSessions := sessions(b, dh.URL, conc)
+			selfSessions := sessions(b, sh.URL, conc)
 			baseSessions := sessions(b, base, conc)
 			args := func(worker int) map[string]any {
 				switch tool {
@@ -68,8 +77,10 @@ func BenchmarkE2E(b *testing.B) {
 			// outside the measurement.
 			measure(b, baseSessions, tool, args, 2*conc)
 			measure(b, devhostSessions, tool, args, 2*conc)
+			measure(b, selfSessions, tool, args, 2*conc)
 
 			baseline := measure(b, baseSessions, tool, args, b.N)
+			self := measure(b, selfSessions, tool, args, b.N)
 			b.ResetTimer()
 			b.StartTimer()
 			got := measure(b, devhostSessions, tool, args, b.N)
@@ -82,7 +93,82 @@ func BenchmarkE2E(b *testing.B) {
 			b.ReportMetric(baseline.rate, "base-calls/s")
 			b.ReportMetric(float64(got.p50)/float64(baseline.p50), "p50-ratio")
 			b.ReportMetric(got.rate/baseline.rate, "calls/s-ratio")
+			b.ReportMetric(ms(self.p50), "self-p50-ms")
+			b.ReportMetric(ms(self.p99), "self-p99-ms")
+			b.ReportMetric(self.rate, "self-calls/s")
+			b.ReportMetric(float64(self.p50)/float64(baseline.p50), "self-p50-ratio")
+			b.ReportMetric(self.rate/baseline.rate, "self-calls/s-ratio")
 		})
+	}
+}
+
+// BenchmarkSelf measures the self hosting's own cost against the
+// baseline, each pair alike: "in-process" sets its server (package
+// selfhost, as the handler builds it) beside the baseline in this process;
+// "process" runs the handler binary beside the baseline's own binary, each
+// a process serving loopback, as the hostings run. Either way neither has
+// a boundary, a hop or a log pipe the other lacks. It reports p50-ms and
+// calls/s for the self hosting, base-p50-ms and base-calls/s, and
+// p50-ratio and calls/s-ratio (self / baseline).
+func BenchmarkSelf(b *testing.B) {
+	az := testenv.SharedAzurite(b)
+	lookup := func(k string) (string, bool) {
+		if k == catalog.StorageSetting {
+			return az.ConnectionString(), true
+		}
+		return "", false
+	}
+	cfg, err := catalog.ConfigFromEnv(func(k string) string { v, _ := lookup(k); return v })
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The handler logs a line per snippet call to its stderr; here to
+	// nowhere, as the baseline logs nothing.
+	srv, err := selfhost.FromEnv(catalog.Functions(cfg), catalog.Server, slog.New(slog.NewTextHandler(io.Discard, nil)), lookup, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	b.Cleanup(ts.Close)
+	pairs := []struct{ name, self, base string }{
+		{"in-process", ts.URL + selfhost.Path, startBaseline(b, az)},
+		{"process", testenv.StartSelfhost(b, testenv.SelfhostOptions{Storage: az.ConnectionString()}).URL, testenv.StartBaseline(b, az.ConnectionString())},
+	}
+
+	const getName = "bench-get-self"
+	az.PutBlob(b, container, blobName(getName), []byte("def bench():\n    return 1\n"))
+	for _, pair := range pairs {
+		for _, tool := range []string{"hello", "getsnippet", "savesnippet"} {
+			for _, conc := range []int{1, 32} {
+				b.Run(fmt.Sprintf("%s/%s/c%d", pair.name, tool, conc), func(b *testing.B) {
+					b.StopTimer()
+					args := func(worker int) map[string]any {
+						switch tool {
+						case "getsnippet":
+							return map[string]any{"snippetname": getName}
+						case "savesnippet":
+							return map[string]any{"snippetname": fmt.Sprintf("bench-self-%02d", worker), "snippet": "x = 1\n"}
+						}
+						return nil
+					}
+					selfSessions := sessions(b, pair.self, conc)
+					baseSessions := sessions(b, pair.base, conc)
+					measure(b, baseSessions, tool, args, 2*conc)
+					measure(b, selfSessions, tool, args, 2*conc)
+					baseline := measure(b, baseSessions, tool, args, b.N)
+					b.ResetTimer()
+					b.StartTimer()
+					got := measure(b, selfSessions, tool, args, b.N)
+					b.StopTimer()
+					b.ReportMetric(ms(got.p50), "p50-ms")
+					b.ReportMetric(got.rate, "calls/s")
+					b.ReportMetric(ms(baseline.p50), "base-p50-ms")
+					b.ReportMetric(baseline.rate, "base-calls/s")
+					b.ReportMetric(float64(got.p50)/float64(baseline.p50), "p50-ratio")
+					b.ReportMetric(got.rate/baseline.rate, "calls/s-ratio")
+				})
+			}
+		}
 	}
 }
 
@@ -139,8 +225,8 @@ func measure(b *testing.B, ss []*mcp.ClientSession, tool string, args func(worke
 	}
 }
 
-// sessions opens n Streamable HTTP sessions to url over one HTTP client
-// whose pool holds a connection per session.
+// sessions opens n Streamable HTTP sessions to url at protocol 2025-06-18
+// over one HTTP client whose pool holds a connection per session.
 func sessions(b *testing.B, url string, n int) []*mcp.ClientSession {
 	b.Helper()
 	tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -148,61 +234,22 @@ func sessions(b *testing.B, url string, n int) []*mcp.ClientSession {
 	client := &http.Client{Transport: tr}
 	out := make([]*mcp.ClientSession, n)
 	for i := range out {
-		out[i] = connect(b, &mcp.StreamableClientTransport{Endpoint: url, HTTPClient: client, DisableStandaloneSSE: true})
+		out[i] = connect(b, atVersion{&mcp.StreamableClientTransport{Endpoint: url, HTTPClient: client, DisableStandaloneSSE: true}, "2025-06-18"})
 	}
 	b.Cleanup(tr.CloseIdleConnections)
 	return out
 }
 
-// startBaseline serves getsnippet and savesnippet from an in-process go-sdk
-// server over Streamable HTTP on loopback, reading and writing the same
-// blobs with azblob directly: what the devhost path is measured against.
+// startBaseline serves the baseline (package benchbase) from this process
+// over Streamable HTTP on loopback, reading and writing the same blobs
+// with azblob directly: what each hosting is measured against.
 func startBaseline(b *testing.B, az *testenv.Azurite) string {
 	b.Helper()
-	blobs, err := testenv.NewBlobClient(az.ConnectionString())
+	h, err := benchbase.Handler(context.Background(), az.ConnectionString())
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := blobs.CreateContainer(context.Background(), container, nil); err != nil && !bloberror.HasCode(err, bloberror.ContainerAlreadyExists) {
-		b.Fatal(err)
-	}
-	srv := mcp.NewServer(&mcp.Implementation{Name: "baseline", Version: "1.0.0"}, nil)
-	type getArgs struct {
-		Name string `json:"snippetname"`
-	}
-	type saveArgs struct {
-		Name    string `json:"snippetname"`
-		Content string `json:"snippet"`
-	}
-	mcp.AddTool(srv, &mcp.Tool{Name: "hello", Description: "Hello world."},
-		func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
-			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "Hello I am MCPTool!"}}}, nil, nil
-		})
-	mcp.AddTool(srv, &mcp.Tool{Name: "getsnippet", Description: "Retrieve a snippet by name."},
-		func(ctx context.Context, _ *mcp.CallToolRequest, in getArgs) (*mcp.CallToolResult, any, error) {
-			content, err := download(ctx, blobs, blobName(in.Name))
-			if err != nil {
-				return nil, nil, err
-			}
-			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: string(content)}}}, nil, nil
-		})
-	mcp.AddTool(srv, &mcp.Tool{Name: "savesnippet", Description: "Save a snippet with a name."},
-		func(ctx context.Context, _ *mcp.CallToolRequest, in saveArgs) (*mcp.CallToolResult, any, error) {
-			if _, err := blobs.UploadBuffer(ctx, container, blobName(in.Name), []byte(in.Content), nil); err != nil {
-				return nil, nil, err
-			}
-			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "Snippet '" + in.Name + "' saved successfully"}}}, nil, nil
-		})
-	ts := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+	ts := httptest.NewServer(h)
 	b.Cleanup(ts.Close)
 	return ts.URL
-}
-
-func download(ctx context.Context, c *azblob.Client, name string) ([]byte, error) {
-	resp, err := c.DownloadStream(ctx, container, name, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	return io.ReadAll(resp.Body)
 }

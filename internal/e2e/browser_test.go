@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"remote-mcp-functions-go/internal/funcapp"
+	"remote-mcp-functions-go/internal/hosting"
 	"remote-mcp-functions-go/internal/testenv"
 )
 
@@ -39,10 +40,24 @@ func send(t *testing.T, method, u string, header map[string]string, body string)
 	return resp.StatusCode, resp.Header
 }
 
+// TestRefusalsAreLogged: each hosting run locally answers a request
+// without the right key 401 (with the host's challenge) and a cross-site
+// page 403, and logs each refusal with its reason, method and path, never a
+// key.
 func TestRefusalsAreLogged(t *testing.T) {
 	az := testenv.SharedAzurite(t)
-	dh := testenv.StartDevhost(t, testenv.DevhostOptions{Storage: az.ConnectionString(), Key: testKey})
-	mcpPath := "/runtime/webhooks/mcp"
+	forEachHosting(t, func(t *testing.T, h hostingCase) {
+		srv := h.start(t, serverOptions{Storage: az.ConnectionString(), Key: testKey})
+		refusalsAreLogged(t, h, srv)
+	})
+}
+
+func refusalsAreLogged(t *testing.T, h hostingCase, srv server) {
+	dh := srv.Endpoints()
+	mcpPath, sitePath, siteURL, hint := "/runtime/webhooks/mcp", "/runtime/webhooks/mcp/sse", dh.SSEURL, "; allow it with Host.CORS in local.settings.json"
+	if h.mode == hosting.Self {
+		mcpPath, sitePath, siteURL, hint = "/mcp", "/mcp", dh.URL, ""
+	}
 
 	post := func(u string, header map[string]string) int {
 		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, u, strings.NewReader(initializeBody))
@@ -62,7 +77,7 @@ func TestRefusalsAreLogged(t *testing.T) {
 	require.Equal(t, http.StatusUnauthorized, post(dh.URL+"?code="+url.QueryEscape(wrongKey), nil))
 	require.Equal(t, http.StatusUnauthorized, post(dh.URL, map[string]string{"x-functions-key": wrongKey}))
 
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, dh.SSEURL+"?code="+url.QueryEscape(testKey), nil)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, siteURL+"?code="+url.QueryEscape(testKey), nil)
 	require.NoError(t, err)
 	req.Header.Set("Origin", "https://evil.example")
 	status, _ := do(t, req)
@@ -72,12 +87,12 @@ func TestRefusalsAreLogged(t *testing.T) {
 		`msg="request refused" status=401 reason="no key: this MCP endpoint needs its key in the x-functions-key header or the ?code= query parameter" method=POST path=` + mcpPath + "\n",
 		`msg="request refused" status=401 reason="wrong key in the ?code= query parameter" method=POST path=` + mcpPath + "\n",
 		`msg="request refused" status=401 reason="wrong key in the x-functions-key header" method=POST path=` + mcpPath + "\n",
-		`msg="request refused" status=403 reason="Forbidden: cross-site request (Origin evil.example); allow it with Host.CORS in local.settings.json" method=GET path=` + mcpPath + "/sse\n",
+		`msg="request refused" status=403 reason="Forbidden: cross-site request (Origin evil.example)` + hint + `" method=GET path=` + sitePath + "\n",
 	}
-	// devhost's log reaches us through a pipe, a moment after the answer:
-	// wait for the last line (the bound only guards a broken build).
-	require.Eventually(t, func() bool { return strings.Contains(dh.Output(), wants[len(wants)-1]) }, 10*time.Second, 5*time.Millisecond)
-	out := dh.Output()
+	// The log reaches us through a pipe, a moment after the answer: wait
+	// for the last line (the bound only guards a broken build).
+	require.Eventually(t, func() bool { return strings.Contains(srv.Output(), wants[len(wants)-1]) }, 10*time.Second, 5*time.Millisecond)
+	out := srv.Output()
 	for _, want := range wants {
 		assert.Contains(t, out, want)
 	}

@@ -12,18 +12,26 @@ import (
 	"remote-mcp-functions-go/internal/testenv"
 )
 
-// TestStorageOutage stops Azurite under a running devhost: snippet calls
-// fail with the host's generic tool error while devhost and the handler
-// stay up, and succeed again once Azurite is back on the same ports and
-// data.
+// TestStorageOutage stops Azurite under each running hosting: snippet
+// calls fail with the host's generic tool error while the server (devhost
+// and the handler, or the self-hosted handler) stays up, and succeed again
+// once Azurite is back on the same ports and data.
 func TestStorageOutage(t *testing.T) {
+	forEachHosting(t, storageOutage)
+}
+
+func storageOutage(t *testing.T, h hostingCase) {
 	az := testenv.StartAzurite(t)
-	dh := testenv.StartDevhost(t, testenv.DevhostOptions{Storage: az.ConnectionString()})
-	s := connect(t, transports[0].dial(dh, nil))
+	srv := h.start(t, serverOptions{Storage: az.ConnectionString()})
+	s := connect(t, transports[0].dial(srv, nil))
 
 	requireText(t, call(t, s, "savesnippet", map[string]any{"snippetname": "before", "snippet": "kept"}), "Snippet 'before' saved successfully")
-	handlers := dh.HandlerPIDs(t)
-	require.Len(t, handlers, 1)
+	var handlers []int
+	dh, isDevhost := srv.(*testenv.Devhost)
+	if isDevhost {
+		handlers = dh.HandlerPIDs(t)
+		require.Len(t, handlers, 1)
+	}
 
 	az.Stop(t)
 	requireToolError(t, call(t, s, "getsnippet", map[string]any{"snippetname": "before"}), "An error occurred invoking 'getsnippet'.")
@@ -31,10 +39,12 @@ func TestStorageOutage(t *testing.T) {
 	// The tools that reach storage themselves say so, with their own words.
 	requireToolError(t, call(t, s, "listsnippets", nil), "Snippet storage did not answer; try again in a moment.")
 	requireToolError(t, call(t, s, "deletesnippet", map[string]any{"snippetname": "before"}), "Snippet storage did not answer; try again in a moment.")
-	// A tool without storage still answers: devhost and the handler are up.
+	// A tool without storage still answers: the server is up.
 	requireText(t, call(t, s, "hello", nil), "Hello I am MCPTool!")
-	assert.False(t, dh.Exited())
-	assert.Equal(t, handlers, dh.HandlerPIDs(t), "a storage outage must not restart the handler")
+	assert.False(t, srv.Exited())
+	if isDevhost {
+		assert.Equal(t, handlers, dh.HandlerPIDs(t), "a storage outage must not restart the handler")
+	}
 
 	az.Restart(t)
 	requireText(t, call(t, s, "getsnippet", map[string]any{"snippetname": "before"}), "kept")
@@ -63,10 +73,14 @@ func TestHandlerCrash(t *testing.T) {
 	assert.Equal(t, []int{restarted}, dh.HandlerPIDs(t), "one handler, the restarted one")
 }
 
-// TestSnippetMaxBytesSetting: the handler's app setting reaches it through
-// devhost as under func start: from local.settings.json, or from the
+// TestSnippetMaxBytesSetting: the handler's app setting reaches it in
+// each hosting as under func start: from local.settings.json, or from the
 // environment, which wins over the file.
 func TestSnippetMaxBytesSetting(t *testing.T) {
+	forEachHosting(t, snippetMaxBytesSetting)
+}
+
+func snippetMaxBytesSetting(t *testing.T, h hostingCase) {
 	az := testenv.SharedAzurite(t)
 	tests := []struct {
 		name  string
@@ -79,11 +93,11 @@ func TestSnippetMaxBytesSetting(t *testing.T) {
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			app := testenv.CopyApp(t, tt.file)
-			dh := testenv.StartDevhost(t, testenv.DevhostOptions{Storage: az.ConnectionString(), App: app, Env: tt.env})
-			s := connect(t, transports[1].dial(dh, nil))
+			srv := h.start(t, serverOptions{Storage: az.ConnectionString(), Settings: tt.file, Env: tt.env})
+			trs := transportsOf(srv)
+			s := connect(t, trs[len(trs)-1].dial(srv, nil))
 
-			ok, over := fmt.Sprintf("limit-ok-%d", i), fmt.Sprintf("limit-over-%d", i)
+			ok, over := fmt.Sprintf("limit-ok-%s-%d", h.name, i), fmt.Sprintf("limit-over-%s-%d", h.name, i)
 			requireText(t, call(t, s, "savesnippet", map[string]any{"snippetname": ok, "snippet": strings.Repeat("x", tt.limit)}),
 				"Snippet '"+ok+"' saved successfully")
 			before := az.Listing(t)

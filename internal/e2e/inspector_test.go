@@ -47,12 +47,17 @@ type callResult struct {
 	IsError bool `json:"isError"`
 }
 
-// TestInspector drives a devhost in key mode with the pinned MCP Inspector
-// CLI, the way the README tells users to: the key in ?code= or in an
-// x-functions-key header, on Streamable HTTP and on SSE.
+// TestInspector drives each hosting in key mode with the pinned MCP
+// Inspector CLI, the way the README tells users to: the key in ?code= or
+// in an x-functions-key header, on Streamable HTTP and (devhost) on SSE.
 func TestInspector(t *testing.T) {
 	az := testenv.SharedAzurite(t)
-	dh := testenv.StartDevhost(t, testenv.DevhostOptions{Storage: az.ConnectionString(), Key: testKey})
+	forEachHosting(t, func(t *testing.T, h hostingCase) { inspector(t, h, az) })
+}
+
+func inspector(t *testing.T, h hostingCase, az *testenv.Azurite) {
+	dh := h.start(t, serverOptions{Storage: az.ConnectionString(), Key: testKey}).Endpoints()
+	sse := dh.SSEURL != ""
 	code := "?code=" + url.QueryEscape(testKey)
 	header := "x-functions-key: " + testKey
 	// --stored-auth-only: on a 401 the CLI would otherwise try interactive
@@ -85,8 +90,15 @@ func TestInspector(t *testing.T) {
 		{"streamable ?code=", []string{dh.URL + code, "--transport", "http"}},
 		{"streamable header", []string{dh.URL, "--transport", "http", "--header", header}},
 		{"streamable ?code= transport detected", []string{dh.URL + code}},
-		{"sse ?code=", []string{dh.SSEURL + code, "--transport", "sse"}},
-		{"sse header", []string{dh.SSEURL, "--transport", "sse", "--header", header}},
+	}
+	if sse {
+		listCases = append(listCases, []struct {
+			name string
+			args []string
+		}{
+			{"sse ?code=", []string{dh.SSEURL + code, "--transport", "sse"}},
+			{"sse header", []string{dh.SSEURL, "--transport", "sse", "--header", header}},
+		}...)
 	}
 	for _, tt := range listCases {
 		t.Run("tools/list "+tt.name, func(t *testing.T) {
@@ -117,7 +129,7 @@ func TestInspector(t *testing.T) {
 	})
 
 	t.Run("tools/call savesnippet then getsnippet", func(t *testing.T) {
-		const name, content = "inspector-1", `print("hi from the inspector")`
+		name, content := "inspector-"+h.name, `print("hi from the inspector")`
 		res := callText(t, run(t, inspectorOK, dh.URL+code, "--transport", "http",
 			"--method", "tools/call", "--tool-name", "savesnippet",
 			"--tool-arg", "snippetname="+name, "snippet="+content))
@@ -128,8 +140,12 @@ func TestInspector(t *testing.T) {
 		require.True(t, ok)
 		assert.Equal(t, content, string(blob))
 
-		res = callText(t, run(t, inspectorOK, dh.SSEURL, "--transport", "sse", "--header", header,
-			"--method", "tools/call", "--tool-name", "getsnippet", "--tool-arg", "snippetname="+name))
+		readBack := []string{dh.URL, "--transport", "http"}
+		if sse {
+			readBack = []string{dh.SSEURL, "--transport", "sse"}
+		}
+		res = callText(t, run(t, inspectorOK, append(readBack, "--header", header,
+			"--method", "tools/call", "--tool-name", "getsnippet", "--tool-arg", "snippetname="+name)...))
 		require.Len(t, res.Content, 1)
 		assert.Equal(t, content, res.Content[0].Text)
 	})
@@ -141,15 +157,21 @@ func TestInspector(t *testing.T) {
 		assert.Contains(t, string(r.Stdout)+string(r.Stderr), "Snippet 'inspector-missing' not found.")
 	})
 
-	for _, tt := range []struct {
+	rejected := []struct {
 		name string
 		args []string
 	}{
 		{"wrong header", []string{dh.URL, "--transport", "http", "--header", "x-functions-key: " + wrongKey}},
 		{"wrong code", []string{dh.URL + "?code=" + url.QueryEscape(wrongKey), "--transport", "http"}},
 		{"no key", []string{dh.URL, "--transport", "http"}},
-		{"sse no key", []string{dh.SSEURL, "--transport", "sse"}},
-	} {
+	}
+	if sse {
+		rejected = append(rejected, struct {
+			name string
+			args []string
+		}{"sse no key", []string{dh.SSEURL, "--transport", "sse"}})
+	}
+	for _, tt := range rejected {
 		t.Run("rejected "+tt.name, func(t *testing.T) {
 			r := testenv.Inspector(t, append(append(tt.args, "--method", "tools/list"), common...)...)
 			assert.NotEqual(t, inspectorOK, r.ExitCode, "stdout: %s", r.Stdout)

@@ -24,13 +24,18 @@ const (
 
 const initializeBody = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}`
 
-// TestKeyMode runs a devhost with a key: requests without it, or with a
-// wrong one, get 401 on both transports (the SSE message endpoint
+// TestKeyMode runs each hosting with a key: requests without it, or with
+// a wrong one, get 401 on every transport (devhost's SSE message endpoint
 // included); the x-functions-key header and the code query parameter both
 // work for the go-sdk client; and the key never reaches the logs.
 func TestKeyMode(t *testing.T) {
 	az := testenv.SharedAzurite(t)
-	dh := testenv.StartDevhost(t, testenv.DevhostOptions{Storage: az.ConnectionString(), Key: testKey})
+	forEachHosting(t, func(t *testing.T, h hostingCase) { keyMode(t, h, az) })
+}
+
+func keyMode(t *testing.T, h hostingCase, az *testenv.Azurite) {
+	srv := h.start(t, serverOptions{Storage: az.ConnectionString(), Key: testKey})
+	dh := srv.Endpoints()
 	code := "?code=" + url.QueryEscape(testKey)
 
 	t.Run("streamable POST", func(t *testing.T) {
@@ -67,6 +72,10 @@ func TestKeyMode(t *testing.T) {
 		}
 	})
 
+	if dh.SSEURL == "" {
+		clients(t, h, srv, code)
+		return
+	}
 	t.Run("sse GET", func(t *testing.T) {
 		tests := []struct {
 			name   string
@@ -155,20 +164,27 @@ func TestKeyMode(t *testing.T) {
 		}
 	})
 
-	for _, tr := range transports {
+	clients(t, h, srv, code)
+}
+
+// clients: the go-sdk client with the key in a header or in ?code= works
+// on every transport, and without it does not connect; the key is in no
+// log line.
+func clients(t *testing.T, h hostingCase, srv server, code string) {
+	for _, tr := range transportsOf(srv) {
 		t.Run(tr.name+" client with x-functions-key", func(t *testing.T) {
-			s := connect(t, tr.dial(dh, headerClient("x-functions-key", testKey)))
+			s := connect(t, tr.dial(srv, headerClient("x-functions-key", testKey)))
 			requireText(t, call(t, s, "hello", nil), "Hello I am MCPTool!")
-			name := "key-header-" + tr.name
+			name := "key-header-" + h.name + "-" + tr.name
 			requireText(t, call(t, s, "savesnippet", map[string]any{"snippetname": name, "snippet": "via header"}),
 				"Snippet '"+name+"' saved successfully")
 			requireText(t, call(t, s, "getsnippet", map[string]any{"snippetname": name}), "via header")
 		})
 		t.Run(tr.name+" client with ?code=", func(t *testing.T) {
-			withCode := *dh
+			withCode := *srv.Endpoints()
 			withCode.URL += code
 			withCode.SSEURL += code
-			s := connect(t, tr.dial(&withCode, nil))
+			s := connect(t, tr.dial(endpointServer{&withCode, srv}, nil))
 			res, err := s.ListTools(t.Context(), nil)
 			require.NoError(t, err)
 			assert.Len(t, res.Tools, len(repoTools(t)))
@@ -177,13 +193,13 @@ func TestKeyMode(t *testing.T) {
 		t.Run(tr.name+" client without key", func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), callLimit)
 			defer cancel()
-			_, err := mcpClient().Connect(ctx, tr.dial(dh, headerClient("x-functions-key", wrongKey)), nil)
+			_, err := mcpClient().Connect(ctx, tr.dial(srv, headerClient("x-functions-key", wrongKey)), nil)
 			require.Error(t, err)
 		})
 	}
 
 	t.Run("key stays out of the logs", func(t *testing.T) {
-		out := dh.Output()
+		out := srv.Output()
 		require.NotEmpty(t, out)
 		for _, secret := range []string{testKey, url.QueryEscape(testKey), wrongKey, url.QueryEscape(wrongKey)} {
 			assert.NotContains(t, out, secret)
@@ -191,6 +207,15 @@ func TestKeyMode(t *testing.T) {
 		assert.NotContains(t, out, "e2eKey", "not even part of a key")
 	})
 }
+
+// endpointServer is a server reached at another endpoint (its URL with
+// ?code=, say).
+type endpointServer struct {
+	e *testenv.Endpoint
+	server
+}
+
+func (s endpointServer) Endpoints() *testenv.Endpoint { return s.e }
 
 // do sends a request and returns the status and body.
 func do(t *testing.T, req *http.Request) (int, string) {

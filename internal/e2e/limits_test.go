@@ -14,16 +14,24 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"remote-mcp-functions-go/internal/catalog"
+	"remote-mcp-functions-go/internal/hosting"
 	"remote-mcp-functions-go/internal/testenv"
 )
 
-// TestContentBoundary sends content around the snippet limit through
-// devhost and the handler, in the characters the host's encodings blow up
-// most: whatever the content, the client gets the tool's own message, never
-// the host's generic error, and nothing is written.
+// TestContentBoundary sends content around the snippet limit through each
+// hosting, in the characters the host's encodings blow up most: whatever
+// the content, the client gets the tool's own message, never the host's
+// generic error, and nothing is written. In the trigger hosting content far
+// over the limit gets the handler's TooLarge message (it is past what the
+// handler reads of the host's payload); self-hosted, with no such payload,
+// the exact size.
 func TestContentBoundary(t *testing.T) {
 	az := testenv.SharedAzurite(t)
-	dh := testenv.StartDevhost(t, testenv.DevhostOptions{Storage: az.ConnectionString()})
+	forEachHosting(t, func(t *testing.T, h hostingCase) { contentBoundary(t, h, az) })
+}
+
+func contentBoundary(t *testing.T, h hostingCase, az *testenv.Azurite) {
+	dh := h.start(t, serverOptions{Storage: az.ConnectionString()})
 	s := connect(t, transports[0].dial(dh, nil))
 	// The README's limit (1 MiB of content, 128-character names), and the
 	// message savesnippet gives for a body too large to read.
@@ -35,6 +43,12 @@ func TestContentBoundary(t *testing.T) {
 	tooLarge := func(name string, n int) string {
 		return fmt.Sprintf("Snippet '%s' is too large: %d bytes, the limit is %d bytes.", name, n, limit)
 	}
+	farOver := func(name string, n int) string {
+		if h.mode == hosting.Self {
+			return tooLarge(name, n)
+		}
+		return saveTooLarge
+	}
 	tests := []struct {
 		name    string
 		content string
@@ -44,9 +58,9 @@ func TestContentBoundary(t *testing.T) {
 		{"one byte over, control characters", strings.Repeat("\x01", limit+1), tooLarge("boundary-1", limit+1)},
 		{"over the limit, plain text", strings.Repeat("x", 2*limit), tooLarge("boundary-2", 2*limit)},
 		// The sizes that used to overflow the handler's body cap.
-		{"1,677,672 control characters", strings.Repeat("\x01", 1_677_672), saveTooLarge},
-		{"2,516,507 backslashes", strings.Repeat(`\`, 2_516_507), saveTooLarge},
-		{"12.6 M plain characters", strings.Repeat("x", 12_600_000), saveTooLarge},
+		{"1,677,672 control characters", strings.Repeat("\x01", 1_677_672), farOver("boundary-3", 1_677_672)},
+		{"2,516,507 backslashes", strings.Repeat(`\`, 2_516_507), farOver("boundary-4", 2_516_507)},
+		{"12.6 M plain characters", strings.Repeat("x", 12_600_000), farOver("boundary-5", 12_600_000)},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,8 +82,19 @@ func TestContentBoundary(t *testing.T) {
 
 	t.Run("a number too large for a double", func(t *testing.T) {
 		before := az.Listing(t)
-		res := call(t, s, "savesnippet", map[string]any{"snippetname": "boundary-num", "snippet": json.RawMessage(`1e400`)})
-		requireToolError(t, res, "Argument 'snippet' must be a string, not a number.")
+		args := map[string]any{"snippetname": "boundary-num-" + h.name, "snippet": json.RawMessage(`1e400`)}
+		at := s
+		if h.mode == hosting.Self {
+			// Protocol 2026-07-28 mirrors the tool's name into a header,
+			// which go-sdk 1.8.0 reads by decoding the whole params:
+			// arguments holding a number beyond float64 fail that, and its
+			// transport refuses the request (400) before any tool runs.
+			// At 2025-06-18 the call reaches the tool.
+			_, err := tryCall(s, "savesnippet", args)
+			require.ErrorContains(t, err, "Mcp-Name")
+			at = connect(t, transports[2].dial(dh, nil))
+		}
+		requireToolError(t, call(t, at, "savesnippet", args), "Argument 'snippet' must be a string, not a number.")
 		assert.Equal(t, before, az.Listing(t))
 	})
 	t.Run("a name of a megabyte", func(t *testing.T) {
@@ -85,11 +110,16 @@ func TestContentBoundary(t *testing.T) {
 	})
 }
 
-// TestStorageHang points devhost at storage that accepts connections and
-// never answers: a snippet call fails with the generic error once the
-// storage budget is spent, with the cause in devhost's log, and hello is
+// TestStorageHang points each hosting at storage that accepts connections
+// and never answers: a snippet call fails with the generic error once the
+// storage budget is spent, with the cause in the server's log, and hello is
 // answered meanwhile.
 func TestStorageHang(t *testing.T) {
+	t.Parallel()
+	forEachHosting(t, storageHang)
+}
+
+func storageHang(t *testing.T, h hostingCase) {
 	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -116,7 +146,7 @@ func TestStorageHang(t *testing.T) {
 	})
 	conn := "DefaultEndpointsProtocol=http;AccountName=" + testenv.DevAccount + ";AccountKey=" + testenv.DevKey +
 		";BlobEndpoint=http://" + ln.Addr().String() + "/" + testenv.DevAccount + ";"
-	dh := testenv.StartDevhost(t, testenv.DevhostOptions{Storage: conn})
+	dh := h.start(t, serverOptions{Storage: conn})
 	s := connect(t, transports[0].dial(dh, nil))
 
 	got := make(chan *mcp.CallToolResult, 1)
@@ -131,7 +161,7 @@ func TestStorageHang(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		return len(conns) > 0
-	}, time.Minute, 10*time.Millisecond, "devhost reaches storage")
+	}, time.Minute, 10*time.Millisecond, "the server reaches storage")
 	requireText(t, call(t, s, "hello", nil), "Hello I am MCPTool!")
 	select {
 	case <-got:
@@ -139,5 +169,7 @@ func TestStorageHang(t *testing.T) {
 	default:
 	}
 	requireToolError(t, <-got, "An error occurred invoking 'getsnippet'.")
-	assert.Contains(t, dh.Output(), "storage did not answer within 20s")
+	// The log comes through a pipe, a moment after the answer.
+	require.Eventually(t, func() bool { return strings.Contains(dh.Output(), "storage did not answer within 20s") },
+		10*time.Second, 10*time.Millisecond, "the server says why")
 }

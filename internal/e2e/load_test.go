@@ -19,20 +19,25 @@ const (
 	loadPairs   = 100
 )
 
-// TestConcurrentClients runs 32 clients, each saving and reading back 100
-// snippets of its own: no call may fail, every read must return what that
-// client wrote, and Azurite must hold exactly those blobs afterwards. It
-// has an Azurite of its own: 3200 more blobs would slow every listing the
-// other tests make.
+// TestConcurrentClients runs 32 clients against each hosting, each saving
+// and reading back 100 snippets of its own: no call may fail, every read
+// must return what that client wrote, and Azurite must hold exactly those
+// blobs afterwards. Each hosting has an Azurite of its own: 3200 more
+// blobs would slow every listing the other tests make.
 func TestConcurrentClients(t *testing.T) {
+	forEachHosting(t, concurrentClients)
+}
+
+func concurrentClients(t *testing.T, h hostingCase) {
 	az := testenv.StartAzurite(t)
-	dh := testenv.StartDevhost(t, testenv.DevhostOptions{Storage: az.ConnectionString()})
+	srv := h.start(t, serverOptions{Storage: az.ConnectionString()})
+	trs := transportsOf(srv)
 
 	ctx, cancel := context.WithTimeout(t.Context(), 10*callLimit)
 	defer cancel()
 	sessions := make([]*mcp.ClientSession, loadClients)
 	for i := range sessions {
-		sessions[i] = connect(t, transports[i%len(transports)].dial(dh, nil))
+		sessions[i] = connect(t, trs[i%len(trs)].dial(srv, nil))
 	}
 
 	name := func(c, i int) string { return fmt.Sprintf("load-%02d-%03d", c, i) }

@@ -25,21 +25,34 @@ const container = "snippets"
 // stalling the binary; it is not a speed assertion.
 const callLimit = 2 * time.Minute
 
-// transport is one way an MCP client reaches devhost.
+// transport is one way an MCP client reaches a server.
 type transport struct {
 	name string
-	// dial returns a client transport for a devhost; client may be nil
+	// dial returns a client transport for a server; client may be nil
 	// (http.DefaultClient).
-	dial func(dh *testenv.Devhost, client *http.Client) mcp.Transport
+	dial func(s server, client *http.Client) mcp.Transport
 }
 
+// transports are the ways a client reaches a server: the first two are
+// what devhost serves; the self hosting serves the first, at the newest
+// protocol both ends know, and the third, at the version VS Code and the
+// Inspector speak today (see transportsOf).
 var transports = []transport{
-	{"streamable", func(dh *testenv.Devhost, c *http.Client) mcp.Transport {
-		return &mcp.StreamableClientTransport{Endpoint: dh.URL, HTTPClient: c, MaxRetries: -1}
+	{"streamable", func(s server, c *http.Client) mcp.Transport {
+		return &mcp.StreamableClientTransport{Endpoint: s.Endpoints().URL, HTTPClient: c, MaxRetries: -1}
 	}},
-	{"sse", func(dh *testenv.Devhost, c *http.Client) mcp.Transport {
-		return &mcp.SSEClientTransport{Endpoint: dh.SSEURL, HTTPClient: c}
+	{"sse", func(s server, c *http.Client) mcp.Transport {
+		return &mcp.SSEClientTransport{Endpoint: s.Endpoints().SSEURL, HTTPClient: c}
 	}},
+	{"streamable-2025-06-18", func(s server, c *http.Client) mcp.Transport {
+		return atVersion{&mcp.StreamableClientTransport{Endpoint: s.Endpoints().URL, HTTPClient: c, MaxRetries: -1}, "2025-06-18"}
+	}},
+}
+
+// atVersion is a transport whose client asks for one protocol version.
+type atVersion struct {
+	mcp.Transport
+	version string
 }
 
 // connect opens an MCP session over t, closed when the test ends.
@@ -49,7 +62,11 @@ func connect(tb testing.TB, t mcp.Transport) *mcp.ClientSession {
 	// must live as long as the session, not just the handshake.
 	ctx, cancel := context.WithCancel(context.Background())
 	tb.Cleanup(cancel)
-	s, err := mcpClient().Connect(ctx, t, nil)
+	var opts *mcp.ClientSessionOptions
+	if v, ok := t.(atVersion); ok {
+		t, opts = v.Transport, &mcp.ClientSessionOptions{ProtocolVersion: v.version}
+	}
+	s, err := mcpClient().Connect(ctx, t, opts)
 	require.NoError(tb, err, "connect")
 	tb.Cleanup(func() { _ = s.Close() })
 	return s

@@ -17,28 +17,31 @@ import (
 	"remote-mcp-functions-go/internal/testenv"
 )
 
-// TestMCP drives the app through one devhost with the go-sdk client, on
-// each transport in turn. The transports share the Azurite, so each uses
-// snippet names of its own.
+// TestMCP drives the app in each hosting with the go-sdk client, on each
+// transport the hosting serves in turn: the same checks, the same
+// expectations. They share the Azurite, so each uses snippet names of its
+// own.
 func TestMCP(t *testing.T) {
 	az := testenv.SharedAzurite(t)
-	dh := testenv.StartDevhost(t, testenv.DevhostOptions{Storage: az.ConnectionString()})
-	for _, tr := range transports {
-		t.Run(tr.name, func(t *testing.T) {
-			s := connect(t, tr.dial(dh, nil))
-			c := &mcpCase{az: az, s: s, prefix: tr.name + "-"}
-			t.Run("initialize", c.initialize)
-			t.Run("tools/list", c.toolsList)
-			t.Run("hello", c.hello)
-			t.Run("round trip", c.roundTrip)
-			t.Run("missing snippet", c.missingSnippet)
-			t.Run("bad names", c.badNames)
-			t.Run("empty arguments", c.emptyArguments)
-			t.Run("size limit", c.sizeLimit)
-			t.Run("missing required arguments", c.missingRequired)
-			t.Run("unknown tool", c.unknownTool)
-		})
-	}
+	forEachHosting(t, func(t *testing.T, h hostingCase) {
+		srv := h.start(t, serverOptions{Storage: az.ConnectionString()})
+		for _, tr := range transportsOf(srv) {
+			t.Run(tr.name, func(t *testing.T) {
+				s := connect(t, tr.dial(srv, nil))
+				c := &mcpCase{az: az, s: s, prefix: h.name[:4] + "-" + tr.name + "-"}
+				t.Run("initialize", c.initialize)
+				t.Run("tools/list", c.toolsList)
+				t.Run("hello", c.hello)
+				t.Run("round trip", c.roundTrip)
+				t.Run("missing snippet", c.missingSnippet)
+				t.Run("bad names", c.badNames)
+				t.Run("empty arguments", c.emptyArguments)
+				t.Run("size limit", c.sizeLimit)
+				t.Run("missing required arguments", c.missingRequired)
+				t.Run("unknown tool", c.unknownTool)
+			})
+		}
+	})
 }
 
 type mcpCase struct {

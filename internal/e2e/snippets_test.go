@@ -13,20 +13,28 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"remote-mcp-functions-go/internal/hosting"
 	"remote-mcp-functions-go/internal/testenv"
 )
 
 // TestSnippetFunctions drives the functions beyond the seed's three
-// through devhost and the handler, on each transport: structured content,
+// through each hosting, on each transport it serves: structured content,
 // the snippet:// resource template, the review prompt, listing and
-// deleting, each with a real Azurite.
+// deleting, each with a real Azurite. Resource and prompt failures are
+// the extension's -32603 in the trigger hosting and say what is wrong in
+// the self hosting.
 func TestSnippetFunctions(t *testing.T) {
 	az := testenv.SharedAzurite(t)
-	dh := testenv.StartDevhost(t, testenv.DevhostOptions{Storage: az.ConnectionString()})
-	for _, tr := range transports {
+	forEachHosting(t, func(t *testing.T, h hostingCase) { snippetFunctions(t, h, az) })
+}
+
+func snippetFunctions(t *testing.T, h hostingCase, az *testenv.Azurite) {
+	dh := h.start(t, serverOptions{Storage: az.ConnectionString()})
+	self := h.mode == hosting.Self
+	for _, tr := range transportsOf(dh) {
 		t.Run(tr.name, func(t *testing.T) {
 			s := connect(t, tr.dial(dh, nil))
-			p := "fn-" + tr.name + "-"
+			p := "fn-" + h.name[:4] + "-" + tr.name + "-"
 			save := func(name, content string) {
 				t.Helper()
 				requireText(t, call(t, s, "savesnippet", map[string]any{"snippetname": name, "snippet": content}), fmt.Sprintf("Snippet '%s' saved successfully", name))
@@ -64,18 +72,38 @@ func TestSnippetFunctions(t *testing.T) {
 				assert.Equal(t, "line 1\nline 2", got.Contents[0].Text)
 
 				before := az.Listing(t)
-				for _, uri := range []string{"snippet://" + p + "never-saved", "snippet://..", "snippet://a%2Fb", "SNIPPET://" + p + "x y"} {
+				// The self hosting's messages: the function's own, or
+				// go-sdk's for a URI no template matches (RFC 6570: not
+				// upper-case literals, nor a space).
+				selfSays := map[string]string{
+					"snippet://" + p + "never-saved": fmt.Sprintf("Snippet '%s' not found.", p+"never-saved"),
+					"snippet://..":                   `Invalid snippet name "..": use 1-128 letters, digits, '.', '_' or '-', not starting with '.'.`,
+					"snippet://a%2Fb":                `Invalid snippet name "a%2Fb": use 1-128 letters, digits, '.', '_' or '-', not starting with '.'.`,
+					"SNIPPET://" + p + "x y":         "Resource not found",
+				}
+				for uri, msg := range selfSays {
 					_, err := s.ReadResource(t.Context(), &mcp.ReadResourceParams{URI: uri})
 					werr := rpcError(t, err)
+					if self {
+						assert.Equal(t, int64(jsonrpc.CodeInvalidParams), werr.Code, uri)
+						assert.Equal(t, msg, werr.Message, uri)
+						continue
+					}
 					assert.Equal(t, int64(jsonrpc.CodeInternalError), werr.Code, uri)
 					assert.Equal(t, "An error occurred.", werr.Message, "the extension carries no message of its own for %s", uri)
+				}
+				unknown := func(uri string) string {
+					if self {
+						return "Resource not found"
+					}
+					return "Unknown resource: '" + uri + "'"
 				}
 				_, err = s.ReadResource(t.Context(), &mcp.ReadResourceParams{URI: "other://x"})
 				werr := rpcError(t, err)
 				assert.Equal(t, int64(jsonrpc.CodeInvalidParams), werr.Code)
-				assert.Equal(t, "Unknown resource: 'other://x'", werr.Message)
+				assert.Equal(t, unknown("other://x"), werr.Message)
 				_, err = s.ReadResource(t.Context(), &mcp.ReadResourceParams{URI: "snippet://a/b"})
-				assert.Equal(t, "Unknown resource: 'snippet://a/b'", rpcError(t, err).Message, "a parameter never spans a /")
+				assert.Equal(t, unknown("snippet://a/b"), rpcError(t, err).Message, "a parameter never spans a /")
 				assert.Equal(t, before, az.Listing(t), "reads write nothing")
 			})
 
@@ -105,9 +133,13 @@ func TestSnippetFunctions(t *testing.T) {
 				assert.Equal(t, int64(jsonrpc.CodeInvalidParams), werr.Code)
 				assert.Equal(t, "One or more required prompt arguments are missing values. Please provide: snippetname", werr.Message)
 				_, err = s.GetPrompt(t.Context(), &mcp.GetPromptParams{Name: "reviewsnippet", Arguments: map[string]string{"snippetname": p + "never"}})
-				assert.Equal(t, "An error occurred.", rpcError(t, err).Message)
+				never, unknown := "An error occurred.", "Unknown prompt: 'nosuchprompt'"
+				if self {
+					never, unknown = fmt.Sprintf("Snippet '%s' not found.", p+"never"), `unknown prompt "nosuchprompt"`
+				}
+				assert.Equal(t, never, rpcError(t, err).Message)
 				_, err = s.GetPrompt(t.Context(), &mcp.GetPromptParams{Name: "nosuchprompt"})
-				assert.Equal(t, "Unknown prompt: 'nosuchprompt'", rpcError(t, err).Message)
+				assert.Equal(t, unknown, rpcError(t, err).Message)
 			})
 
 			t.Run("list pages and delete", func(t *testing.T) {
@@ -173,10 +205,16 @@ func generic(t *testing.T, v any) any {
 
 // TestSnippetFunctionsWithInspector: the pinned Inspector CLI lists and
 // reads the template, gets the prompt, lists and deletes, as the README
-// shows.
+// shows, in each hosting.
 func TestSnippetFunctionsWithInspector(t *testing.T) {
 	az := testenv.SharedAzurite(t)
-	dh := testenv.StartDevhost(t, testenv.DevhostOptions{Storage: az.ConnectionString(), Key: testKey})
+	forEachHosting(t, func(t *testing.T, h hostingCase) {
+		dh := h.start(t, serverOptions{Storage: az.ConnectionString(), Key: testKey}).Endpoints()
+		snippetFunctionsWithInspector(t, dh, az)
+	})
+}
+
+func snippetFunctionsWithInspector(t *testing.T, dh *testenv.Endpoint, az *testenv.Azurite) {
 	az.PutBlob(t, container, blobName("insp-fn"), []byte("print('hi')"))
 	base := []string{dh.URL + "?code=" + url.QueryEscape(testKey), "--transport", "http", "--format", "json", "--stored-auth-only"}
 	run := func(t *testing.T, args ...string) json.RawMessage {

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -68,6 +69,45 @@ func TestStartCommand(t *testing.T) {
 			assert.Contains(t, run.output(), "start: stopping Azurite")
 		})
 	}
+
+	t.Run("self hosting: starts Azurite and the handler alone, Ctrl+C stops both", func(t *testing.T) {
+		ports := freePorts(t, 4)
+		cmd := startCmd(t, ports[0], ports[1], ports[2], ports[3], t.TempDir())
+		// Relative to the repository, as make start's default build/app
+		// is: a copy under the git-ignored build/.
+		root, err := testenv.RepoRoot()
+		require.NoError(t, err)
+		rel := filepath.Join("build", "e2e-self-"+strconv.Itoa(ports[0]))
+		require.NoError(t, os.CopyFS(filepath.Join(root, rel), os.DirFS(testenv.SelfApp(t))))
+		t.Cleanup(func() { os.RemoveAll(filepath.Join(root, rel)) })
+		cmd.Env = append(cmd.Env, "MCP_HOSTING=self", "APP_DIR="+rel)
+		run := startWith(t, cmd)
+		require.Contains(t, run.output(), "start: Azurite started")
+		require.Contains(t, run.output(), "USE_DEVHOST=1: hosting self, so the handler serves MCP itself; no Functions host is needed")
+		url := fmt.Sprintf("http://127.0.0.1:%d/mcp", ports[0])
+		require.Contains(t, run.output(), "npx mcp-inspector --cli "+url+" --transport http --method tools/list")
+		require.NotContains(t, run.output(), "devhost: serving")
+
+		s := connect(t, &mcp.StreamableClientTransport{Endpoint: url, MaxRetries: -1})
+		name := "from-start-self-" + strconv.Itoa(ports[0])
+		requireText(t, call(t, s, "savesnippet", map[string]any{"snippetname": name, "snippet": "self-hosted"}), "Snippet '"+name+"' saved successfully")
+		requireText(t, call(t, s, "getsnippet", map[string]any{"snippetname": name}), "self-hosted")
+		require.NoError(t, s.Close())
+
+		pids, err := proc.Descendants(run.cmd.Process.Pid)
+		require.NoError(t, err)
+		require.GreaterOrEqual(t, len(pids), 2, "Azurite and the handler")
+		require.NoError(t, proc.InterruptGroup(run.cmd.Process.Pid))
+		run.waitClean(t)
+		for _, port := range ports {
+			assert.False(t, listening(port), "port %d still listens after the stop", port)
+		}
+		for _, pid := range pids {
+			assert.False(t, proc.Alive(pid), "process %d still runs after the stop", pid)
+		}
+		assert.Contains(t, run.output(), "start: stopping the handler")
+		assert.Contains(t, run.output(), "start: stopping Azurite")
+	})
 
 	t.Run("reuses a running Azurite and leaves it running", func(t *testing.T) {
 		az := testenv.StartAzurite(t)
@@ -150,7 +190,7 @@ func startCmd(t *testing.T, mcpPort, blob, queue, table int, azuriteDir string) 
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
 		switch strings.ToUpper(name) {
-		case "AZUREWEBJOBSSTORAGE", "MCP_EXTENSION_KEY":
+		case "AZUREWEBJOBSSTORAGE", "MCP_EXTENSION_KEY", "MCP_HOSTING":
 			continue
 		}
 		cmd.Env = append(cmd.Env, kv)
@@ -173,7 +213,12 @@ func startCmd(t *testing.T, mcpPort, blob, queue, table int, azuriteDir string) 
 // prints once the host answers.
 func startCommand(t *testing.T, mcpPort, blob, queue, table int, azuriteDir string) *startRun {
 	t.Helper()
-	cmd := startCmd(t, mcpPort, blob, queue, table, azuriteDir)
+	return startWith(t, startCmd(t, mcpPort, blob, queue, table, azuriteDir))
+}
+
+// startWith is startCommand for a command already set up.
+func startWith(t *testing.T, cmd *exec.Cmd) *startRun {
+	t.Helper()
 	pipe, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	cmd.Stderr = cmd.Stdout

@@ -116,7 +116,11 @@ func LoadDirs(root, functionsDir string) (*App, error) {
 		f.check(&probs)
 		app.Functions = append(app.Functions, f)
 	}
-	if len(app.Functions) == 0 && entries != nil {
+	switch {
+	case app.Host.SelfHosted() && len(app.Functions) > 0:
+		// HttpWorkerFunctionProvider (Azure/azure-functions-host PR #11345).
+		probs.add(functionsDir, "", "function folders (%s, …) beside the %s profile: the host refuses to start (\"Detected both function.json files and custom handler HTTP route configuration\")", app.Functions[0].Name, app.Host.ConfigurationProfile)
+	case len(app.Functions) == 0 && entries != nil && !app.Host.SelfHosted():
 		probs.add(functionsDir, "", "no function folders (a folder with a function.json)")
 	}
 	slices.SortFunc(app.Functions, func(a, b *Function) int { return strings.Compare(a.Name, b.Name) })

@@ -1,6 +1,7 @@
 package funcapp
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -10,6 +11,9 @@ import (
 // Host is the part of host.json the app depends on.
 type Host struct {
 	Version string `json:"version"`
+	// ConfigurationProfile is "mcp-custom-handler" in the self hosting
+	// (see selfhosted.go), empty otherwise.
+	ConfigurationProfile string `json:"configurationProfile"`
 	// FunctionTimeoutText is functionTimeout as written, a .NET TimeSpan
 	// such as "00:05:00"; see FunctionTimeout.
 	FunctionTimeoutText string           `json:"functionTimeout"`
@@ -36,6 +40,9 @@ type CustomHandler struct {
 		Arguments             []string `json:"arguments"`
 	} `json:"description"`
 	EnableForwardingHttpRequest bool `json:"enableForwardingHttpRequest"`
+	// Port and HTTP: the self hosting's (see selfhosted.go).
+	Port json.RawMessage    `json:"port,omitempty"`
+	HTTP *CustomHandlerHTTP `json:"http,omitempty"`
 }
 
 // MCPOptions is extensions.mcp: how the MCP extension presents the server.
@@ -141,6 +148,10 @@ func (h *Host) check(path string, probs *problems) {
 	if _, err := h.FunctionTimeout(); err != nil {
 		probs.add(path, "functionTimeout", "%v", err)
 	}
+	if h.ConfigurationProfile != "" || h.CustomHandler != nil && (h.CustomHandler.Port != nil || h.CustomHandler.HTTP != nil) {
+		h.checkSelfHosted(path, probs)
+		return
+	}
 	if h.ExtensionBundle == nil {
 		probs.add(path, "extensionBundle", "missing: the MCP extension comes from the extension bundle")
 	} else {
@@ -151,9 +162,20 @@ func (h *Host) check(path string, probs *problems) {
 			probs.add(path, "extensionBundle.version", "missing (MCP tools need 4.29.0 or later)")
 		}
 	}
+	if !h.checkExecutable(path, probs) {
+		return
+	}
+	if h.CustomHandler.EnableForwardingHttpRequest {
+		probs.add(path, "customHandler.enableForwardingHttpRequest", "must be false: MCP tool calls arrive as invocation payloads")
+	}
+}
+
+// checkExecutable checks customHandler.description's executable, in
+// either hosting; false when there is no customHandler at all.
+func (h *Host) checkExecutable(path string, probs *problems) bool {
 	if h.CustomHandler == nil {
 		probs.add(path, "customHandler", "missing: the app is a custom handler")
-		return
+		return false
 	}
 	exe := h.Executable()
 	switch {
@@ -162,7 +184,5 @@ func (h *Host) check(path string, probs *problems) {
 	case strings.ContainsAny(exe, `/\`):
 		probs.add(path, "customHandler.description.defaultExecutablePath", "%q: keep the binary at the app root", exe)
 	}
-	if h.CustomHandler.EnableForwardingHttpRequest {
-		probs.add(path, "customHandler.enableForwardingHttpRequest", "must be false: MCP tool calls arrive as invocation payloads")
-	}
+	return true
 }

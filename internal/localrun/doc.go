@@ -8,7 +8,9 @@
 //     leave it running), refuse anything else there, or start Azurite
 //     (package azurite) with its data in .azurite/;
 //  5. the host: `func start` in the staged app when Azure Functions Core
-//     Tools are on PATH, else devhost, the local stand-in;
+//     Tools are on PATH, else devhost, the local stand-in; in the self
+//     hosting (MCP_HOSTING=self) `func start` too, else the handler alone,
+//     which is the MCP server itself (`handler -listen`);
 //  6. print the MCP URL and a ready-to-paste MCP Inspector command once the
 //     host answers;
 //  7. on Ctrl+C, on SIGTERM to this process alone (an IDE stopping its

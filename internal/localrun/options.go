@@ -8,6 +8,7 @@ import (
 
 	"remote-mcp-functions-go/internal/apppkg"
 	"remote-mcp-functions-go/internal/devstore"
+	"remote-mcp-functions-go/internal/hosting"
 )
 
 // Options say what to run where. [FromEnv] fills them from the settings a
@@ -27,14 +28,20 @@ type Options struct {
 	// NoBuild runs the app already staged in AppDir (by make build)
 	// instead of staging it again.
 	NoBuild bool
-	// UseDevhost runs devhost even when func is on PATH (USE_DEVHOST=1).
+	// UseDevhost runs devhost even when func is on PATH (USE_DEVHOST=1); in
+	// the self hosting, the handler on its own.
 	UseDevhost bool
 	// Devhost is a devhost binary to run instead of building one (DEVHOST).
 	Devhost string
-	// KeyMode: MCP_EXTENSION_KEY is set, so devhost requires it. Only
-	// whether it is set matters here: devhost reads the key itself, and it
-	// is never printed.
+	// KeyMode: MCP_EXTENSION_KEY is set, so devhost (or, in the self
+	// hosting, the handler run directly) requires it. Only whether it is
+	// set matters here: they read the key themselves, and it is never
+	// printed.
 	KeyMode bool
+	// Hosting is which hosting to run (MCP_HOSTING, triggers by default):
+	// in the self hosting the handler is the MCP server, at /mcp, under
+	// func start or run directly, with no devhost.
+	Hosting hosting.Mode
 	// Environ is the hosts' environment (os.Environ()); AzureWebJobsStorage
 	// is added to it for Azurite ports other than the defaults, unless it
 	// already names a storage.
@@ -48,7 +55,12 @@ type Options struct {
 
 // FromEnv reads the settings from getenv, with their defaults.
 func FromEnv(getenv func(string) string, environ []string) (Options, error) {
+	mode, err := hosting.FromEnv(getenv)
+	if err != nil {
+		return Options{}, err
+	}
 	o := Options{
+		Hosting:    mode,
 		Root:       ".",
 		AzuriteDir: or(getenv("AZURITE_DIR"), ".azurite"),
 		AppDir:     or(getenv("APP_DIR"), apppkg.DefaultStageDir),

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"remote-mcp-functions-go/internal/apppkg"
+	"remote-mcp-functions-go/internal/hosting"
 	"remote-mcp-functions-go/internal/nodetool"
 	"remote-mcp-functions-go/internal/proc"
 )
@@ -100,9 +101,14 @@ func (r *runner) stage(ctx context.Context) error {
 		if _, err := os.Stat(filepath.Join(r.o.AppDir, "host.json")); err != nil {
 			return fmt.Errorf("%s is missing: run make build (make start does)", filepath.Join(r.o.AppDir, "host.json"))
 		}
+		if staged, err := apppkg.HostingOf(r.o.AppDir); err != nil {
+			return err
+		} else if staged != r.o.Hosting {
+			return fmt.Errorf("%s is staged for hosting %s, but %s=%s: run make build with the same %s", r.o.AppDir, staged, hosting.Setting, r.o.Hosting, hosting.Setting)
+		}
 		return nil
 	}
-	st, err := apppkg.Stage(ctx, apppkg.StageOptions{Root: r.o.Root, Dir: r.o.AppDir, Platform: apppkg.Native, Output: r.o.Stderr})
+	st, err := apppkg.Stage(ctx, apppkg.StageOptions{Root: r.o.Root, Dir: r.o.AppDir, Platform: apppkg.Native, Output: r.o.Stderr, Hosting: r.o.Hosting})
 	if err != nil {
 		return err
 	}

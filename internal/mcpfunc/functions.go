@@ -49,3 +49,9 @@ func (f Functions) Check() error {
 	}
 	return errors.Join(errs...)
 }
+
+// ServerInfo is how an app presents itself to MCP clients: the server
+// name and version of initialize's serverInfo, and its instructions.
+type ServerInfo struct {
+	Name, Version, Instructions string
+}

@@ -16,14 +16,20 @@ import (
 
 	"remote-mcp-functions-go/internal/apppkg"
 	"remote-mcp-functions-go/internal/funcapp"
+	"remote-mcp-functions-go/internal/hosting"
 )
 
 // buildLimit bounds one go build; a cold build cache needs the most.
 const buildLimit = 5 * time.Minute
 
-// stagedApp is the app staged once per test binary by the same code as
-// `make build`.
-var stagedApp = sync.OnceValues(func() (string, error) {
+// stagedApps are the app staged once per test binary for each hosting, by
+// the same code as `make build`.
+var stagedApps = map[hosting.Mode]func() (string, error){
+	hosting.Triggers: sync.OnceValues(func() (string, error) { return stage(hosting.Triggers, "app") }),
+	hosting.Self:     sync.OnceValues(func() (string, error) { return stage(hosting.Self, "app-self") }),
+}
+
+func stage(mode hosting.Mode, name string) (string, error) {
 	dir, err := workDir()
 	if err != nil {
 		return "", err
@@ -32,15 +38,15 @@ var stagedApp = sync.OnceValues(func() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	app := filepath.Join(dir, "app")
+	app := filepath.Join(dir, name)
 	ctx, cancel := context.WithTimeout(context.Background(), buildLimit)
 	defer cancel()
 	// For this machine, as make build stages it for func start and devhost.
-	if _, err := apppkg.Stage(ctx, apppkg.StageOptions{Root: root, Dir: app, Platform: apppkg.Native}); err != nil {
-		return "", fmt.Errorf("stage the function app: %w", err)
+	if _, err := apppkg.Stage(ctx, apppkg.StageOptions{Root: root, Dir: app, Platform: apppkg.Native, Hosting: mode}); err != nil {
+		return "", fmt.Errorf("stage the function app for hosting %s: %w", mode, err)
 	}
 	return app, nil
-})
+}
 
 // builds holds the commands built for this test binary, by package.
 var builds sync.Map // "./devhost" -> func() (string, error)
@@ -83,7 +89,19 @@ func Command(tb testing.TB, pkg string) string {
 // test binary. Tests must not change it: use CopyApp for a variant.
 func App(tb testing.TB) string {
 	tb.Helper()
-	dir, err := stagedApp()
+	dir, err := stagedApps[hosting.Triggers]()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return dir
+}
+
+// SelfApp returns the app staged for the self hosting (the handler for
+// this machine, the profile's host.json, local.settings.json, no function
+// folders), built once per test binary. Tests must not change it.
+func SelfApp(tb testing.TB) string {
+	tb.Helper()
+	dir, err := stagedApps[hosting.Self]()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -102,14 +120,24 @@ func DevhostBinary(tb testing.TB) string {
 // to the handler, as `func start` does).
 func CopyApp(tb testing.TB, settings map[string]string) string {
 	tb.Helper()
-	return CopyAppSettings(tb, func(s *funcapp.Settings) {
+	return CopyAppSettings(tb, setValues(settings))
+}
+
+// CopySelfApp is CopyApp for the app staged for the self hosting.
+func CopySelfApp(tb testing.TB, settings map[string]string) string {
+	tb.Helper()
+	return copyApp(tb, SelfApp(tb), setValues(settings))
+}
+
+func setValues(settings map[string]string) func(*funcapp.Settings) {
+	return func(s *funcapp.Settings) {
 		if s.Values == nil {
 			s.Values = map[string]string{}
 		}
 		for k, v := range settings {
 			s.Values[k] = v
 		}
-	})
+	}
 }
 
 // CopyAppSettings copies the staged app like CopyApp and lets edit change
@@ -117,7 +145,11 @@ func CopyApp(tb testing.TB, settings map[string]string) string {
 // options, such as CORS) included.
 func CopyAppSettings(tb testing.TB, edit func(*funcapp.Settings)) string {
 	tb.Helper()
-	src := App(tb)
+	return copyApp(tb, App(tb), edit)
+}
+
+func copyApp(tb testing.TB, src string, edit func(*funcapp.Settings)) string {
+	tb.Helper()
 	dst := filepath.Join(tb.TempDir(), "app")
 	if err := copyTree(dst, src); err != nil {
 		tb.Fatalf("copy the staged app: %v", err)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"remote-mcp-functions-go/internal/hosting"
 	"remote-mcp-functions-go/internal/proc"
 )
 
@@ -37,14 +38,10 @@ type DevhostOptions struct {
 	Env []string
 }
 
-// Devhost is a running devhost serving MCP for the staged app.
+// Devhost is a running devhost serving MCP for the staged app. Its
+// Endpoint's URL is …/runtime/webhooks/mcp and SSEURL …/runtime/webhooks/mcp/sse.
 type Devhost struct {
-	// URL is the Streamable HTTP endpoint (…/runtime/webhooks/mcp).
-	URL string
-	// SSEURL is the legacy SSE endpoint (…/runtime/webhooks/mcp/sse).
-	SSEURL string
-	// Key is the key it requires, empty when none.
-	Key string
+	Endpoint
 
 	child *process
 }
@@ -92,7 +89,7 @@ func StartDevhost(tb testing.TB, opts DevhostOptions) *Devhost {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	d := &Devhost{Key: opts.Key, child: p}
+	d := &Devhost{Endpoint: Endpoint{Key: opts.Key, Mode: hosting.Triggers}, child: p}
 	tb.Cleanup(func() { d.stopAndCheck(tb) })
 
 	select {

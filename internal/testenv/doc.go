@@ -22,7 +22,10 @@
 // to fill it without slowing the others); [SharedAzurite] is the one every
 // test may write to, so such tests use names of their own. [StartDevhost]
 // starts a devhost for one test and stops it at the test's end, checking
-// that it exits 0 on SIGTERM and leaves no handler behind. [Inspector] runs
+// that it exits 0 on SIGTERM and leaves no handler behind. [StartSelfhost]
+// does the same for the self hosting: the handler staged for it ([SelfApp])
+// run on its own, the MCP server itself, as make start runs it without
+// func. Both answer [Endpoint]: where a client connects. [Inspector] runs
 // the pinned MCP Inspector CLI; [Conformance] runs the pinned MCP
 // conformance suite's server scenarios and reads its per-check results.
 //

@@ -1,0 +1,45 @@
+// Package selfhost serves an app's MCP functions (package mcpfunc) as an
+// MCP server of its own, with go-sdk: the second way this app can run on
+// Azure Functions. With host.json's configurationProfile
+// "mcp-custom-handler" the Functions host loads no MCP extension and
+// forwards every HTTP request to the handler, which speaks MCP itself:
+//
+//	MCP client ──Streamable HTTP──▶ Functions host (keys, CORS) ──proxy──▶ handler: [Server] at /mcp
+//	                                                                          │ blob bindings, in process
+//	                                                                          ▼
+//	                                                                       storage
+//
+// The declarations are the ones the trigger hosting serves through the
+// extension, and clients see the same tools:
+//
+//   - Listings: each function's function.json is generated from its
+//     declaration (package funcgen), read as the host reads it (package
+//     funcapp), and listed as the extension lists it: tools with the same
+//     inputSchema and outputSchema, the same resource templates and
+//     prompts.
+//   - A tools/call runs in the host's order: required arguments checked
+//     (JSON-RPC -32602 with the extension's message), binding paths
+//     resolved from the same binding data ({mcptoolargs.x}, {sys.…}), blob
+//     inputs read, the Go function run, blob outputs written; the same
+//     errors reach the client (see errors.go). A call the client abandoned
+//     before its function returned writes nothing.
+//   - Resources and prompts: resolved and read the same way; their
+//     failures are JSON-RPC errors that say what is wrong, where the
+//     extension can only answer -32603 "An error occurred.".
+//
+// # Transport
+//
+// Stateless Streamable HTTP at [Path], POST only, answered as JSON: the
+// only form the self-hosted preview supports (no sessions, no GET
+// streams). Any protocol version go-sdk knows is negotiated.
+//
+// # Where it runs
+//
+// Behind the Functions host (on Azure, and under func start) the host
+// checks keys and applies CORS before forwarding, and it connects over
+// loopback with the Host header set to 127.0.0.1:<port> (YARP's default
+// transformer), so the server checks nothing itself. Run directly, facing
+// clients on the developer's machine ([Options.Direct]), it refuses
+// cross-site and DNS-rebinding requests and, with [Options.Key], requests
+// without the key (package guard).
+package selfhost

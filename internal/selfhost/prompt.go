@@ -1,0 +1,70 @@
+package selfhost
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"remote-mcp-functions-go/internal/binding"
+	"remote-mcp-functions-go/internal/funcgen"
+	"remote-mcp-functions-go/internal/invoke"
+	"remote-mcp-functions-go/internal/mcpext"
+	"remote-mcp-functions-go/internal/mcpfunc"
+)
+
+// addPrompt lists p as the extension lists its trigger and serves
+// prompts/get: the required arguments checked first, with the extension's
+// message (go-sdk checks none), then the blob inputs read and the function
+// run. Its text is one user message.
+func (s *Server) addPrompt(p *mcpfunc.Prompt) error {
+	fj, err := funcgen.PromptJSON(p)
+	fn, err := s.newFunction(p.Name, fj, err)
+	if err != nil {
+		return err
+	}
+	tr := fn.PromptTrigger()
+	mp := &mcp.Prompt{Name: tr.PromptName, Title: tr.Title}
+	if tr.Description != nil {
+		mp.Description = *tr.Description
+	}
+	for _, a := range tr.Arguments {
+		mp.Arguments = append(mp.Arguments, &mcp.PromptArgument{Name: a.Name, Title: a.Title, Description: a.Description, Required: a.Required})
+	}
+	required := tr.RequiredArguments()
+	s.mcp.AddPrompt(mp, func(ctx context.Context, req *mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+		return s.getPrompt(ctx, p, fn, required, req.Params.Arguments)
+	})
+	return nil
+}
+
+func (s *Server) getPrompt(ctx context.Context, p *mcpfunc.Prompt, fn *function, required []string, given map[string]string) (*mcp.GetPromptResult, error) {
+	ctx, stop := untilAbandoned(ctx)
+	defer stop()
+	var args map[string]json.RawMessage
+	if given != nil {
+		args = make(map[string]json.RawMessage, len(given))
+		for k, v := range given {
+			b, _ := json.Marshal(v) // a string always encodes
+			args[k] = b
+		}
+	}
+	if missing := mcpext.Missing(required, args); len(missing) > 0 {
+		return nil, mcpext.MissingPromptArguments(missing)
+	}
+	inv := &invoke.PromptInvocation{Invocation: s.invocation(fn.Name), Prompt: p.Name, Arguments: args}
+	log := s.callLog("prompt", p.Name, inv.RandGUID)
+	call := &mcpfunc.Call{Tool: p.Name, Args: args, PathArgs: inv.PromptArgs(), Log: log.line}
+	locs, err := binding.Resolve(fn.blobs, binding.PromptData(call.PathArgs, inv.Sys()))
+	if err != nil {
+		return nil, s.rpcFailed(log, &hostError{err})
+	}
+	if call.Inputs, err = readInputs(ctx, fn.blobs, locs); err != nil {
+		return nil, s.rpcFailed(log, &hostError{err})
+	}
+	text, err := p.Run(ctx, call)
+	if err != nil {
+		return nil, s.rpcFailed(log, err)
+	}
+	return &mcp.GetPromptResult{Messages: []*mcp.PromptMessage{{Role: "user", Content: &mcp.TextContent{Text: text}}}}, nil
+}

@@ -1,0 +1,45 @@
+package selfhost
+
+import (
+	"fmt"
+	"slices"
+
+	"remote-mcp-functions-go/internal/binding"
+	"remote-mcp-functions-go/internal/blobstore"
+	"remote-mcp-functions-go/internal/mcpfunc"
+)
+
+// OpenStores opens one blob store per connection setting the declarations'
+// blob bindings name, as the host opens them: a connection string
+// (UseDevelopmentStorage=true for Azurite), or the identity-based
+// <name>__blobServiceUri, __credential and __clientId settings the app
+// runs with on Azure (see blobstore.OpenSetting). lookup reads app
+// settings (os.LookupEnv). Nothing is sent to storage yet.
+func OpenStores(fns mcpfunc.Functions, lookup func(string) (string, bool), opts *blobstore.Options) (map[string]binding.Store, error) {
+	var names []string
+	add := func(blobs []mcpfunc.Blob) {
+		for _, b := range blobs {
+			if !slices.Contains(names, b.ConnectionName()) {
+				names = append(names, b.ConnectionName())
+			}
+		}
+	}
+	for _, t := range fns.Tools {
+		add(t.Blobs)
+	}
+	for _, r := range fns.Resources {
+		add(r.Blobs)
+	}
+	for _, p := range fns.Prompts {
+		add(p.Blobs)
+	}
+	stores := make(map[string]binding.Store, len(names))
+	for _, name := range names {
+		acct, err := blobstore.OpenSetting(name, lookup, opts)
+		if err != nil {
+			return nil, fmt.Errorf("storage for the blob bindings: %w", err)
+		}
+		stores[name] = acct
+	}
+	return stores, nil
+}

@@ -1,0 +1,126 @@
+package selfhost
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"remote-mcp-functions-go/internal/binding"
+	"remote-mcp-functions-go/internal/funcgen"
+	"remote-mcp-functions-go/internal/guid"
+	"remote-mcp-functions-go/internal/invoke"
+	"remote-mcp-functions-go/internal/mcpext"
+	"remote-mcp-functions-go/internal/mcpfunc"
+)
+
+// tool is one declared tool, served.
+type tool struct {
+	decl     *mcpfunc.Tool
+	fn       *function
+	required []string
+}
+
+// addTool lists t as the extension lists its function.json's trigger, and
+// serves its calls. go-sdk's low-level AddTool passes the arguments on as
+// they came: the function decodes them (mcpfunc.Tool.Run), so a value of
+// the wrong type gets the same message in both hostings.
+func (s *Server) addTool(t *mcpfunc.Tool) error {
+	fj, err := funcgen.FunctionJSON(t)
+	fn, err := s.newFunction(t.Name, fj, err)
+	if err != nil {
+		return err
+	}
+	tr := fn.ToolTrigger()
+	mt := &mcp.Tool{Name: tr.ToolName, InputSchema: tr.ListedInputSchema(), Meta: tr.Meta}
+	if tr.Description != nil {
+		mt.Description = *tr.Description
+	}
+	if tr.OutputSchemaJSON != nil {
+		mt.OutputSchema = tr.OutputSchemaJSON
+	}
+	tl := &tool{decl: t, fn: fn, required: tr.Required()}
+	s.mcp.AddTool(mt, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		return s.callTool(ctx, tl, req)
+	})
+	return nil
+}
+
+// callTool runs one tools/call in the host's order: the required
+// arguments; the binding paths; the blob inputs; the function; the blob
+// outputs, unless the client has gone.
+func (s *Server) callTool(ctx context.Context, t *tool, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	ctx, stop := untilAbandoned(ctx)
+	defer stop()
+	args, err := mcpext.Arguments(req.Params.Arguments)
+	if err != nil {
+		return nil, err
+	}
+	if missing := mcpext.Missing(t.required, args); len(missing) > 0 {
+		return nil, mcpext.MissingToolArguments(missing)
+	}
+	// The binding data the host would make of this call.
+	inv := &invoke.ToolInvocation{Invocation: s.invocation(t.fn.Name), Tool: t.decl.Name, Arguments: args}
+	call := &mcpfunc.Call{Tool: t.decl.Name, Args: args, PathArgs: inv.ToolArgs()}
+	log := s.callLog("tool", t.decl.Name, inv.RandGUID)
+	call.Log = log.line
+	fail := func(err error) (*mcp.CallToolResult, error) {
+		if ctx.Err() != nil {
+			err = errAbandoned // whatever went wrong after, the client is gone
+		}
+		return s.toolFailed(log, t, err)
+	}
+	locs, err := binding.Resolve(t.fn.blobs, binding.ToolData(call.PathArgs, inv.Sys()))
+	if err != nil {
+		return fail(&hostError{err})
+	}
+	if call.Inputs, err = readInputs(ctx, t.fn.blobs, locs); err != nil {
+		return fail(&hostError{err})
+	}
+	res, err := t.decl.Run(ctx, call)
+	if err == nil && ctx.Err() != nil {
+		// The function returned after its client went away: what it
+		// would write now, nobody asked for any more.
+		err = errAbandoned
+	}
+	if err != nil {
+		return fail(err)
+	}
+	for name := range res.Outputs {
+		if !slices.ContainsFunc(t.fn.blobs, func(b binding.Blob) bool { return b.Out && b.Name == name }) {
+			return fail(fmt.Errorf("tool wrote undeclared output %s", name))
+		}
+	}
+	if err := binding.WriteOutputs(ctx, t.fn.blobs, locs, res.Outputs); err != nil {
+		return fail(&hostError{err})
+	}
+	out := &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: res.Text}}}
+	if res.Structured != nil {
+		out.StructuredContent = res.Structured
+	}
+	return out, nil
+}
+
+// invocation is what the host would know of a call to function: the sys
+// binding data.
+func (s *Server) invocation(function string) invoke.Invocation {
+	return invoke.Invocation{Function: function, Now: s.opts.Now(), RandGUID: guid.New()}
+}
+
+// readInputs reads the blob inputs into a call's Inputs: a missing blob is
+// not Present.
+func readInputs(ctx context.Context, blobs []binding.Blob, locs []binding.Location) (map[string]mcpfunc.Input, error) {
+	raw, err := binding.ReadInputs(ctx, blobs, locs)
+	if err != nil {
+		return nil, err
+	}
+	var in map[string]mcpfunc.Input
+	for name, data := range raw {
+		if in == nil {
+			in = make(map[string]mcpfunc.Input, len(raw))
+		}
+		in[name] = mcpfunc.Input{Text: string(data), Present: data != nil}
+	}
+	return in, nil
+}
