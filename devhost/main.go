@@ -39,6 +39,7 @@ import (
 
 	"remote-mcp-functions-go/internal/devhost"
 	"remote-mcp-functions-go/internal/funcapp"
+	"remote-mcp-functions-go/internal/guard"
 	"remote-mcp-functions-go/internal/proc"
 	"remote-mcp-functions-go/internal/worker"
 )
@@ -199,7 +200,7 @@ func printBanner(out io.Writer, app *funcapp.App, s *devhost.Server, stores []de
 	}
 	fmt.Fprintf(out, "devhost: custom handler ready: %s (pid %d)\n", app.Host.Executable(), w.PID())
 	if keys {
-		fmt.Fprintf(out, "devhost: keys on: send the key in header %s or query ?%s=\n", devhost.KeyHeader, devhost.KeyQuery)
+		fmt.Fprintf(out, "devhost: keys on: send the key in header %s or query ?%s=\n", guard.KeyHeader, guard.KeyQuery)
 	} else {
 		fmt.Fprintln(out, "devhost: keys off: no key needed (like func start)")
 	}

@@ -13,6 +13,7 @@ import (
 	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/guid"
 	"remote-mcp-functions-go/internal/invoke"
+	"remote-mcp-functions-go/internal/logval"
 	"remote-mcp-functions-go/internal/mcpext"
 )
 
@@ -53,7 +54,7 @@ func (s *Server) newTool(f *funcapp.Function) (*tool, error) {
 	// A raw schema: go-sdk's low-level AddTool only checks that it is an
 	// object schema and passes it to clients as it is; arguments are not
 	// validated against it, as the extension does not validate them either.
-	t.mcpTool = &mcp.Tool{Name: t.name, Description: desc, InputSchema: InputSchema(tr), Meta: tr.Meta}
+	t.mcpTool = &mcp.Tool{Name: t.name, Description: desc, InputSchema: tr.ListedInputSchema(), Meta: tr.Meta}
 	if tr.OutputSchemaJSON != nil {
 		// Listed as it is, as the extension lists it (1.5.0 and later).
 		t.mcpTool.OutputSchema = tr.OutputSchemaJSON
@@ -92,7 +93,7 @@ func (s *Server) toolHandler(t *tool) mcp.ToolHandler {
 		if err != nil {
 			// Never the headers, the arguments or contents: only what failed.
 			s.log.Error("tool call failed; the client gets the generic tool error",
-				"tool", t.name, "function", t.function, "invocation", id, "err", shorten(err.Error()))
+				"tool", t.name, "function", t.function, "invocation", id, "err", logval.Short(err.Error()))
 			return &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{Text: t.errorResult}}}, nil
 		}
 		s.log.Debug("tool call", "tool", t.name, "invocation", id, "took", time.Since(start))

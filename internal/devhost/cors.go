@@ -125,7 +125,7 @@ func (c *CORS) apply(w http.ResponseWriter, r *http.Request) bool {
 	if _, ok := r.Header["Origin"]; !ok {
 		return false
 	}
-	origin := requestOrigin(r)
+	origin := guard.Origin(r)
 	_, asksMethod := r.Header["Access-Control-Request-Method"]
 	preflight := strings.EqualFold(r.Method, http.MethodOptions) && asksMethod
 	if c.allows(origin) {
@@ -154,9 +154,6 @@ func (c *CORS) apply(w http.ResponseWriter, r *http.Request) bool {
 	}
 	return false
 }
-
-// requestOrigin is the request's Origin as the CORS middleware reads it.
-func requestOrigin(r *http.Request) string { return guard.Origin(r) }
 
 // normalizeOrigin is CorsPolicyBuilder.GetNormalizedOrigin: an http(s)
 // origin with an internationalised host becomes scheme://punycode[:port]

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"remote-mcp-functions-go/internal/guard"
 )
 
 // The expected values below are read off ASP.NET Core's CORS middleware
@@ -168,7 +170,7 @@ func TestCORSResponses(t *testing.T) {
 			h["Origin"] = origin
 		}
 		if key != "" {
-			h[KeyHeader] = key
+			h[guard.KeyHeader] = key
 		}
 		return corsRequest(t, e, http.MethodPost, MCPPath, h, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"page","version":"1"}}}`)
 	}

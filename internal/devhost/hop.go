@@ -135,7 +135,7 @@ func (s *Server) post(ctx context.Context, function, id string, body []byte, blo
 		return nil, err
 	}
 	for _, line := range hr.Logs {
-		s.log.Debug("function log", "function", function, "invocation", id, "line", shorten(line))
+		s.log.Debug("function log", "function", function, "invocation", id, "line", logval.Short(line))
 	}
 	return hr, nil
 }
@@ -152,10 +152,10 @@ func (s *Server) logFailedAnswer(function, id string, body []byte) {
 		return
 	}
 	for _, line := range failed.Logs {
-		s.log.Debug("function log", "function", function, "invocation", id, "line", shorten(line))
+		s.log.Debug("function log", "function", function, "invocation", id, "line", logval.Short(line))
 	}
 	if failed.Error != "" {
-		s.log.Debug("handler's error", "function", function, "invocation", id, "error", shorten(failed.Error))
+		s.log.Debug("handler's error", "function", function, "invocation", id, "error", logval.Short(failed.Error))
 	}
 }
 
@@ -201,6 +201,3 @@ func formatTimeSpan(d time.Duration) string {
 	}
 	return s
 }
-
-// shorten cuts a log value to a readable length (package logval).
-func shorten(s string) string { return logval.Short(s) }

@@ -12,6 +12,8 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"remote-mcp-functions-go/internal/guard"
 )
 
 const testKey = "k3y-for-tests"
@@ -32,18 +34,18 @@ func TestKeyRequired(t *testing.T) {
 		header, code       string
 		reason, loggedPath string
 	}{
-		{"streamable, no key", http.MethodPost, MCPPath, "", "", reasonNoKey, MCPPath},
-		{"streamable, wrong header", http.MethodPost, MCPPath, wrongKey, "", reasonWrongHeader, MCPPath},
-		{"streamable, wrong code", http.MethodPost, MCPPath, "", wrongKey, reasonWrongCode, MCPPath},
-		{"streamable, both wrong", http.MethodPost, MCPPath, wrongKey, wrongKey, reasonWrongHeaderAnd, MCPPath},
-		{"streamable, key prefix", http.MethodPost, MCPPath, testKey[:4], "", reasonWrongHeader, MCPPath},
-		{"streamable, empty code", http.MethodPost, MCPPath + "?code=", "", "", reasonNoKey, MCPPath},
-		{"sse stream, no key", http.MethodGet, SSEPath, "", "", reasonNoKey, SSEPath},
-		{"sse stream, wrong code", http.MethodGet, SSEPath, "", wrongKey, reasonWrongCode, SSEPath},
-		{"message, no key, no session", http.MethodPost, MessagePath, "", "", reasonNoKey + ", and ?" + sessionQuery + "= names no open SSE stream", MessagePath},
-		{"other subpath", http.MethodPost, MCPPath + "/other", "", "", reasonNoKey, MCPPath + "/…"},
+		{"streamable, no key", http.MethodPost, MCPPath, "", "", guard.ReasonNoKey, MCPPath},
+		{"streamable, wrong header", http.MethodPost, MCPPath, wrongKey, "", guard.ReasonWrongHeader, MCPPath},
+		{"streamable, wrong code", http.MethodPost, MCPPath, "", wrongKey, guard.ReasonWrongCode, MCPPath},
+		{"streamable, both wrong", http.MethodPost, MCPPath, wrongKey, wrongKey, guard.ReasonWrongHeaderAnd, MCPPath},
+		{"streamable, key prefix", http.MethodPost, MCPPath, testKey[:4], "", guard.ReasonWrongHeader, MCPPath},
+		{"streamable, empty code", http.MethodPost, MCPPath + "?code=", "", "", guard.ReasonNoKey, MCPPath},
+		{"sse stream, no key", http.MethodGet, SSEPath, "", "", guard.ReasonNoKey, SSEPath},
+		{"sse stream, wrong code", http.MethodGet, SSEPath, "", wrongKey, guard.ReasonWrongCode, SSEPath},
+		{"message, no key, no session", http.MethodPost, MessagePath, "", "", guard.ReasonNoKey + ", and ?" + sessionQuery + "= names no open SSE stream", MessagePath},
+		{"other subpath", http.MethodPost, MCPPath + "/other", "", "", guard.ReasonNoKey, MCPPath + "/…"},
 		// A key pasted with & instead of ? lands in the path: not logged.
-		{"key in the path", http.MethodGet, SSEPath + "&code=" + testKey, "", "", reasonNoKey, MCPPath + "/…"},
+		{"key in the path", http.MethodGet, SSEPath + "&code=" + testKey, "", "", guard.ReasonNoKey, MCPPath + "/…"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -57,7 +59,7 @@ func TestKeyRequired(t *testing.T) {
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Accept", "application/json, text/event-stream")
 			if tt.header != "" {
-				req.Header.Set(KeyHeader, tt.header)
+				req.Header.Set(guard.KeyHeader, tt.header)
 			}
 			resp, err := http.DefaultClient.Do(req)
 			require.NoError(t, err)
@@ -101,7 +103,7 @@ func TestKeyRequired(t *testing.T) {
 func TestKeyAccepted(t *testing.T) {
 	e := newEnv(t, snippetApp(), withKey(testKey))
 	withHeader := e.http.Client()
-	withHeader.Transport = headerTransport{name: KeyHeader, value: testKey, base: withHeader.Transport}
+	withHeader.Transport = headerTransport{name: guard.KeyHeader, value: testKey, base: withHeader.Transport}
 	tests := []struct {
 		name string
 		tr   mcp.Transport

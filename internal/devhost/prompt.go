@@ -13,6 +13,7 @@ import (
 	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/guid"
 	"remote-mcp-functions-go/internal/invoke"
+	"remote-mcp-functions-go/internal/logval"
 	"remote-mcp-functions-go/internal/mcpext"
 )
 
@@ -95,7 +96,7 @@ func (s *Server) getPrompts(next mcp.MethodHandler) mcp.MethodHandler {
 		})
 		if err != nil {
 			s.log.Error("prompt failed; the client gets the extension's error", "prompt", p.name,
-				"function", p.function, "invocation", id, "err", shorten(err.Error()))
+				"function", p.function, "invocation", id, "err", logval.Short(err.Error()))
 			return nil, errAnErrorOccurred
 		}
 		return out, nil

@@ -14,6 +14,7 @@ import (
 	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/guid"
 	"remote-mcp-functions-go/internal/invoke"
+	"remote-mcp-functions-go/internal/logval"
 )
 
 // resource is one function served as an MCP resource or resource template.
@@ -78,7 +79,7 @@ func (s *Server) readResources(next mcp.MethodHandler) mcp.MethodHandler {
 		}
 		requested := r.Params.URI
 		if u, err := url.Parse(requested); err != nil || !u.IsAbs() {
-			s.log.Error("resource read failed: not an absolute URI", "uri", shorten(requested))
+			s.log.Error("resource read failed: not an absolute URI", "uri", logval.Short(requested))
 			return nil, errAnErrorOccurred
 		}
 		res, params := s.matchResource(requested)
@@ -98,8 +99,8 @@ func (s *Server) readResources(next mcp.MethodHandler) mcp.MethodHandler {
 			return err
 		})
 		if err != nil {
-			s.log.Error("resource read failed; the client gets the extension's error", "uri", shorten(requested),
-				"function", res.function, "invocation", id, "err", shorten(err.Error()))
+			s.log.Error("resource read failed; the client gets the extension's error", "uri", logval.Short(requested),
+				"function", res.function, "invocation", id, "err", logval.Short(err.Error()))
 			return nil, errAnErrorOccurred
 		}
 		return out, nil

@@ -62,7 +62,7 @@ func TestInputSchema(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := InputSchema(&funcapp.Binding{Properties: tt.props})
+			got := (&funcapp.Binding{Properties: tt.props}).ListedInputSchema()
 			assert.Equal(t, tt.want, string(got)) // byte-exact: order and escaping matter
 			assert.True(t, json.Valid(got))
 		})
@@ -141,10 +141,10 @@ func TestRepositoryFunctions(t *testing.T) {
 			Properties map[string]json.RawMessage `json:"properties"`
 			Required   []string                   `json:"required"`
 		}
-		require.NoError(t, json.Unmarshal(InputSchema(tr), &schema))
+		require.NoError(t, json.Unmarshal(tr.ListedInputSchema(), &schema))
 		assert.Equal(t, "object", schema.Type)
 		if tr.UseWorkerInputSchema {
-			assert.JSONEq(t, string(tr.InputSchemaJSON), string(InputSchema(tr)), "%s: the declared schema as it is", f.Name)
+			assert.JSONEq(t, string(tr.InputSchemaJSON), string(tr.ListedInputSchema()), "%s: the declared schema as it is", f.Name)
 			continue
 		}
 		assert.Len(t, schema.Properties, len(tr.Properties), f.Name)

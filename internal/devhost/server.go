@@ -14,6 +14,7 @@ import (
 
 	"remote-mcp-functions-go/internal/binding"
 	"remote-mcp-functions-go/internal/funcapp"
+	"remote-mcp-functions-go/internal/guard"
 	"remote-mcp-functions-go/internal/mcpext"
 )
 
@@ -94,7 +95,7 @@ type Server struct {
 	opts       Options
 	log        *slog.Logger
 	client     *http.Client
-	keys       keyCheck
+	keys       guard.Key
 	mcp        *mcp.Server
 	streamable http.Handler
 	sse        *sseHandler
@@ -131,7 +132,7 @@ func New(app *funcapp.App, opts Options) (*Server, error) {
 		opts:   opts,
 		log:    opts.Logger,
 		client: opts.HandlerClient,
-		keys:   newKeyCheck(opts.Key),
+		keys:   guard.NewKey(opts.Key),
 	}
 	s.streams, s.closeStream = context.WithCancel(context.Background())
 	if s.client == nil {
@@ -179,7 +180,7 @@ func New(app *funcapp.App, opts Options) (*Server, error) {
 			s.prompts = append(s.prompts, p)
 		}
 	}
-	s.mcp.AddReceivingMiddleware(unknownTool(known), s.readResources, s.getPrompts)
+	s.mcp.AddReceivingMiddleware(mcpext.UnknownTool(known), s.readResources, s.getPrompts)
 	s.mcp.AddReceivingMiddleware(extensionProtocol())
 
 	s.streamable = mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, &mcp.StreamableHTTPOptions{
@@ -189,11 +190,6 @@ func New(app *funcapp.App, opts Options) (*Server, error) {
 	s.sse = newSSEHandler(s.mcp, MessagePath, opts.MaxMessageBytes, &s.calls)
 	return s, nil
 }
-
-// unknownTool answers a call to a tool the app does not declare as the
-// extension does, not with go-sdk's own wording (package mcpext, which the
-// self hosting shares).
-func unknownTool(known map[string]bool) mcp.Middleware { return mcpext.UnknownTool(known) }
 
 // FunctionInfo describes one function as devhost serves it.
 type FunctionInfo struct {
@@ -263,7 +259,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	trimmed := strings.ToLower(strings.TrimSuffix(path, "/"))
 	isSSE := strings.HasSuffix(trimmed, "/sse")
 	isMessage := strings.HasSuffix(trimmed, "/message")
-	if ok, reason := s.keys.check(r); !ok {
+	if ok, reason := s.keys.Check(r); !ok {
 		if !isMessage || !s.sse.live(r.URL.Query().Get(sessionQuery)) {
 			if isMessage {
 				reason += ", and ?" + sessionQuery + "= names no open SSE stream"
