@@ -13,7 +13,6 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,6 +22,7 @@ import (
 
 	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/invoke"
+	"remote-mcp-functions-go/internal/lines"
 	"remote-mcp-functions-go/internal/proc"
 )
 
@@ -109,24 +109,7 @@ type runningHost struct {
 	cancel context.CancelFunc
 	done   chan error
 	out    *io.PipeReader
-	stderr *lockedBuffer
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+	stderr *lines.Buffer
 }
 
 var servingLine = regexp.MustCompile(`^devhost: serving MCP at (http://127\.0\.0\.1:\d+/runtime/webhooks/mcp)$`)
@@ -142,7 +125,7 @@ func start(t *testing.T, env map[string]string, args ...string) *runningHost {
 	getenv := func(k string) string { return env[k] }
 	pr, pw := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
-	d := &runningHost{cancel: cancel, done: make(chan error, 1), out: pr, stderr: &lockedBuffer{}}
+	d := &runningHost{cancel: cancel, done: make(chan error, 1), out: pr, stderr: &lines.Buffer{}}
 	go func() {
 		err := run(ctx, args, getenv, environ, pw, d.stderr)
 		pw.Close()

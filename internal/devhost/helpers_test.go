@@ -19,6 +19,7 @@ import (
 
 	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/invoke"
+	"remote-mcp-functions-go/internal/lines"
 )
 
 // The unit tests drive a real go-sdk client against the real Server over an
@@ -194,7 +195,7 @@ type env struct {
 	handler *fakeHandler
 	worker  *fakeWorker
 	store   *memStore
-	logs    *syncBuffer
+	logs    *lines.Buffer
 }
 
 type envOption func(*Options)
@@ -207,7 +208,7 @@ func withFunctionTimeout(d time.Duration) envOption {
 
 func newEnv(t testing.TB, app *funcapp.App, opts ...envOption) *env {
 	t.Helper()
-	e := &env{t: t, handler: &fakeHandler{t: t, record: true}, store: newMemStore(), logs: &syncBuffer{}}
+	e := &env{t: t, handler: &fakeHandler{t: t, record: true}, store: newMemStore(), logs: &lines.Buffer{}}
 	hs := httptest.NewServer(e.handler)
 	t.Cleanup(hs.Close)
 	e.worker = &fakeWorker{url: hs.URL}
@@ -274,23 +275,6 @@ func (h headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	r = r.Clone(r.Context())
 	r.Header.Set(h.name, h.value)
 	return h.base.RoundTrip(r)
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func newTestLogger(w io.Writer) *slog.Logger {

@@ -10,11 +10,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"sync"
 	"time"
 
 	"remote-mcp-functions-go/internal/apppkg"
 	"remote-mcp-functions-go/internal/hosting"
+	"remote-mcp-functions-go/internal/lines"
 	"remote-mcp-functions-go/internal/nodetool"
 	"remote-mcp-functions-go/internal/proc"
 )
@@ -31,7 +31,7 @@ func Run(ctx context.Context, o Options) error {
 		return err
 	}
 	o.Root = root
-	out := &lockedWriter{w: o.Stdout}
+	out := lines.Sync(o.Stdout)
 	r := &runner{o: o, out: out}
 	defer r.stopAll()
 	err = r.run(ctx)
@@ -43,7 +43,7 @@ func Run(ctx context.Context, o Options) error {
 
 type runner struct {
 	o       Options
-	out     *lockedWriter
+	out     io.Writer // lines.Sync: the hints and the host's output stay whole
 	started []started // stopped in reverse order
 }
 
@@ -164,17 +164,4 @@ func abs(p string) string {
 		return a
 	}
 	return p
-}
-
-// lockedWriter keeps lines written by several goroutines (the hints, the
-// host's output) whole.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"remote-mcp-functions-go/internal/binding"
+	"remote-mcp-functions-go/internal/lines"
 	"remote-mcp-functions-go/internal/mcpfunc"
 )
 
@@ -140,12 +141,12 @@ type env struct {
 	srv   *Server
 	http  *httptest.Server
 	store *memStore
-	logs  *syncBuffer
+	logs  *lines.Buffer
 }
 
 func newEnv(t testing.TB, fns mcpfunc.Functions, edit ...func(*Options)) *env {
 	t.Helper()
-	e := &env{t: t, store: newMemStore(), logs: &syncBuffer{}}
+	e := &env{t: t, store: newMemStore(), logs: &lines.Buffer{}}
 	opts := Options{
 		Server: mcpfunc.ServerInfo{Name: "Test server", Version: "9.9.9", Instructions: "Use the tools."},
 		Stores: map[string]binding.Store{mcpfunc.DefaultConnection: e.store},
@@ -201,21 +202,4 @@ func textOf(t testing.TB, res *mcp.CallToolResult) string {
 	tc, ok := res.Content[0].(*mcp.TextContent)
 	require.True(t, ok, "content is %T", res.Content[0])
 	return tc.Text
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

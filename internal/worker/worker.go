@@ -44,6 +44,7 @@ import (
 
 	"remote-mcp-functions-go/internal/freeport"
 	"remote-mcp-functions-go/internal/guid"
+	"remote-mcp-functions-go/internal/lines"
 	"remote-mcp-functions-go/internal/proc"
 )
 
@@ -92,7 +93,7 @@ var ErrNotReady = errors.New("handler not ready")
 // concurrent use.
 type Worker struct {
 	opts  Options
-	out   *lockedWriter
+	out   io.Writer
 	probe *http.Client
 
 	mu      sync.Mutex
@@ -160,7 +161,7 @@ func Start(ctx context.Context, opts Options) (*Worker, error) {
 	}
 	w := &Worker{
 		opts: opts,
-		out:  &lockedWriter{w: opts.Output},
+		out:  lines.Sync(opts.Output),
 		probe: &http.Client{
 			Timeout: time.Second,
 			// A private transport without proxy: the probe goes to loopback

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -20,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"remote-mcp-functions-go/internal/lines"
 	"remote-mcp-functions-go/internal/proc"
 )
 
@@ -69,23 +69,6 @@ func helperHandler(mode string) {
 	os.Exit(1)
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func testOptions(t *testing.T, mode string, out, logs io.Writer) Options {
 	t.Helper()
 	exe, err := os.Executable()
@@ -116,7 +99,7 @@ func get(t *testing.T, url string) (int, string) {
 // settings, working directory; returns once GET / answers; forwards output
 // with the prefix.
 func TestStartAsTheHostDoes(t *testing.T) {
-	out, logs := &syncBuffer{}, &syncBuffer{}
+	out, logs := &lines.Buffer{}, &lines.Buffer{}
 	opts := testOptions(t, "serve", out, logs)
 	w, err := Start(context.Background(), opts)
 	require.NoError(t, err)
@@ -143,7 +126,7 @@ func TestStartAsTheHostDoes(t *testing.T) {
 // A crash is reported and the handler restarted; callers asking for the
 // handler meanwhile wait for the new one.
 func TestRestartAfterCrash(t *testing.T) {
-	out, logs := &syncBuffer{}, &syncBuffer{}
+	out, logs := &lines.Buffer{}, &lines.Buffer{}
 	w, err := Start(context.Background(), testOptions(t, "serve", out, logs))
 	require.NoError(t, err)
 	t.Cleanup(func() { w.Stop(context.Background()) })
@@ -172,7 +155,7 @@ func TestRestartAfterCrash(t *testing.T) {
 
 // A handler that exits before it is ready fails Start with the exit status.
 func TestStartFailsWhenTheHandlerExits(t *testing.T) {
-	out := &syncBuffer{}
+	out := &lines.Buffer{}
 	_, err := Start(context.Background(), testOptions(t, "exit", out, io.Discard))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "exited before it was ready")
@@ -208,7 +191,7 @@ func TestStop(t *testing.T) {
 
 // A handler that ignores the stop request is killed after the grace period.
 func TestStopKillsAfterGrace(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &lines.Buffer{}
 	opts := testOptions(t, "ignore-term", io.Discard, logs)
 	opts.StopGrace = 50 * time.Millisecond
 	w, err := Start(context.Background(), opts)
