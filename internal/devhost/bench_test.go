@@ -8,6 +8,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"remote-mcp-functions-go/internal/binding/bindingtest"
 	"remote-mcp-functions-go/internal/invoke"
 )
 
@@ -28,7 +29,7 @@ func BenchmarkGetSnippet(b *testing.B) {
 
 	b.Run("devhost", func(b *testing.B) {
 		e := newEnv(b, snippetApp())
-		e.store.set("snippets/a1.json", content)
+		e.store.Set("snippets/a1.json", content)
 		e.handler.answer = answer
 		e.handler.record = false
 		cs := e.connect(TransportStreamable, nil)
@@ -36,8 +37,8 @@ func BenchmarkGetSnippet(b *testing.B) {
 	})
 
 	b.Run("plain-go-sdk", func(b *testing.B) {
-		store := newMemStore()
-		store.set("snippets/a1.json", content)
+		store := bindingtest.NewStore()
+		store.Set("snippets/a1.json", content)
 		s := mcp.NewServer(&mcp.Implementation{Name: "plain", Version: "1"}, nil)
 		s.AddTool(&mcp.Tool{Name: "getsnippet", InputSchema: map[string]any{"type": "object"}},
 			func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {

@@ -58,7 +58,7 @@ func TestRequiredArguments(t *testing.T) {
 				})
 			}
 			assert.Empty(t, e.handler.received(), "the handler is never called when arguments are missing")
-			assert.Zero(t, e.store.writes)
+			assert.Zero(t, e.store.Writes())
 		})
 	}
 }
@@ -80,7 +80,7 @@ func TestInvocationAsTheHostSendsIt(t *testing.T) {
 	for _, transport := range transports {
 		t.Run(transport, func(t *testing.T) {
 			e := newEnv(t, snippetApp())
-			e.store.set("snippets/a1.json", []byte("print(1)"))
+			e.store.Set("snippets/a1.json", []byte("print(1)"))
 			e.handler.answer = func(w http.ResponseWriter, r *received) {
 				text, present, _ := r.Request.Input("file")
 				resp := invoke.NewResponse()
@@ -153,7 +153,7 @@ func sysGUID(t *testing.T, meta map[string]json.RawMessage) string {
 // empty blob as an empty string: present.
 func TestMissingAndEmptyBlob(t *testing.T) {
 	e := newEnv(t, snippetApp())
-	e.store.set("snippets/empty.json", nil) // found, with nil bytes: what a store may return for an empty blob
+	e.store.Set("snippets/empty.json", nil) // found, with nil bytes: what a store may return for an empty blob
 	cs := e.connect(TransportStreamable, nil)
 	for name, want := range map[string]string{"nope": `"null"`, "empty": `"\"\""`} {
 		_, err := call(t, cs, "getsnippet", map[string]any{"snippetname": name})
@@ -180,7 +180,7 @@ func TestOutputsWritten(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, res.IsError)
 	assert.Equal(t, "Snippet 'a1' saved successfully", textOf(t, res))
-	got, ok := e.store.get("snippets/a1.json")
+	got, ok := e.store.Get("snippets/a1.json")
 	require.True(t, ok)
 	assert.Equal(t, "test", string(got))
 	_, hasFile := e.handler.received()[0].Data["file"]
@@ -227,11 +227,11 @@ func TestFailuresBecomeTheGenericToolError(t *testing.T) {
 			setup:   func(e *env) { e.worker.url = "http://127.0.0.1:1" },
 			wantLog: "post to handler"},
 		{name: "storage down on read", tool: "getsnippet",
-			setup:   func(e *env) { e.store.readErr = errStorageDown },
+			setup:   func(e *env) { e.store.FailReads(errStorageDown) },
 			wantLog: "connection refused"},
 		{name: "storage down on write", tool: "savesnippet",
 			setup: func(e *env) {
-				e.store.failOut = errStorageDown
+				e.store.FailWrites(errStorageDown)
 				e.handler.answer = func(w http.ResponseWriter, _ *received) {
 					resp := invoke.NewResponse()
 					resp.SetOutput("file", []byte("print(1)"))
@@ -271,7 +271,7 @@ func TestFailuresBecomeTheGenericToolError(t *testing.T) {
 				require.NoError(t, err, "a failed invocation is a tool result, not a protocol error")
 				assert.True(t, res.IsError)
 				assert.Equal(t, "An error occurred invoking '"+tt.tool+"'.", textOf(t, res))
-				_, written := e.store.get("snippets/a1.json")
+				_, written := e.store.Get("snippets/a1.json")
 				assert.False(t, written, "nothing is written")
 
 				logs := e.logs.String()
@@ -290,7 +290,7 @@ func TestFailuresBecomeTheGenericToolError(t *testing.T) {
 // outage.
 func TestStorageOutageAndRecovery(t *testing.T) {
 	e := newEnv(t, snippetApp())
-	e.store.set("snippets/a1.json", []byte("print(1)"))
+	e.store.Set("snippets/a1.json", []byte("print(1)"))
 	e.handler.answer = func(w http.ResponseWriter, r *received) {
 		text, _, _ := r.Request.Input("file")
 		resp := invoke.NewResponse()
@@ -298,16 +298,12 @@ func TestStorageOutageAndRecovery(t *testing.T) {
 		writeAnswer(w, resp)
 	}
 	cs := e.connect(TransportStreamable, nil)
-	e.store.mu.Lock()
-	e.store.readErr = errStorageDown
-	e.store.mu.Unlock()
+	e.store.FailReads(errStorageDown)
 	res, err := call(t, cs, "getsnippet", map[string]any{"snippetname": "a1"})
 	require.NoError(t, err)
 	assert.True(t, res.IsError)
 
-	e.store.mu.Lock()
-	e.store.readErr = nil
-	e.store.mu.Unlock()
+	e.store.FailReads(nil)
 	res, err = call(t, cs, "getsnippet", map[string]any{"snippetname": "a1"})
 	require.NoError(t, err)
 	assert.False(t, res.IsError)

@@ -17,6 +17,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/stretchr/testify/require"
 
+	"remote-mcp-functions-go/internal/binding/bindingtest"
 	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/invoke"
 	"remote-mcp-functions-go/internal/lines"
@@ -49,53 +50,6 @@ func snippetApp() *funcapp.App {
 	}}
 	app.Host.Extensions.MCP = funcapp.MCPOptions{ServerName: "Test server", ServerVersion: "9.9.9", Instructions: "Use the tools."}
 	return app
-}
-
-// memStore is an in-memory BlobStore whose failures tests switch on.
-type memStore struct {
-	mu      sync.Mutex
-	blobs   map[string][]byte
-	readErr error
-	reads   int
-	writes  int
-	failOut error
-}
-
-func newMemStore() *memStore { return &memStore{blobs: map[string][]byte{}} }
-
-func (m *memStore) Read(_ context.Context, container, blob string) ([]byte, bool, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.reads++
-	if m.readErr != nil {
-		return nil, false, m.readErr
-	}
-	b, ok := m.blobs[container+"/"+blob]
-	return b, ok, nil
-}
-
-func (m *memStore) Write(_ context.Context, container, blob string, data []byte) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.failOut != nil {
-		return m.failOut
-	}
-	m.writes++
-	m.blobs[container+"/"+blob] = append([]byte(nil), data...)
-	return nil
-}
-
-func (m *memStore) get(path string) ([]byte, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	b, ok := m.blobs[path]
-	return b, ok
-}
-
-func (m *memStore) set(path string, data []byte) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.blobs[path] = data
 }
 
 // fakeWorker is the handler as a Worker: an httptest server, or an error
@@ -194,7 +148,7 @@ type env struct {
 	http    *httptest.Server
 	handler *fakeHandler
 	worker  *fakeWorker
-	store   *memStore
+	store   *bindingtest.Store
 	logs    *lines.Buffer
 }
 
@@ -208,7 +162,7 @@ func withFunctionTimeout(d time.Duration) envOption {
 
 func newEnv(t testing.TB, app *funcapp.App, opts ...envOption) *env {
 	t.Helper()
-	e := &env{t: t, handler: &fakeHandler{t: t, record: true}, store: newMemStore(), logs: &lines.Buffer{}}
+	e := &env{t: t, handler: &fakeHandler{t: t, record: true}, store: bindingtest.NewStore(), logs: &lines.Buffer{}}
 	hs := httptest.NewServer(e.handler)
 	t.Cleanup(hs.Close)
 	e.worker = &fakeWorker{url: hs.URL}

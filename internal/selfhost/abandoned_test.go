@@ -86,7 +86,7 @@ func TestAbandonedCallWritesNothing(t *testing.T) {
 			if !tt.abandon {
 				slow.let()
 				assert.Contains(t, <-answered, "saved late")
-				b, ok := e.store.get("notes/late.txt")
+				b, ok := e.store.Get("notes/late.txt")
 				require.True(t, ok)
 				assert.Equal(t, "after the fact", string(b))
 				return
@@ -101,8 +101,8 @@ func TestAbandonedCallWritesNothing(t *testing.T) {
 			require.Eventually(t, func() bool {
 				return strings.Contains(e.logs.String(), "the client abandoned the call; nothing was written")
 			}, time.Minute, time.Millisecond)
-			assert.Equal(t, 0, e.store.writeCount(), "nothing written after the client left")
-			_, ok := e.store.get("notes/late.txt")
+			assert.Equal(t, 0, e.store.Writes(), "nothing written after the client left")
+			_, ok := e.store.Get("notes/late.txt")
 			assert.False(t, ok)
 		})
 	}

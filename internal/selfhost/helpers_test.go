@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"remote-mcp-functions-go/internal/binding"
+	"remote-mcp-functions-go/internal/binding/bindingtest"
 	"remote-mcp-functions-go/internal/lines"
 	"remote-mcp-functions-go/internal/mcpfunc"
 )
@@ -23,47 +23,6 @@ import (
 // The unit tests drive a real go-sdk client (or raw HTTP) against the real
 // Server over an httptest server; only storage is a fake, and the
 // functions are small test declarations.
-
-// memStore is an in-memory binding store whose failures tests switch on.
-type memStore struct {
-	mu      sync.Mutex
-	blobs   map[string][]byte
-	readErr error
-	writes  int
-}
-
-func newMemStore() *memStore { return &memStore{blobs: map[string][]byte{}} }
-
-func (m *memStore) Read(_ context.Context, container, blob string) ([]byte, bool, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.readErr != nil {
-		return nil, false, m.readErr
-	}
-	b, ok := m.blobs[container+"/"+blob]
-	return b, ok, nil
-}
-
-func (m *memStore) Write(_ context.Context, container, blob string, data []byte) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.writes++
-	m.blobs[container+"/"+blob] = append([]byte(nil), data...)
-	return nil
-}
-
-func (m *memStore) get(path string) ([]byte, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	b, ok := m.blobs[path]
-	return b, ok
-}
-
-func (m *memStore) writeCount() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.writes
-}
 
 type nameInput struct {
 	Name string `json:"name" jsonschema:"A name."`
@@ -140,13 +99,13 @@ type env struct {
 	t     testing.TB
 	srv   *Server
 	http  *httptest.Server
-	store *memStore
+	store *bindingtest.Store
 	logs  *lines.Buffer
 }
 
 func newEnv(t testing.TB, fns mcpfunc.Functions, edit ...func(*Options)) *env {
 	t.Helper()
-	e := &env{t: t, store: newMemStore(), logs: &lines.Buffer{}}
+	e := &env{t: t, store: bindingtest.NewStore(), logs: &lines.Buffer{}}
 	opts := Options{
 		Server: mcpfunc.ServerInfo{Name: "Test server", Version: "9.9.9", Instructions: "Use the tools."},
 		Stores: map[string]binding.Store{mcpfunc.DefaultConnection: e.store},

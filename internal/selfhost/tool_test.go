@@ -73,7 +73,7 @@ func TestCallsUseTheBindings(t *testing.T) {
 	res := call(t, cs, "savenote", map[string]any{"name": "n1", "content": "some text"})
 	assert.False(t, res.IsError)
 	assert.Equal(t, "saved n1", textOf(t, res))
-	b, ok := e.store.get("notes/n1.txt")
+	b, ok := e.store.Get("notes/n1.txt")
 	require.True(t, ok)
 	assert.Equal(t, "some text", string(b))
 
@@ -114,12 +114,12 @@ func TestToolFailures(t *testing.T) {
 			assert.Equal(t, tt.want, textOf(t, res))
 		})
 	}
-	assert.Equal(t, 0, e.store.writeCount(), "a failed call writes nothing")
+	assert.Equal(t, 0, e.store.Writes(), "a failed call writes nothing")
 	logs := e.logs.String()
 	assert.Contains(t, logs, "nil pointer somewhere, with details", "the bug's details are logged")
 	assert.Contains(t, logs, "storage allows 1024", "why storage refused is logged")
 
-	e.store.readErr = errors.New("dial tcp: connection refused")
+	e.store.FailReads(errors.New("dial tcp: connection refused"))
 	res := call(t, cs, "getnote", map[string]any{"name": "n"})
 	assert.Equal(t, "An error occurred invoking 'getnote'.", textOf(t, res), "storage down: the host's generic error")
 }
@@ -148,7 +148,7 @@ func TestToolProtocolErrors(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 200, status)
 	assert.Contains(t, body, `"code":-32602`, "arguments that are no object")
-	assert.Equal(t, 0, e.store.writeCount())
+	assert.Equal(t, 0, e.store.Writes())
 }
 
 // Resources and prompts resolve their bindings the same way and say what
@@ -156,8 +156,8 @@ func TestToolProtocolErrors(t *testing.T) {
 func TestResourcesAndPrompts(t *testing.T) {
 	e := newEnv(t, testFunctions())
 	cs := e.connect(nil)
-	e.store.blobs["notes/a%2Fb.txt"] = []byte("raw parameter")
-	e.store.blobs["notes/n.txt"] = []byte("note text")
+	e.store.Set("notes/a%2Fb.txt", []byte("raw parameter"))
+	e.store.Set("notes/n.txt", []byte("note text"))
 
 	rr, err := cs.ReadResource(t.Context(), &mcp.ReadResourceParams{URI: "note://n"})
 	require.NoError(t, err)
@@ -189,7 +189,7 @@ func TestResourcesAndPrompts(t *testing.T) {
 	_, err = cs.GetPrompt(t.Context(), &mcp.GetPromptParams{Name: "reviewnote", Arguments: map[string]string{"name": "gone"}})
 	assert.Equal(t, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: "Note 'gone' not found."}, rpc(err))
 
-	e.store.readErr = errors.New("dial tcp: connection refused")
+	e.store.FailReads(errors.New("dial tcp: connection refused"))
 	_, err = cs.ReadResource(t.Context(), &mcp.ReadResourceParams{URI: "note://n"})
 	assert.Equal(t, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "An error occurred."}, rpc(err), "storage down: nothing the client can act on")
 	assert.Contains(t, e.logs.String(), "connection refused")

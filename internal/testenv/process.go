@@ -1,13 +1,11 @@
 package testenv
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os/exec"
-	"sync"
 	"time"
 
 	"remote-mcp-functions-go/internal/lines"
@@ -59,24 +57,9 @@ func (p *process) stop() error {
 	return nil
 }
 
-// outputLog keeps a process's output.
-type outputLog struct {
-	mu  sync.Mutex
-	all bytes.Buffer
-}
-
-func (l *outputLog) Write(b []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.all.Write(b)
-}
-
-// String returns everything written so far.
-func (l *outputLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.all.String()
-}
+// outputLog keeps a process's output, written by its stdout and stderr
+// copiers and read by the test while it grows.
+type outputLog struct{ lines.Buffer }
 
 // tail returns the last max bytes of the output, for failure messages.
 func (l *outputLog) tail(max int) string {
