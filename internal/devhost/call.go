@@ -2,16 +2,13 @@ package devhost
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
-	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"remote-mcp-functions-go/internal/binding"
 	"remote-mcp-functions-go/internal/funcapp"
-	"remote-mcp-functions-go/internal/guid"
 	"remote-mcp-functions-go/internal/invoke"
 	"remote-mcp-functions-go/internal/logval"
 	"remote-mcp-functions-go/internal/mcpext"
@@ -71,24 +68,20 @@ func (s *Server) newTool(f *funcapp.Function) (*tool, error) {
 func (s *Server) toolHandler(t *tool) mcp.ToolHandler {
 	return func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		if !s.calls.enter() {
-			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "devhost is stopping"}
+			return nil, errStopping
 		}
 		defer s.calls.leave()
-		args, err := parseArguments(req.Params.Arguments)
+		args, err := mcpext.Arguments(req.Params.Arguments)
 		if err != nil {
 			return nil, err
 		}
-		if missing := missingRequired(t.required, args); len(missing) > 0 {
+		if missing := mcpext.Missing(t.required, args); len(missing) > 0 {
 			return nil, mcpext.MissingToolArguments(missing)
 		}
 		inv := &invoke.ToolInvocation{Invocation: s.newInvocation(ctx, req, t.function), Tool: t.name, Arguments: args}
-		id := guid.New()
 		start := time.Now()
-		var res *mcp.CallToolResult
-		err = s.withTimeout(ctx, t.function, id, func(ctx context.Context) error {
-			var err error
-			res, err = s.callTool(ctx, t, inv, id)
-			return err
+		res, id, err := timed(s, ctx, t.function, func(ctx context.Context, id string) (*mcp.CallToolResult, error) {
+			return s.callTool(ctx, t, inv, id)
 		})
 		if err != nil {
 			// Never the headers, the arguments or contents: only what failed.
@@ -99,17 +92,6 @@ func (s *Server) toolHandler(t *tool) mcp.ToolHandler {
 		s.log.Debug("tool call", "tool", t.name, "invocation", id, "took", time.Since(start))
 		return res, nil
 	}
-}
-
-// parseArguments reads tools/call or prompts/get arguments; nil when the
-// client sent none (package mcpext, which the self hosting shares).
-func parseArguments(raw json.RawMessage) (map[string]json.RawMessage, error) {
-	return mcpext.Arguments(raw)
-}
-
-// missingRequired lists required arguments that are absent or null.
-func missingRequired(required []string, args map[string]json.RawMessage) []string {
-	return mcpext.Missing(required, args)
 }
 
 // callTool does steps 2–7 of a tools/call: bind, read inputs, post,

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"remote-mcp-functions-go/internal/binding"
@@ -162,6 +163,23 @@ func (s *Server) logFailedAnswer(function, id string, body []byte) {
 // errFunctionTimeout is an invocation that ran past host.json's
 // functionTimeout.
 var errFunctionTimeout = errors.New("function timeout")
+
+// errStopping answers an MCP call that arrives while devhost drains the
+// calls in flight before it stops.
+var errStopping = &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "devhost is stopping"}
+
+// timed runs one invocation of function with a new invocation id, within
+// the function timeout (withTimeout), and returns its result and the id
+// for the caller's log line.
+func timed[T any](s *Server, ctx context.Context, function string, call func(ctx context.Context, id string) (T, error)) (res T, id string, err error) {
+	id = guid.New()
+	err = s.withTimeout(ctx, function, id, func(ctx context.Context) error {
+		var err error
+		res, err = call(ctx, id)
+		return err
+	})
+	return res, id, err
+}
 
 // withTimeout runs one invocation within the function timeout, as the host
 // does: on expiry the call fails and the handler process is restarted,

@@ -11,7 +11,6 @@ import (
 
 	"remote-mcp-functions-go/internal/binding"
 	"remote-mcp-functions-go/internal/funcapp"
-	"remote-mcp-functions-go/internal/guid"
 	"remote-mcp-functions-go/internal/invoke"
 	"remote-mcp-functions-go/internal/logval"
 	"remote-mcp-functions-go/internal/mcpext"
@@ -79,20 +78,16 @@ func (s *Server) getPrompts(next mcp.MethodHandler) mcp.MethodHandler {
 				args[k] = b
 			}
 		}
-		if missing := missingRequired(p.required, args); len(missing) > 0 {
+		if missing := mcpext.Missing(p.required, args); len(missing) > 0 {
 			return nil, mcpext.MissingPromptArguments(missing)
 		}
 		if !s.calls.enter() {
-			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "devhost is stopping"}
+			return nil, errStopping
 		}
 		defer s.calls.leave()
 		inv := &invoke.PromptInvocation{Invocation: s.newInvocation(ctx, req, p.function), Prompt: p.name, Arguments: args}
-		id := guid.New()
-		var out *mcp.GetPromptResult
-		err := s.withTimeout(ctx, p.function, id, func(ctx context.Context) error {
-			var err error
-			out, err = s.getPrompt(ctx, p, inv, id)
-			return err
+		out, id, err := timed(s, ctx, p.function, func(ctx context.Context, id string) (*mcp.GetPromptResult, error) {
+			return s.getPrompt(ctx, p, inv, id)
 		})
 		if err != nil {
 			s.log.Error("prompt failed; the client gets the extension's error", "prompt", p.name,

@@ -12,7 +12,6 @@ import (
 
 	"remote-mcp-functions-go/internal/binding"
 	"remote-mcp-functions-go/internal/funcapp"
-	"remote-mcp-functions-go/internal/guid"
 	"remote-mcp-functions-go/internal/invoke"
 	"remote-mcp-functions-go/internal/logval"
 )
@@ -87,16 +86,12 @@ func (s *Server) readResources(next mcp.MethodHandler) mcp.MethodHandler {
 			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: fmt.Sprintf("Unknown resource: '%s'", requested)}
 		}
 		if !s.calls.enter() {
-			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "devhost is stopping"}
+			return nil, errStopping
 		}
 		defer s.calls.leave()
 		inv := &invoke.ResourceInvocation{Invocation: s.newInvocation(ctx, req, res.function), URI: requested, Params: params}
-		id := guid.New()
-		var out *mcp.ReadResourceResult
-		err := s.withTimeout(ctx, res.function, id, func(ctx context.Context) error {
-			var err error
-			out, err = s.readResource(ctx, res, inv, id)
-			return err
+		out, id, err := timed(s, ctx, res.function, func(ctx context.Context, id string) (*mcp.ReadResourceResult, error) {
+			return s.readResource(ctx, res, inv, id)
 		})
 		if err != nil {
 			s.log.Error("resource read failed; the client gets the extension's error", "uri", logval.Short(requested),
