@@ -9,12 +9,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"remote-mcp-functions-go/internal/devstore"
 	"remote-mcp-functions-go/internal/freeport"
+	"remote-mcp-functions-go/internal/lines"
 	"remote-mcp-functions-go/internal/nodetool"
 	"remote-mcp-functions-go/internal/proc"
 )
@@ -30,7 +30,7 @@ var root = func() string {
 // Start on free ports; Probe recognises it; Stop closes its ports and
 // exits cleanly.
 func TestStartProbeStop(t *testing.T) {
-	out := &syncWriter{b: &strings.Builder{}}
+	out := &lines.Buffer{}
 	s, err := Start(context.Background(), Options{Root: root, Dir: t.TempDir(), Output: out, Attached: true})
 	if err != nil {
 		t.Fatal(err)
@@ -141,21 +141,4 @@ func TestStartReportsAFailure(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "azurite exited before listening") {
 		t.Fatalf("Start on a taken port: %v", err)
 	}
-}
-
-type syncWriter struct {
-	mu sync.Mutex
-	b  *strings.Builder
-}
-
-func (w *syncWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *syncWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
 }
