@@ -15,38 +15,6 @@ import (
 // go-sdk. This file holds where the two answer differently and devhost
 // answers as the extension does.
 
-// capabilities is what initialize advertises:
-// {"logging":{},"prompts":{},"resources":{},"tools":{}}, whatever the app
-// declares (empty lists answer for what it does not).
-//
-//   - tools, resources, prompts: the extension's FunctionsMcpServerOptionsSetup
-//     (Configuration/FunctionsMcpServerOptionsSetup.cs @cd0d1e8c) sets all
-//     three to empty objects. No listChanged: the extension lists through
-//     handlers, not the SDK's own collections, so the SDK leaves it unset.
-//   - logging: the C# SDK sets it on every server and answers
-//     logging/setLevel with {} (McpServerImpl.ConfigureLogging,
-//     modelcontextprotocol/csharp-sdk@2da92991 = v0.4.0-preview.3).
-//     go-sdk answers logging/setLevel with {} itself.
-//   - no subscribe in resources: the SDK answers resources/subscribe but
-//     sets Subscribe only when the options ask for it
-//     (McpServerImpl.ConfigureResources @2da92991); see [extensionProtocol].
-//   - no completions: the extension registers no completion handler.
-//
-// The capabilities are set in full here, so go-sdk infers none of its own
-// (it would add listChanged:true, and subscribe:true next to a
-// SubscribeHandler).
-func capabilities() *mcp.ServerCapabilities {
-	return &mcp.ServerCapabilities{
-		// go-sdk marks logging deprecated for protocol 2026-07-28; the
-		// extension negotiates 2025-06-18 at the newest (ProtocolVersions).
-		//lint:ignore SA1019 the extension advertises logging
-		Logging:   &mcp.LoggingCapabilities{},
-		Prompts:   &mcp.PromptCapabilities{},
-		Resources: &mcp.ResourceCapabilities{},
-		Tools:     &mcp.ToolCapabilities{},
-	}
-}
-
 // extensionMethods are the requests the extension's MCP server answers: the
 // handlers McpServerImpl registers (@2da92991) for the capabilities above.
 // ping and initialize are the SDK's own; tools, prompts and resources are

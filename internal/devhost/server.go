@@ -150,7 +150,7 @@ func New(app *funcapp.App, opts Options) (*Server, error) {
 	s.mcp = mcp.NewServer(impl, &mcp.ServerOptions{
 		Instructions: mo.Instructions,
 		// As the extension advertises them (protocol.go).
-		Capabilities:              capabilities(),
+		Capabilities:              mcpext.Capabilities(),
 		SupportedProtocolVersions: ProtocolVersions,
 	})
 

@@ -10,6 +10,7 @@
 //     prompts, McpPromptListener @cd0d1e8c; prompts from extension 1.5.0).
 //   - UnknownTool: a call to a tool the app does not declare is -32602
 //     "Unknown tool: '<name>'", not go-sdk's own wording.
+//   - Capabilities: what initialize advertises.
 package mcpext
 
 import (
@@ -80,5 +81,41 @@ func UnknownTool(known map[string]bool) mcp.Middleware {
 			}
 			return next(ctx, method, req)
 		}
+	}
+}
+
+// Capabilities is what the extension's initialize advertises, and so what
+// both hostings advertise:
+// {"logging":{},"prompts":{},"resources":{},"tools":{}}, whatever the app
+// declares (empty lists answer for what it does not).
+//
+//   - tools, resources, prompts: the extension's FunctionsMcpServerOptionsSetup
+//     (Configuration/FunctionsMcpServerOptionsSetup.cs @cd0d1e8c) sets all
+//     three to empty objects. No listChanged: the extension lists through
+//     handlers, not the SDK's own collections, so the SDK leaves it unset.
+//   - logging: the C# SDK sets it on every server and answers
+//     logging/setLevel with {} (McpServerImpl.ConfigureLogging,
+//     modelcontextprotocol/csharp-sdk@2da92991 = v0.4.0-preview.3).
+//     go-sdk answers logging/setLevel with {} itself.
+//   - no subscribe in resources: the SDK answers resources/subscribe but
+//     sets Subscribe only when the options ask for it
+//     (McpServerImpl.ConfigureResources @2da92991); devhost answers
+//     resources/subscribe and unsubscribe with {} as it does.
+//   - no completions: the extension registers no completion handler.
+//
+// The capabilities are set in full here, so go-sdk infers none of its own
+// (it would add listChanged:true, and subscribe:true next to a
+// SubscribeHandler). The stateless self hosting could send no list-change
+// notifications anyway: it has no stream to send them on.
+func Capabilities() *mcp.ServerCapabilities {
+	return &mcp.ServerCapabilities{
+		// go-sdk marks logging deprecated for protocol 2026-07-28 only;
+		// the extension negotiates 2025-06-18 at the newest, and older
+		// clients use it.
+		//lint:ignore SA1019 the extension advertises logging
+		Logging:   &mcp.LoggingCapabilities{},
+		Prompts:   &mcp.PromptCapabilities{},
+		Resources: &mcp.ResourceCapabilities{},
+		Tools:     &mcp.ToolCapabilities{},
 	}
 }

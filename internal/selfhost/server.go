@@ -86,7 +86,7 @@ func New(fns mcpfunc.Functions, opts Options) (*Server, error) {
 	}
 	s.mcp = mcp.NewServer(&mcp.Implementation{Name: opts.Server.Name, Version: opts.Server.Version}, &mcp.ServerOptions{
 		Instructions: opts.Server.Instructions,
-		Capabilities: capabilities(),
+		Capabilities: mcpext.Capabilities(), // the extension's, for the same listings in both hostings
 	})
 	known := map[string]bool{}
 	for _, t := range fns.Tools {
@@ -121,19 +121,6 @@ func New(fns mcpfunc.Functions, opts Options) (*Server, error) {
 		Logger:                       opts.Logger,
 	})
 	return s, nil
-}
-
-// capabilities is what initialize advertises: tools, resources and
-// prompts without listChanged or subscribe, since a stateless server has
-// no stream to send notifications on, and logging, which go-sdk answers.
-func capabilities() *mcp.ServerCapabilities {
-	return &mcp.ServerCapabilities{
-		//lint:ignore SA1019 go-sdk deprecates logging for protocol 2026-07-28 only; older clients use it
-		Logging:   &mcp.LoggingCapabilities{},
-		Prompts:   &mcp.PromptCapabilities{},
-		Resources: &mcp.ResourceCapabilities{},
-		Tools:     &mcp.ToolCapabilities{},
-	}
 }
 
 // ServeHTTP serves MCP at Path and the readiness answer at GET /. Direct,
