@@ -27,7 +27,9 @@ func Serve(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Log
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("stopping: letting calls in flight finish", "grace", Grace)
+	// Said once Shutdown has closed the listener, so whoever reads the line
+	// can count on no new connection being accepted.
+	srv.RegisterOnShutdown(func() { log.Info("stopping: letting calls in flight finish", "grace", Grace) })
 	grace, cancel := context.WithTimeout(context.Background(), Grace)
 	defer cancel()
 	if err := srv.Shutdown(grace); err != nil {
