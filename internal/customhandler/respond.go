@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"sync"
 
 	"remote-mcp-functions-go/internal/invoke"
 	"remote-mcp-functions-go/internal/mcpfunc"
@@ -53,20 +54,15 @@ func succeed(w http.ResponseWriter, log invocationLog, t *mcpfunc.Tool, resp *in
 		resp.SetOutput(name, data)
 	}
 	if t.Plain {
-		resp.ReturnValue = res.Text
-		writeJSON(w, http.StatusOK, resp)
+		resp.ReturnText(res.Text)
+		writeResponse(w, http.StatusOK, resp)
 		return
 	}
 	// Structured content travels inside the call_tool_result, where every
 	// extension that reads that type keeps it (the envelope's own
 	// structuredContent is ignored for this type).
-	rv, err := invoke.RichReturn(invoke.CallToolResult{Content: []invoke.Content{invoke.TextContent(res.Text)}, StructuredContent: res.Structured})
-	if err != nil {
-		fail(w, log, tg, resp, err)
-		return
-	}
-	resp.ReturnValue = rv
-	writeJSON(w, http.StatusOK, resp)
+	resp.ReturnTool(&invoke.CallToolResult{Content: []invoke.Content{invoke.TextContent(res.Text)}, StructuredContent: res.Structured})
+	writeResponse(w, http.StatusOK, resp)
 }
 
 // fail answers err. t is the function the request was for (nil for a route
@@ -100,7 +96,7 @@ func fail(w http.ResponseWriter, log invocationLog, t *target, resp *invoke.Resp
 		if msg == "" {
 			msg = "The call's arguments are too large for this tool."
 		}
-		writeIsError(w, log, resp, msg)
+		writeIsError(w, resp, msg)
 	case errors.As(err, &readErr):
 		log.attrs(slog.LevelInfo, "invocation body not received whole; the host stopped sending", "err", readErr.err.Error())
 		writeStatus(w, http.StatusBadRequest, err.Error(), resp)
@@ -116,7 +112,7 @@ func fail(w http.ResponseWriter, log invocationLog, t *target, resp *invoke.Resp
 			writeStatus(w, http.StatusInternalServerError, toolErr.Message, resp)
 			return
 		}
-		writeIsError(w, log, resp, toolErr.Message)
+		writeIsError(w, resp, toolErr.Message)
 	default:
 		name, kind := "this function", "function"
 		if t != nil {
@@ -129,20 +125,14 @@ func fail(w http.ResponseWriter, log invocationLog, t *target, resp *invoke.Resp
 			writeStatus(w, http.StatusInternalServerError, msg, resp)
 			return
 		}
-		writeIsError(w, log, resp, msg)
+		writeIsError(w, resp, msg)
 	}
 }
 
 // writeIsError answers 200 with an isError result holding msg.
-func writeIsError(w http.ResponseWriter, log invocationLog, resp *invoke.Response, msg string) {
-	rv, err := invoke.RichReturn(invoke.CallToolResult{Content: []invoke.Content{invoke.TextContent(msg)}, IsError: true})
-	if err != nil { // a text block always encodes
-		log.attrs(slog.LevelError, "encoding the error result failed", "err", err.Error())
-		writeStatus(w, http.StatusInternalServerError, "internal error", resp)
-		return
-	}
-	resp.ReturnValue = rv
-	writeJSON(w, http.StatusOK, resp)
+func writeIsError(w http.ResponseWriter, resp *invoke.Response, msg string) {
+	resp.ReturnTool(&invoke.CallToolResult{Content: []invoke.Content{invoke.TextContent(msg)}, IsError: true})
+	writeResponse(w, http.StatusOK, resp)
 }
 
 // writeStatus answers with a status other than 200: a JSON body with the
@@ -153,6 +143,25 @@ func writeStatus(w http.ResponseWriter, status int, msg string, resp *invoke.Res
 		Logs  []string `json:"Logs"`
 	}{msg, resp.Logs})
 }
+
+// writeResponse writes an invocation's answer, built in one pass into a
+// pooled buffer: a 1 MiB snippet's answer is megabytes.
+func writeResponse(w http.ResponseWriter, status int, resp *invoke.Response) {
+	buf := bodies.Get().(*[]byte)
+	*buf = resp.AppendJSON((*buf)[:0])
+	w.Header()["Content-Type"] = jsonContentType
+	w.WriteHeader(status)
+	_, _ = w.Write(*buf)
+	if cap(*buf) <= maxPooledBody {
+		bodies.Put(buf)
+	}
+}
+
+// bodies are the answers' buffers; one larger than maxPooledBody is left
+// to the collector, so an outsized answer does not stay in memory.
+var bodies = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooledBody = 8 << 20
 
 // writeJSON writes v as JSON. The body is never empty: the host waits until
 // the function timeout on an empty one.

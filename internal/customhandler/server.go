@@ -145,10 +145,14 @@ func toolInvocation(t *mcpfunc.Tool, opts Options) http.HandlerFunc {
 			return
 		}
 		var err error
-		call.PathArgs = req.ToolArgs()
 		if call.Args, err = req.Arguments(); err != nil {
 			fail(w, log, tg, resp, err)
 			return
+		}
+		// Only the path arguments' text is needed: the rest of
+		// mcptoolargs, the arguments again, is not decoded.
+		if names := t.PathArgs(); len(names) > 0 {
+			call.PathArgs = req.ToolArgs(names...)
 		}
 		res, err := t.Run(r.Context(), call)
 		if err != nil {
@@ -193,13 +197,8 @@ func resourceInvocation(res *mcpfunc.Resource, opts Options) http.HandlerFunc {
 		if res.MimeType != "" {
 			mime = &res.MimeType
 		}
-		rv, err := invoke.ResourceReturn(invoke.ResourceContents{URI: rc.URI, MimeType: mime, Text: &text})
-		if err != nil {
-			fail(w, log, tg, resp, err)
-			return
-		}
-		resp.ReturnValue = rv
-		writeJSON(w, http.StatusOK, resp)
+		resp.ReturnResource(&invoke.ResourceContents{URI: rc.URI, MimeType: mime, Text: &text})
+		writeResponse(w, http.StatusOK, resp)
 	}
 }
 
@@ -212,19 +211,21 @@ func promptInvocation(p *mcpfunc.Prompt, opts Options) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		var pc invoke.PromptContext
-		if err := req.Trigger(&pc); err != nil {
+		var err error
+		if call.Args, err = req.Arguments(); err != nil {
 			fail(w, log, tg, resp, err)
 			return
 		}
-		call.Args, call.PathArgs = pc.Arguments, req.PromptArgs()
+		if names := p.PathArgs(); len(names) > 0 {
+			call.PathArgs = req.PromptArgs(names...)
+		}
 		text, err := p.Run(r.Context(), call)
 		if err != nil {
 			fail(w, log, tg, resp, err)
 			return
 		}
-		resp.ReturnValue = text
-		writeJSON(w, http.StatusOK, resp)
+		resp.ReturnText(text)
+		writeResponse(w, http.StatusOK, resp)
 	}
 }
 

@@ -2,6 +2,7 @@ package devhost
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -71,12 +72,18 @@ func (s *Server) toolHandler(t *tool) mcp.ToolHandler {
 			return nil, errStopping
 		}
 		defer s.calls.leave()
-		args, err := mcpext.Arguments(req.Params.Arguments)
+		raw, err := mcpext.Arguments(req.Params.Arguments)
 		if err != nil {
 			return nil, err
 		}
-		if missing := mcpext.Missing(t.required, args); len(missing) > 0 {
+		if missing := mcpext.Missing(t.required, raw); len(missing) > 0 {
 			return nil, mcpext.MissingToolArguments(missing)
+		}
+		var args map[string]json.RawMessage // for the payload, as the extension keeps them
+		if raw != nil {
+			if err := json.Unmarshal(raw, &args); err != nil {
+				return nil, err
+			}
 		}
 		inv := &invoke.ToolInvocation{Invocation: s.newInvocation(ctx, req, t.function), Tool: t.name, Arguments: args}
 		start := time.Now()

@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"remote-mcp-functions-go/internal/invoke"
+	"remote-mcp-functions-go/internal/mcpext"
 )
 
 // limitDepth refuses a POSTed message that nests deeper than the host's
@@ -36,6 +37,7 @@ func limitDepth(w http.ResponseWriter, r *http.Request, maxBytes int64) bool {
 		http.Error(w, fmt.Sprintf("The JSON-RPC message nests deeper than %d levels, the Functions host's limit.", invoke.MaxDepth), http.StatusInternalServerError)
 		return false
 	}
+	body = mcpext.NullPromptArguments(body) // go-sdk would read a null prompt argument as ""
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))
 	return true

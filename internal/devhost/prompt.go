@@ -78,7 +78,7 @@ func (s *Server) getPrompts(next mcp.MethodHandler) mcp.MethodHandler {
 				args[k] = b
 			}
 		}
-		if missing := mcpext.Missing(p.required, args); len(missing) > 0 {
+		if missing := mcpext.Missing(p.required, mcpext.PromptArguments(r.Params.Arguments)); len(missing) > 0 {
 			return nil, mcpext.MissingPromptArguments(missing)
 		}
 		if !s.calls.enter() {

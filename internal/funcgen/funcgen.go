@@ -18,10 +18,12 @@
 //   - toolProperties: a JSON string holding
 //     [{"propertyName","propertyType","description","isRequired","isArray"}]
 //     (McpToolPropertyAttribute), for inputs made of strings, numbers,
-//     integers, booleans and arrays of those; every bundle with MCP reads it;
+//     integers, booleans and arrays of those, optional pointers and slices
+//     included (see mcpfunc.Tool.Properties); every bundle with MCP reads
+//     it;
 //   - useWorkerInputSchema and inputSchema, a JSON string holding the
 //     input's JSON schema, for any other input (nested objects, arrays of
-//     objects, enums, bounds): the extension lists it as it is
+//     objects, enums, bounds, defaults): the extension lists it as it is
 //     (McpToolTriggerBinding.cs), from extension 1.2.0;
 //   - outputSchema, a JSON string holding the output's schema, for tools
 //     with structured output, from extension 1.5.0;
@@ -45,9 +47,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"path/filepath"
-	"slices"
-
-	"github.com/google/jsonschema-go/jsonschema"
 
 	"remote-mcp-functions-go/internal/invoke"
 	"remote-mcp-functions-go/internal/mcpfunc"
@@ -92,7 +91,7 @@ func FunctionJSON(t *mcpfunc.Tool) ([]byte, error) {
 	if err := t.Check(); err != nil {
 		return nil, err
 	}
-	in, err := t.InputSchema()
+	props, flat, err := t.Properties()
 	if err != nil {
 		return nil, err
 	}
@@ -104,12 +103,20 @@ func FunctionJSON(t *mcpfunc.Tool) ([]byte, error) {
 		Description:     t.Description,
 		UseResultSchema: !t.Plain,
 	}
-	if props, flat := flatProperties(in); flat {
-		if tr.ToolProperties, err = jsonText(props); err != nil {
+	if flat {
+		list := make([]property, len(props))
+		for i, p := range props {
+			list[i] = property{Name: p.Name, Type: p.Type, Description: p.Description, IsRequired: p.Required, IsArray: p.IsArray}
+		}
+		if tr.ToolProperties, err = jsonText(list); err != nil {
 			return nil, err
 		}
 	} else {
 		tr.UseWorkerInputSchema = true
+		in, err := t.ListedInputSchema()
+		if err != nil {
+			return nil, err
+		}
 		if tr.InputSchema, err = jsonText(in); err != nil {
 			return nil, err
 		}
@@ -246,65 +253,6 @@ func Files(fns mcpfunc.Functions) (map[string][]byte, error) {
 		}
 	}
 	return out, nil
-}
-
-// flatProperties lists the input's properties as toolProperties, and
-// reports whether they say all the schema says: only top-level strings,
-// numbers, integers, booleans or arrays of those, each with a type and a
-// description at most.
-func flatProperties(s *jsonschema.Schema) ([]property, bool) {
-	props := []property{}
-	for _, name := range propertyOrder(s) {
-		p := s.Properties[name]
-		typ, isArray, ok := flatType(p)
-		if !ok {
-			return nil, false
-		}
-		props = append(props, property{Name: name, Type: typ, Description: p.Description, IsRequired: slices.Contains(s.Required, name), IsArray: isArray})
-	}
-	// Anything on the root beyond its properties, such as bounds on their
-	// number, needs the whole schema.
-	root := *s
-	root.Properties, root.Required, root.PropertyOrder, root.AdditionalProperties = nil, nil, nil, nil
-	if b, _ := json.Marshal(&root); string(b) != `{"type":"object"}` {
-		return nil, false
-	}
-	return props, true
-}
-
-// flatType is a property's toolProperties type, and whether it is an array.
-func flatType(p *jsonschema.Schema) (typ string, isArray, ok bool) {
-	scalar := func(t string) bool { return t == "string" || t == "number" || t == "integer" || t == "boolean" }
-	bare := *p
-	bare.Type, bare.Types, bare.Description, bare.Items = "", nil, "", nil
-	// An empty schema marshals as true.
-	if b, _ := json.Marshal(&bare); string(b) != `true` && string(b) != `{}` {
-		return "", false, false // enums, bounds, formats, nested objects…
-	}
-	switch {
-	case scalar(p.Type) && p.Items == nil:
-		return p.Type, false, true
-	case p.Type == "array" || slices.Equal(p.Types, []string{"null", "array"}):
-		if p.Items == nil {
-			return "", false, false
-		}
-		if it, nested, ok := flatType(p.Items); ok && !nested && p.Items.Description == "" {
-			return it, true, true
-		}
-	}
-	return "", false, false
-}
-
-// propertyOrder is the properties in declaration order.
-func propertyOrder(s *jsonschema.Schema) []string {
-	order := slices.Clone(s.PropertyOrder)
-	for name := range s.Properties {
-		if !slices.Contains(order, name) {
-			order = append(order, name)
-		}
-	}
-	slices.Sort(order[len(s.PropertyOrder):])
-	return order
 }
 
 // jsonText is v's compact JSON, without HTML escaping, as a string for a

@@ -77,6 +77,39 @@ func TestFlatInputIsToolProperties(t *testing.T) {
 	assert.Equal(t, map[string]any{"type": "blob", "direction": "in", "name": "file", "path": "c/{mcptoolargs.name}.json", "connection": "AzureWebJobsStorage"}, f.Bindings[1])
 }
 
+// TestOptionalPointersStayPlain: an optional *int, *string or slice is a
+// plain property of its type, without the "null" jsonschema-go adds (a
+// list of types clients warn about), so the tool keeps the toolProperties
+// form; a call may still send null for it, which means left out.
+func TestOptionalPointersStayPlain(t *testing.T) {
+	type optionalInput struct {
+		Name  string   `json:"name" jsonschema:"A name."`
+		Count *int     `json:"count,omitempty" jsonschema:"How many."`
+		Label *string  `json:"label,omitempty" jsonschema:"A label."`
+		Tags  []string `json:"tags,omitempty" jsonschema:"Some tags."`
+	}
+	fj, err := funcgen.FunctionJSON(tool[optionalInput, string]("optional"))
+	require.NoError(t, err)
+	tr, parsed := trigger(t, fj)
+	assert.NotContains(t, tr, "useWorkerInputSchema")
+	assert.Equal(t, []any{
+		map[string]any{"propertyName": "name", "propertyType": "string", "description": "A name.", "isRequired": true},
+		map[string]any{"propertyName": "count", "propertyType": "integer", "description": "How many."},
+		map[string]any{"propertyName": "label", "propertyType": "string", "description": "A label."},
+		map[string]any{"propertyName": "tags", "propertyType": "string", "description": "Some tags.", "isArray": true},
+	}, parsed["toolProperties"])
+
+	// With bounds it needs the whole schema, still without "null".
+	tl := tool[optionalInput, string]("bounded")
+	tl.Handler = tl.Handler.WithSchema(func(s *jsonschema.Schema) { one := 1.0; s.Properties["count"].Minimum = &one })
+	fj, err = funcgen.FunctionJSON(tl)
+	require.NoError(t, err)
+	_, parsed = trigger(t, fj)
+	props := parsed["inputSchema"].(map[string]any)["properties"].(map[string]any)
+	assert.Equal(t, map[string]any{"type": "integer", "description": "How many.", "minimum": 1.0}, props["count"])
+	assert.Equal(t, map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": "Some tags."}, props["tags"])
+}
+
 // TestRicherInputIsInputSchema: nested objects and enums need the whole
 // schema, which the host lists as it is.
 func TestRicherInputIsInputSchema(t *testing.T) {

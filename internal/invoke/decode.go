@@ -3,6 +3,8 @@ package invoke
 import (
 	"bytes"
 	"encoding/json"
+
+	"remote-mcp-functions-go/internal/rawjson"
 )
 
 // DecodeString undoes the host's extra level of encoding of one Data or
@@ -23,22 +25,21 @@ func DecodeString(raw json.RawMessage) (text string, present, single bool) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return "", false, false
 	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
+	outer, end, err := rawjson.AppendString(make([]byte, 0, len(raw)), raw, 0)
+	if err != nil || end != len(raw) {
 		// Not a JSON string at all: a number, bool, object or array the
 		// host wrote as real JSON. Its text is the value.
 		return string(raw), true, true
 	}
-	if s == "null" {
+	if string(outer) == "null" {
 		return "", false, false
 	}
 	// The host writes the literal with nothing around it, so only text
 	// that starts and ends with a quote is a candidate.
-	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
-		var inner string
-		if json.Unmarshal([]byte(s), &inner) == nil {
+	if len(outer) >= 2 && outer[0] == '"' && outer[len(outer)-1] == '"' {
+		if inner, end, err := rawjson.String(outer, 0); err == nil && end == len(outer) {
 			return inner, true, false
 		}
 	}
-	return s, true, true
+	return string(outer), true, true
 }

@@ -45,14 +45,11 @@ func TestToolRequestRoundTrip(t *testing.T) {
 	args, err := req.Arguments()
 	require.NoError(t, err)
 	// The client's values, through the host's escaping of the trigger.
-	decoded := map[string]any{}
-	for k, v := range args {
-		var x any
-		require.NoError(t, json.Unmarshal(v, &x))
-		decoded[k] = x
-	}
+	var decoded map[string]any
+	require.NoError(t, json.Unmarshal(args, &decoded))
 	assert.Equal(t, map[string]any{"snippetname": "a1", "snippet": `say "hi" <b>`, "n": float64(3), "ok": true}, decoded)
 	assert.Equal(t, map[string]string{"n": "3", "ok": "True", "snippet": `say "hi" <b>`, "snippetname": "a1"}, req.ToolArgs())
+	assert.Equal(t, map[string]string{"snippetname": "a1"}, req.ToolArgs("snippetname"), "only what is asked for")
 
 	text, present, single := req.Input("file")
 	assert.Equal(t, "print(1)", text)

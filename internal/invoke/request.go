@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+
+	"remote-mcp-functions-go/internal/rawjson"
 )
 
 // Request is the body the host POSTs for one invocation, as a handler reads
@@ -44,62 +47,119 @@ const TriggerName = "context"
 // ErrMalformed reports a payload the handler cannot read at all.
 var ErrMalformed = errors.New("malformed invocation payload")
 
-// ParseRequest reads a request body. It fails only when the body is not a
-// JSON object with object-valued Data and Metadata (absent ones are empty),
-// or nests deeper than [MaxDepth].
+// malformed wraps what reading a payload failed with.
+func malformed(what string, err error) error {
+	if errors.Is(err, rawjson.ErrTooDeep) {
+		err = ErrTooDeep
+	}
+	return fmt.Errorf("%w: %s: %w", ErrMalformed, what, err)
+}
+
+// ParseRequest reads a request body: a JSON object with object-valued
+// Data and Metadata (absent ones are empty), nesting no deeper than
+// [MaxDepth].
 //
-// Metadata is kept as raw JSON and read on demand: mcptoolargs and
-// mcppromptargs ([Request.ToolArgs], [Request.PromptArgs]) and a resource
-// template's parameters ([Request.Metadata]), the text the host builds
-// binding paths from. Arguments are read from the trigger instead of
+// It reads the body once, front to back, and copies nothing: Data's and
+// Metadata's values are slices of body, decoded only when asked for. So
+// what the handler does not use (Metadata's copies of the trigger and of
+// the arguments, most of a payload) costs one look at each byte:
+// Metadata is read on demand for mcptoolargs and mcppromptargs
+// ([Request.ToolArgs], [Request.PromptArgs]) and a resource template's
+// parameters ([Request.Metadata]), the text the host builds binding paths
+// from. Arguments are read from the trigger instead of
 // Metadata.arguments, which the host re-parses lossily (see
 // [Request.Arguments]).
 func ParseRequest(body []byte) (*Request, error) {
-	if body = bytes.TrimSpace(body); len(body) == 0 || body[0] != '{' {
+	body = bytes.TrimSpace(body)
+	if rawjson.Kind(body, 0) != '{' {
 		return nil, fmt.Errorf("%w: not a JSON object", ErrMalformed)
 	}
-	if err := checkDepth(body, MaxDepth); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	req := &Request{}
+	end, err := rawjson.Object(body, 0, func(name []byte, at int) (int, error) {
+		switch string(name) {
+		case "Data":
+			return members(body, at, &req.Data)
+		case "Metadata":
+			return members(body, at, &req.metadata)
+		}
+		return rawjson.Skip(body, at, MaxDepth-1)
+	})
+	if err == nil && end != len(body) {
+		err = errors.New("text after the object")
 	}
-	var wire struct {
-		Data     map[string]json.RawMessage `json:"Data"`
-		Metadata map[string]json.RawMessage `json:"Metadata"`
+	if err != nil {
+		return nil, malformed("body", err)
 	}
-	if err := json.Unmarshal(body, &wire); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	req := &Request{Data: wire.Data, metadata: wire.Metadata}
 	if req.Data == nil {
 		req.Data = map[string]json.RawMessage{}
 	}
 	return req, nil
 }
 
-// Trigger decodes the trigger value into v, however many times the host
-// encoded it (three on the wire today; fewer is accepted): a
-// ToolInvocationContext, ResourceInvocationContext or
-// PromptInvocationContext as the extension serialized it.
-func (r *Request) Trigger(v any) error {
+// members reads the object at body[at], Data or Metadata, into *m: each
+// member's value a slice of body. null leaves *m nil.
+func members(body []byte, at int, m *map[string]json.RawMessage) (int, error) {
+	if rawjson.Kind(body, at) == 'n' {
+		*m = nil
+		return rawjson.Skip(body, at, 0)
+	}
+	if rawjson.Kind(body, at) != '{' {
+		end, err := rawjson.Skip(body, at, MaxDepth-1) // too deep says more
+		if err != nil {
+			return end, err
+		}
+		return at, errors.New("the payload's Data and Metadata must be objects")
+	}
+	if *m == nil {
+		*m = map[string]json.RawMessage{}
+	}
+	return rawjson.Object(body, at, func(name []byte, at int) (int, error) {
+		end, err := rawjson.Skip(body, at, MaxDepth-2)
+		(*m)[string(name)] = body[at:end:end]
+		return end, err
+	})
+}
+
+// triggerObject is the trigger value's JSON object, the string levels the
+// host wrapped it in undone: three on the wire today; fewer is accepted.
+func (r *Request) triggerObject() ([]byte, error) {
 	raw, ok := r.Data[TriggerName]
 	if !ok {
-		return fmt.Errorf("%w: no trigger value %q in Data", ErrMalformed, TriggerName)
+		return nil, fmt.Errorf("%w: no trigger value %q in Data", ErrMalformed, TriggerName)
 	}
-	// Peel string levels until the JSON object appears; three is the most
-	// the host produces, so more is malformed.
+	// Each level is at most as long as the one around it.
 	for range 3 {
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
+		if rawjson.Kind(raw, 0) != '"' {
 			break
 		}
-		raw = json.RawMessage(s)
+		text, end, err := rawjson.AppendString(make([]byte, 0, len(raw)), raw, 0)
+		if err != nil || end != len(raw) {
+			return nil, fmt.Errorf("%w: trigger value is not an invocation context", ErrMalformed)
+		}
+		raw = bytes.TrimSpace(text)
 	}
-	// The outer depth check saw the trigger as a string; its contents are
-	// checked now that they are JSON again.
-	if err := checkDepth(raw, MaxDepth); err != nil {
-		return fmt.Errorf("%w: trigger value: %w", ErrMalformed, err)
+	if rawjson.Kind(raw, 0) != '{' {
+		return nil, fmt.Errorf("%w: trigger value is not an invocation context", ErrMalformed)
 	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return fmt.Errorf("%w: trigger value is not an invocation context: %v", ErrMalformed, err)
+	return raw, nil
+}
+
+// Trigger decodes the trigger value into v, however many times the host
+// encoded it: a ToolInvocationContext, ResourceInvocationContext or
+// PromptInvocationContext as the extension serialized it (its names are
+// camelCase; they match exactly).
+func (r *Request) Trigger(v any) error {
+	obj, err := r.triggerObject()
+	if err != nil {
+		return err
+	}
+	// The body's depth check saw the trigger as a string; its contents
+	// are checked now that they are JSON again.
+	if err := rawjson.Valid(obj, MaxDepth); err != nil {
+		return malformed("trigger value", err)
+	}
+	if err := json.Unmarshal(obj, v); err != nil {
+		return fmt.Errorf("%w: trigger value is not an invocation context", ErrMalformed)
 	}
 	return nil
 }
@@ -117,28 +177,28 @@ func (r *Request) Metadata(key string) (string, bool) {
 }
 
 // stringsOf reads a Metadata object of strings (mcptoolargs,
-// mcppromptargs); values that are not strings are left out: they are no
-// path text.
-func (r *Request) stringsOf(key string) map[string]string {
+// mcppromptargs): the members named, or all when names is empty. Values
+// that are not strings are left out: they are no path text. Members not
+// asked for are not decoded.
+func (r *Request) stringsOf(key string, names []string) map[string]string {
 	raw, ok := r.metadata[key]
-	if !ok {
+	if !ok || rawjson.Kind(raw, 0) != '{' {
 		return nil
 	}
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(raw, &fields) != nil || fields == nil {
-		return nil
-	}
-	out := make(map[string]string, len(fields))
-	for k, v := range fields {
-		var s string
-		if json.Unmarshal(v, &s) == nil {
-			out[k] = s
+	out := make(map[string]string, max(len(names), 1))
+	_, _ = rawjson.Object(raw, 0, func(name []byte, at int) (int, error) {
+		if rawjson.Kind(raw, at) == '"' && (len(names) == 0 || slices.Contains(names, string(name))) {
+			s, end, err := rawjson.String(raw, at)
+			out[string(name)] = s
+			return end, err
 		}
-	}
+		return rawjson.Skip(raw, at, MaxDepth)
+	})
 	return out
 }
 
-// Context decodes a tool call's trigger value.
+// Context decodes a tool call's trigger value whole. A handler needs only
+// [Request.Arguments]: this is for tests and tools that look at the rest.
 func (r *Request) Context() (*ToolContext, error) {
 	var tc ToolContext
 	if err := r.Trigger(&tc); err != nil {
@@ -147,8 +207,8 @@ func (r *Request) Context() (*ToolContext, error) {
 	return &tc, nil
 }
 
-// Arguments returns the tool call's arguments as the client sent them, one
-// raw JSON value per name; a call without arguments yields an empty map.
+// Arguments returns a tools/call's or prompts/get's arguments object as
+// the client sent it, a slice of the trigger value; nil when it sent none.
 //
 // They are read from the trigger context, which the extension serializes
 // from the client's own JSON elements, so types and text arrive intact.
@@ -157,26 +217,46 @@ func (r *Request) Context() (*ToolContext, error) {
 // src/WebJobs.Script/Utility.cs ApplyBindingData @89dc438d), which turns
 // ISO-date-looking strings into dates and writes them back reformatted,
 // and numbers beyond a double into Infinity.
-func (r *Request) Arguments() (map[string]json.RawMessage, error) {
-	tc, err := r.Context()
+func (r *Request) Arguments() (json.RawMessage, error) {
+	obj, err := r.triggerObject()
 	if err != nil {
 		return nil, err
 	}
-	if tc.Arguments == nil {
-		return map[string]json.RawMessage{}, nil
+	var args json.RawMessage
+	end, err := rawjson.Object(obj, 0, func(name []byte, at int) (int, error) {
+		end, err := rawjson.Skip(obj, at, MaxDepth-1)
+		if string(name) == "arguments" {
+			args = obj[at:end:end]
+		}
+		return end, err
+	})
+	if err == nil && rawjson.SkipSpace(obj, end) != len(obj) {
+		err = errors.New("text after the object")
 	}
-	return tc.Arguments, nil
+	if err != nil {
+		return nil, malformed("trigger value", err)
+	}
+	if string(args) == "null" {
+		return nil, nil
+	}
+	return args, nil
 }
 
-// ToolArgs returns Metadata.mcptoolargs: each argument as the text the host
-// substitutes for {mcptoolargs.<name>} in binding paths (JsonElement's
-// ToString: strings bare, true as True, other values as their JSON text).
-// It is nil when the host sent none, as for a call without arguments.
-func (r *Request) ToolArgs() map[string]string { return r.stringsOf("mcptoolargs") }
+// ToolArgs returns Metadata.mcptoolargs: each argument named (every one
+// when none is) as the text the host substitutes for {mcptoolargs.<name>}
+// in binding paths (JsonElement's ToString: strings bare, true as True,
+// other values as their JSON text). It is nil when the host sent none, as
+// for a call without arguments.
+func (r *Request) ToolArgs(names ...string) map[string]string {
+	return r.stringsOf("mcptoolargs", names)
+}
 
 // PromptArgs returns Metadata.mcppromptargs, a prompt's arguments as the
-// text the host substitutes for {mcppromptargs.<name>}; nil when absent.
-func (r *Request) PromptArgs() map[string]string { return r.stringsOf("mcppromptargs") }
+// text the host substitutes for {mcppromptargs.<name>}, named as with
+// ToolArgs; nil when absent.
+func (r *Request) PromptArgs(names ...string) map[string]string {
+	return r.stringsOf("mcppromptargs", names)
+}
 
 // ResourceContext is the extension's ResourceInvocationContext: the
 // trigger value of a resources/read

@@ -127,7 +127,7 @@ func TestArguments(t *testing.T) {
 		name string
 		data map[string]json.RawMessage
 		meta map[string]json.RawMessage
-		want map[string]json.RawMessage
+		want string // the arguments object as the client sent it
 		err  bool
 	}{
 		{
@@ -135,17 +135,16 @@ func TestArguments(t *testing.T) {
 			data: map[string]json.RawMessage{"context": ctxWith(`{"n":1e400,"s":"2026-01-01T00:00:00.000Z","b":true}`)},
 			// What the host's JObject.Parse makes of them.
 			meta: map[string]json.RawMessage{"arguments": json.RawMessage(`{"n":"Infinity","s":"2026-01-01T00:00:00Z","b":true}`)},
-			want: map[string]json.RawMessage{"n": json.RawMessage(`1e400`), "s": json.RawMessage(`"2026-01-01T00:00:00.000Z"`), "b": json.RawMessage(`true`)},
+			want: `{"n":1e400,"s":"2026-01-01T00:00:00.000Z","b":true}`,
 		},
 		{
 			name: "escapes of the host's serializer",
 			data: map[string]json.RawMessage{"context": ctxWith(`{"s":"\u003Cb\u003E \u00E9"}`)},
-			want: map[string]json.RawMessage{"s": json.RawMessage(`"\u003Cb\u003E \u00E9"`)},
+			want: `{"s":"\u003Cb\u003E \u00E9"}`,
 		},
 		{
 			name: "no arguments",
 			data: map[string]json.RawMessage{"context": dotnetString(`{"name":"t"}`)},
-			want: map[string]json.RawMessage{},
 		},
 		{
 			name: "no trigger",
@@ -165,7 +164,7 @@ func TestArguments(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			assert.Equal(t, tt.want, got)
+			assert.Equal(t, tt.want, string(got))
 		})
 	}
 }

@@ -193,17 +193,7 @@ type ResourceContents struct {
 // which it reads before anything else. Returning the envelope always keeps
 // a text that happens to be such JSON from being read as one.
 func ResourceReturn(c ResourceContents) (string, error) {
-	inner, err := marshalNoHTML(c)
-	if err != nil {
-		return "", fmt.Errorf("invoke: resource contents: %w", err)
-	}
-	outer, err := marshalNoHTML(struct {
-		Content string `json:"content"`
-	}{string(inner)})
-	if err != nil {
-		return "", fmt.Errorf("invoke: resource contents: %w", err)
-	}
-	return string(outer), nil
+	return string(appendResource(nil, &c, 0)), nil
 }
 
 // ResourceResult maps a resource function's ReturnValue to the MCP

@@ -6,8 +6,14 @@
 //   - Arguments: tools/call arguments must be a JSON object, or absent.
 //   - Missing: a required argument absent or null is refused before
 //     anything else, with JSON-RPC -32602 and the extension's message
-//     (Azure/azure-functions-mcp-extension McpToolListener and, for
-//     prompts, McpPromptListener @cd0d1e8c; prompts from extension 1.5.0).
+//     (Azure/azure-functions-mcp-extension ToolInputSchema/ToolInputSchema.cs
+//     and, for prompts, Trigger/McpPromptListener.cs @cd0d1e8c, where
+//     JsonElement.IsNullOrUndefined counts null as missing; prompts from
+//     extension 1.5.0).
+//   - NullPromptArguments: go-sdk reads prompts/get arguments as strings,
+//     so null would arrive as ""; the message is read before go-sdk
+//     decodes it, and a null argument is left out, as the extension
+//     counts it.
 //   - UnknownTool: a call to a tool the app does not declare is -32602
 //     "Unknown tool: '<name>'", not go-sdk's own wording.
 //   - Capabilities: what initialize advertises.
@@ -18,37 +24,134 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"remote-mcp-functions-go/internal/invoke"
+	"remote-mcp-functions-go/internal/rawjson"
 )
 
-// Arguments reads tools/call or prompts/get arguments: nil when the client
-// sent none, -32602 when they are not a JSON object.
-func Arguments(raw json.RawMessage) (map[string]json.RawMessage, error) {
+// Arguments checks tools/call arguments: nil when the client sent none,
+// -32602 when they are not a JSON object; else the object as sent.
+func Arguments(raw json.RawMessage) (json.RawMessage, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}
-	var args map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &args); err != nil {
+	if rawjson.Kind(raw, 0) != '{' || rawjson.Valid(raw, invoke.MaxDepth) != nil {
 		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: "arguments must be a JSON object"}
 	}
-	return args, nil
+	return raw, nil
 }
 
-// Missing lists the required arguments that are absent or null, in the
-// order declared.
-func Missing(required []string, args map[string]json.RawMessage) []string {
+// Missing lists the required arguments that are absent or null in args (a
+// JSON object, or nil), in the order declared. A name sent twice counts
+// as its last value, as the extension's dictionary keeps it.
+func Missing(required []string, args json.RawMessage) []string {
+	present := make(map[string]bool, len(required))
+	if rawjson.Kind(args, 0) == '{' {
+		_, _ = rawjson.Object(args, 0, func(name []byte, at int) (int, error) {
+			if slices.Contains(required, string(name)) {
+				present[string(name)] = rawjson.Kind(args, at) != 'n'
+			}
+			return rawjson.Skip(args, at, invoke.MaxDepth)
+		})
+	}
 	var missing []string
 	for _, name := range required {
-		v, ok := args[name]
-		if !ok || string(bytes.TrimSpace(v)) == "null" {
+		if !present[name] {
 			missing = append(missing, name)
 		}
 	}
 	return missing
+}
+
+// PromptArguments is a prompts/get's arguments, which go-sdk hands over as
+// strings, as the JSON object the client sent: nil when it sent none.
+func PromptArguments(given map[string]string) json.RawMessage {
+	if given == nil {
+		return nil
+	}
+	b, _ := json.Marshal(given) // strings always encode
+	return b
+}
+
+// NullPromptArguments returns body, a JSON-RPC message or batch, with
+// every null argument of a prompts/get left out, so that go-sdk, which
+// reads them as strings, does not make them "": the extension counts null
+// as missing. Anything else, and any body it cannot read, is returned as
+// it is: go-sdk answers it.
+func NullPromptArguments(body []byte) []byte {
+	// Cheap tests first: most messages are no prompts/get (a method
+	// name with escapes in it holds "prompts" or a \u escape).
+	if !bytes.Contains(body, []byte("null")) || !bytes.Contains(body, []byte("prompts")) && !bytes.Contains(body, []byte(`\u`)) {
+		return body
+	}
+	trimmed := bytes.TrimSpace(body)
+	if rawjson.Kind(trimmed, 0) == '[' {
+		var batch []json.RawMessage
+		if json.Unmarshal(trimmed, &batch) != nil {
+			return body
+		}
+		changed := false
+		for i, m := range batch {
+			if out, ok := dropNullPromptArguments(m); ok {
+				batch[i], changed = out, true
+			}
+		}
+		if !changed {
+			return body
+		}
+		out, err := json.Marshal(batch)
+		if err != nil {
+			return body
+		}
+		return out
+	}
+	if out, ok := dropNullPromptArguments(trimmed); ok {
+		return out
+	}
+	return body
+}
+
+// dropNullPromptArguments rewrites one message; ok is false when there is
+// nothing to change.
+func dropNullPromptArguments(msg []byte) ([]byte, bool) {
+	var m map[string]json.RawMessage
+	var method string
+	if json.Unmarshal(msg, &m) != nil || json.Unmarshal(m["method"], &method) != nil || method != "prompts/get" {
+		return nil, false
+	}
+	var params map[string]json.RawMessage
+	if json.Unmarshal(m["params"], &params) != nil {
+		return nil, false
+	}
+	var args map[string]json.RawMessage
+	if json.Unmarshal(params["arguments"], &args) != nil {
+		return nil, false
+	}
+	changed := false
+	for k, v := range args {
+		if string(bytes.TrimSpace(v)) == "null" {
+			delete(args, k)
+			changed = true
+		}
+	}
+	if !changed {
+		return nil, false
+	}
+	var err error
+	if params["arguments"], err = json.Marshal(args); err != nil {
+		return nil, false
+	}
+	if m["params"], err = json.Marshal(params); err != nil {
+		return nil, false
+	}
+	out, err := json.Marshal(m)
+	return out, err == nil
 }
 
 // MissingToolArguments is the extension's error for a tools/call without

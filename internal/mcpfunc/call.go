@@ -1,7 +1,6 @@
 package mcpfunc
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 )
@@ -12,9 +11,10 @@ import (
 type Call struct {
 	// Tool is the tool's name.
 	Tool string
-	// Args are the call's arguments exactly as the client sent them; the
-	// typed input is decoded from them.
-	Args map[string]json.RawMessage
+	// Args is the call's arguments object exactly as the client sent it
+	// (nil or empty when it sent none); the typed input is decoded from
+	// it, once.
+	Args json.RawMessage
 	// PathArgs is each argument as the text the host put in the binding
 	// paths ({mcptoolargs.<name>}); nil when the host sent none.
 	PathArgs map[string]string
@@ -93,25 +93,4 @@ func (e *Error) Error() string { return e.Message }
 // Errorf returns an *Error with a formatted message.
 func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
-}
-
-// jsonKind names a JSON value's type for a message.
-func jsonKind(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "empty"
-	}
-	switch raw[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case 't', 'f':
-		return "a boolean"
-	case '"':
-		return "a string"
-	case 'n':
-		return "null"
-	}
-	return "a number"
 }

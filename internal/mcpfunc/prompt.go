@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/google/jsonschema-go/jsonschema"
+
 	"remote-mcp-functions-go/internal/funcapp"
 )
 
@@ -23,6 +25,8 @@ type Prompt struct {
 	Blobs []Blob
 	// Handler is the prompt's function: see TypedPrompt.
 	Handler PromptHandler
+
+	prep preparation
 }
 
 // PromptHandler is a prompt's function with its arguments' type.
@@ -128,33 +132,66 @@ func (p *Prompt) Check() error {
 			}
 		}
 	}
+	if len(errs) == 0 {
+		if _, err := p.prepare(); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	return errors.Join(errs...)
 }
 
-// PathArgs names the arguments the prompt's blob paths use.
+// PathArgs names the arguments the prompt's blob paths use: the members
+// of mcppromptargs a hosting needs.
 func (p *Prompt) PathArgs() []string {
-	var out []string
-	for _, b := range p.Blobs {
-		names, _ := pathMembers(b.Path, "mcppromptargs") // Check reports a bad path
-		for _, a := range names {
-			if !slices.Contains(out, a) {
-				out = append(out, a)
-			}
-		}
+	pp, err := p.prepare()
+	if err != nil {
+		return nil // Check reports it
 	}
-	return out
+	names := make([]string, len(pp.paths))
+	for i, a := range pp.paths {
+		names[i] = a.name
+	}
+	return names
 }
 
 // Run runs one prompts/get: the arguments (call.Args) decoded into the
-// declared struct, path arguments checked against the text the host used
-// (call.PathArgs), then the function.
+// declared struct as a tool's are, path arguments checked against the text
+// the host used (call.PathArgs), then the function.
 func (p *Prompt) Run(ctx context.Context, call *Call) (string, error) {
-	in := reflect.New(p.Handler.in)
-	if err := decodeArgs(call.Args, in.Interface()); err != nil {
+	pp, err := p.prepare()
+	if err != nil {
 		return "", err
 	}
-	if err := checkPathArgs(call, p.PathArgs()); err != nil {
+	in := reflect.New(p.Handler.in).Elem()
+	if err := pp.input.decodeArgs(call.Args, in); err != nil {
 		return "", err
 	}
-	return p.Handler.run(ctx, call, in.Elem().Interface())
+	if err := pp.checkPaths(call, in); err != nil {
+		return "", err
+	}
+	return p.Handler.run(ctx, call, in.Interface())
+}
+
+// prepare compiles the prompt's arguments once: strings, the required ones
+// declared, others ignored as the host ignores them.
+func (p *Prompt) prepare() (*prepared, error) {
+	p.prep.once.Do(func() {
+		args, err := p.Arguments()
+		if err != nil {
+			p.prep.err = err
+			return
+		}
+		s := &jsonschema.Schema{Type: "object", Properties: map[string]*jsonschema.Schema{}}
+		for _, a := range args {
+			s.Properties[a.Name] = &jsonschema.Schema{Type: "string", Description: a.Description}
+			if a.Required {
+				s.Required = append(s.Required, a.Name)
+			}
+		}
+		p.prep.p, p.prep.err = prepare(p.Handler.in, s, p.Blobs, "mcppromptargs")
+		if p.prep.err != nil {
+			p.prep.err = fmt.Errorf("prompt %q: %w", p.Name, p.prep.err)
+		}
+	})
+	return p.prep.p, p.prep.err
 }

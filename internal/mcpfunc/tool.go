@@ -1,7 +1,6 @@
 package mcpfunc
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/google/jsonschema-go/jsonschema"
 
@@ -43,6 +43,8 @@ type Tool struct {
 	TooLarge string
 	// Handler is the tool's function: see Typed.
 	Handler Handler
+
+	prep preparation
 }
 
 // Blob is one blob binding of a function.
@@ -106,24 +108,6 @@ func Typed[In, Out any](fn func(ctx context.Context, call *Call, in In) (Out, er
 func (h Handler) WithSchema(adjust func(*jsonschema.Schema)) Handler {
 	h.adjust = adjust
 	return h
-}
-
-// InputSchema is the JSON schema of the tool's arguments.
-func (t *Tool) InputSchema() (*jsonschema.Schema, error) {
-	if t.Handler.in == nil {
-		return nil, fmt.Errorf("tool %q has no handler", t.Name)
-	}
-	if t.Handler.in.Kind() != reflect.Struct {
-		return nil, fmt.Errorf("tool %q: the input must be a struct, not %s", t.Name, t.Handler.in)
-	}
-	s, err := jsonschema.ForType(t.Handler.in, nil)
-	if err != nil {
-		return nil, fmt.Errorf("tool %q input: %w", t.Name, err)
-	}
-	if t.Handler.adjust != nil {
-		t.Handler.adjust(s)
-	}
-	return s, nil
 }
 
 // OutputSchema is the JSON schema of the tool's structured content, or nil
@@ -203,36 +187,47 @@ func (t *Tool) Check() error {
 			}
 		}
 	}
+	if len(errs) == 0 {
+		// What the schema says must be what a call is checked against.
+		if _, err := t.prepare(); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	return errors.Join(errs...)
 }
 
-// PathArgs names the arguments the tool's blob paths use.
+// PathArgs names the arguments the tool's blob paths use: the members of
+// mcptoolargs a hosting needs, the only arguments it reads as text.
 func (t *Tool) PathArgs() []string {
-	var out []string
-	for _, b := range t.Blobs {
-		names, _ := pathMembers(b.Path, "mcptoolargs") // Check reports a bad path
-		for _, name := range names {
-			if !slices.Contains(out, name) {
-				out = append(out, name)
-			}
-		}
+	p, err := t.prepare()
+	if err != nil {
+		return nil // Check reports it
 	}
-	return out
+	names := make([]string, len(p.paths))
+	for i, a := range p.paths {
+		names[i] = a.name
+	}
+	return names
 }
 
-// Run runs one call: the arguments decoded into the input type (a value of
-// the wrong JSON type is an Invalid error naming the argument, never
-// converted), path arguments checked against the text the host used, then
-// the function, whose output becomes the result.
+// Run runs one call: the arguments decoded into the input and checked
+// against the input schema clients see (decode.go, rules.go: a value the
+// schema refuses is an Invalid error that says why, never converted), path
+// arguments checked against the text the host used, then the function,
+// whose output becomes the result.
 func (t *Tool) Run(ctx context.Context, call *Call) (*Result, error) {
-	in := reflect.New(t.Handler.in)
-	if err := decodeArgs(call.Args, in.Interface()); err != nil {
+	p, err := t.prepare()
+	if err != nil {
 		return nil, err
 	}
-	if err := checkPathArgs(call, t.PathArgs()); err != nil {
+	in := reflect.New(t.Handler.in).Elem()
+	if err := p.input.decodeArgs(call.Args, in); err != nil {
 		return nil, err
 	}
-	out, err := t.Handler.run(ctx, call, in.Elem().Interface())
+	if err := p.checkPaths(call, in); err != nil {
+		return nil, err
+	}
+	out, err := t.Handler.run(ctx, call, in.Interface())
 	if err != nil {
 		return nil, err
 	}
@@ -252,84 +247,82 @@ func (t *Tool) Run(ctx context.Context, call *Call) (*Result, error) {
 	return res, nil
 }
 
-// checkPathArgs checks that each argument a blob path uses is a string,
-// exactly the text the host used (call.PathArgs).
-func checkPathArgs(call *Call, names []string) error {
-	for _, name := range names {
-		raw, ok := call.Args[name]
-		if !ok || string(bytes.TrimSpace(raw)) == "null" {
-			continue // the host cannot have built a path without it; the function says what is missing
+// prepared is what a declaration compiles to, once: the decoder of its
+// input for the schema clients see, and where its blob paths' arguments
+// are in the input.
+type prepared struct {
+	input *node
+	paths []pathArg
+}
+
+// pathArg is an argument a blob path uses: a string field of the input.
+type pathArg struct {
+	name  string
+	index []int
+}
+
+// preparation holds a declaration's prepared form once made.
+type preparation struct {
+	once sync.Once
+	p    *prepared
+	err  error
+}
+
+// prepare compiles the tool's input once.
+func (t *Tool) prepare() (*prepared, error) {
+	t.prep.once.Do(func() {
+		s, err := t.ListedInputSchema()
+		if err != nil {
+			t.prep.err = err
+			return
 		}
-		var value string
-		if json.Unmarshal(raw, &value) != nil {
-			return Errorf(Invalid, "Argument '%s' must be a string, not %s.", name, jsonKind(raw))
+		t.prep.p, t.prep.err = prepare(t.Handler.in, s, t.Blobs, "mcptoolargs")
+		if t.prep.err != nil {
+			t.prep.err = fmt.Errorf("tool %q: %w", t.Name, t.prep.err)
 		}
-		if path, ok := call.PathArgs[name]; call.PathArgs != nil && (!ok || path != value) {
-			return Errorf(Invalid, "Argument '%s' does not match the text the host used for the blob path.", name)
+	})
+	return t.prep.p, t.prep.err
+}
+
+// prepare compiles the decoder of in for schema s, and finds the fields of
+// the arguments the blobs' paths name as {<source>.<name>}.
+func prepare(in reflect.Type, s *jsonschema.Schema, blobs []Blob, source string) (*prepared, error) {
+	root, err := compile(in, s, "")
+	if err != nil {
+		return nil, err
+	}
+	p := &prepared{input: root}
+	for _, b := range blobs {
+		names, err := pathMembers(b.Path, source)
+		if err != nil {
+			return nil, fmt.Errorf("binding %q: %w", b.Name, err)
+		}
+		for _, name := range names {
+			if slices.ContainsFunc(p.paths, func(a pathArg) bool { return a.name == name }) {
+				continue
+			}
+			f := root.field([]byte(name))
+			if f == nil || f.node.kind != kindString {
+				return nil, fmt.Errorf("binding %q: {%s.%s} must name a string field of the input", b.Name, source, name)
+			}
+			p.paths = append(p.paths, pathArg{name: name, index: f.index})
+		}
+	}
+	return p, nil
+}
+
+// checkPaths checks that each argument a blob path uses is exactly the
+// text the host used for it (call.PathArgs, when the host sent them).
+func (p *prepared) checkPaths(call *Call, in reflect.Value) error {
+	if call.PathArgs == nil {
+		return nil
+	}
+	for _, a := range p.paths {
+		if text, ok := call.PathArgs[a.name]; !ok || text != in.FieldByIndex(a.index).String() {
+			return Errorf(Invalid, "Argument '%s' does not match the text the host used for the blob path.", a.name)
 		}
 	}
 	return nil
-}
-
-// decodeArgs decodes the arguments into v. Unknown arguments are ignored,
-// as the host ignores them; a value of the wrong type is an Invalid error.
-func decodeArgs(args map[string]json.RawMessage, v any) error {
-	if len(args) == 0 {
-		return nil
-	}
-	b, err := json.Marshal(args)
-	if err != nil {
-		return Errorf(Invalid, "The arguments are not valid JSON.")
-	}
-	err = json.Unmarshal(b, v)
-	var te *json.UnmarshalTypeError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &te) && te.Field != "":
-		want := goKind(te.Type)
-		if n, isNumber := strings.CutPrefix(te.Value, "number "); isNumber {
-			// A number that does not fit: a fraction for an integer, or
-			// out of range.
-			return Errorf(Invalid, "Argument '%s' must be %s in range, not %s.", te.Field, want, n)
-		}
-		return Errorf(Invalid, "Argument '%s' must be %s, not %s.", te.Field, want, article(te.Value))
-	default:
-		return Errorf(Invalid, "The arguments do not fit this tool: %v", err)
-	}
-}
-
-// goKind names the JSON type a Go type decodes from.
-func goKind(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "a boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "an integer"
-	case reflect.Float32, reflect.Float64:
-		return "a number"
-	case reflect.Slice, reflect.Array:
-		return "an array"
-	case reflect.Pointer:
-		return goKind(t.Elem())
-	}
-	return "an object"
-}
-
-// article puts a/an before encoding/json's name of a JSON value.
-func article(v string) string {
-	switch {
-	case v == "number":
-		return "a number"
-	case v == "object" || v == "array":
-		return "an " + v
-	case v == "bool":
-		return "a boolean"
-	}
-	return "a " + v
 }
 
 // pathMembers lists the members of source (mcptoolargs, mcppromptargs) a

@@ -1,8 +1,10 @@
 package selfhost
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
+	"io"
+	"net/http"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -41,20 +43,13 @@ func (s *Server) addPrompt(p *mcpfunc.Prompt) error {
 func (s *Server) getPrompt(ctx context.Context, p *mcpfunc.Prompt, fn *function, required []string, given map[string]string) (*mcp.GetPromptResult, error) {
 	ctx, stop := untilAbandoned(ctx)
 	defer stop()
-	var args map[string]json.RawMessage
-	if given != nil {
-		args = make(map[string]json.RawMessage, len(given))
-		for k, v := range given {
-			b, _ := json.Marshal(v) // a string always encodes
-			args[k] = b
-		}
-	}
+	args := mcpext.PromptArguments(given)
 	if missing := mcpext.Missing(required, args); len(missing) > 0 {
 		return nil, mcpext.MissingPromptArguments(missing)
 	}
-	inv := &invoke.PromptInvocation{Invocation: s.invocation(fn.Name), Prompt: p.Name, Arguments: args}
+	inv := s.invocation(fn.Name)
 	log := s.callLog("prompt", p.Name, inv.RandGUID)
-	call := &mcpfunc.Call{Tool: p.Name, Args: args, PathArgs: inv.PromptArgs(), Log: log.line}
+	call := &mcpfunc.Call{Tool: p.Name, Args: args, PathArgs: invoke.ElementStrings(args, p.PathArgs()), Log: log.line}
 	locs, err := binding.Resolve(fn.blobs, binding.PromptData(call.PathArgs, inv.Sys()))
 	if err != nil {
 		return nil, s.rpcFailed(log, &hostError{err})
@@ -67,4 +62,26 @@ func (s *Server) getPrompt(ctx context.Context, p *mcpfunc.Prompt, fn *function,
 		return nil, s.rpcFailed(log, err)
 	}
 	return &mcp.GetPromptResult{Messages: []*mcp.PromptMessage{{Role: "user", Content: &mcp.TextContent{Text: text}}}}, nil
+}
+
+// nullPromptArguments reads r's body before go-sdk does, so that a
+// prompts/get argument sent as null counts as missing, as the extension
+// counts it (mcpext.NullPromptArguments). A body over the message limit is
+// passed on as it came, for go-sdk to refuse.
+func (s *Server) nullPromptArguments(r *http.Request) *http.Request {
+	if r.Method != http.MethodPost || r.Body == nil || r.Body == http.NoBody {
+		return r
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, s.opts.MaxMessageBytes+1))
+	switch {
+	case err != nil || int64(len(body)) > s.opts.MaxMessageBytes:
+		r.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
+	default:
+		body = mcpext.NullPromptArguments(body)
+		r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+	}
+	return r
 }

@@ -139,7 +139,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.refuse(w, r, http.StatusUnauthorized, reason)
 			return
 		}
-		s.streamable.ServeHTTP(w, withRequest(r))
+		s.streamable.ServeHTTP(w, withRequest(s.nullPromptArguments(r)))
 	case r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		// The host's readiness probe, and a person's browser: any answer
 		// will do for the first, a pointer for the second.

@@ -60,9 +60,10 @@ func (s *Server) callTool(ctx context.Context, t *tool, req *mcp.CallToolRequest
 	if missing := mcpext.Missing(t.required, args); len(missing) > 0 {
 		return nil, mcpext.MissingToolArguments(missing)
 	}
-	// The binding data the host would make of this call.
-	inv := &invoke.ToolInvocation{Invocation: s.invocation(t.fn.Name), Tool: t.decl.Name, Arguments: args}
-	call := &mcpfunc.Call{Tool: t.decl.Name, Args: args, PathArgs: inv.ToolArgs()}
+	// The binding data the host would make of this call: of the
+	// arguments, only the ones its paths name.
+	inv := s.invocation(t.fn.Name)
+	call := &mcpfunc.Call{Tool: t.decl.Name, Args: args, PathArgs: invoke.ElementStrings(args, t.decl.PathArgs())}
 	log := s.callLog("tool", t.decl.Name, inv.RandGUID)
 	call.Log = log.line
 	fail := func(err error) (*mcp.CallToolResult, error) {

@@ -2,8 +2,11 @@ package snippet
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,7 +30,9 @@ const Container = "snippets"
 const (
 	DefaultListLimit = 100
 	MaxListLimit     = 1000
-	maxCursor        = 1024
+	// maxCursor bounds a cursor: a continuation marker of a blob name at
+	// storage's limit of 1024 characters, wrapped (cursor.go), fits.
+	maxCursor = 4096
 )
 
 // ListInput is listsnippets' arguments.
@@ -71,9 +76,13 @@ func (s *Service) ListTool() *mcpfunc.Tool {
 	return &mcpfunc.Tool{
 		Name:        "listsnippets",
 		Description: "List the saved snippets: names, sizes and when they were saved, a page at a time.",
+		// The bounds and the default are the schema's: clients see them,
+		// and a call outside them is refused before list runs.
 		Handler: mcpfunc.Typed(s.list).WithSchema(func(sc *jsonschema.Schema) {
 			one, most := 1.0, float64(MaxListLimit)
-			sc.Properties["limit"].Minimum, sc.Properties["limit"].Maximum = &one, &most
+			limit := sc.Properties["limit"]
+			limit.Minimum, limit.Maximum = &one, &most
+			limit.Default = json.RawMessage(strconv.Itoa(DefaultListLimit))
 			sc.Properties["cursor"].MaxLength = ptr(maxCursor)
 		}),
 	}
@@ -82,29 +91,36 @@ func (s *Service) ListTool() *mcpfunc.Tool {
 func ptr[T any](v T) *T { return &v }
 
 func (s *Service) list(ctx context.Context, call *mcpfunc.Call, in ListInput) (SnippetList, error) {
-	limit := in.Limit
-	switch {
-	case limit == 0:
-		limit = DefaultListLimit
-	case limit < 1 || limit > MaxListLimit:
-		return SnippetList{}, mcpfunc.Errorf(mcpfunc.Invalid, "limit must be between 1 and %d.", MaxListLimit)
-	}
 	if in.Prefix != "" {
 		if err := validatePrefix(in.Prefix); err != nil {
 			return SnippetList{}, err
 		}
 	}
-	if len(in.Cursor) > maxCursor {
-		return SnippetList{}, mcpfunc.Errorf(mcpfunc.Invalid, "That cursor is not one listsnippets gave.")
+	var marker string
+	if in.Cursor != "" {
+		var ok bool
+		if marker, ok = decodeCursor(in.Prefix, in.Cursor); !ok {
+			return SnippetList{}, errForeignCursor
+		}
 	}
 	if s.Storage == nil {
 		return SnippetList{}, errNoStorage
 	}
-	items, next, err := s.Storage.List(ctx, Container, in.Prefix, int32(limit), in.Cursor)
+	items, next, err := s.Storage.List(ctx, Container, in.Prefix, int32(in.Limit), marker)
+	var refused *blobstore.Error
+	if errors.As(err, &refused) && marker != "" && refused.Status == http.StatusBadRequest {
+		// Storage took no issue with the cursor's form but refused the
+		// marker in it: one from another account, say.
+		call.Logf("storage refused the cursor's marker: %s", refused.Reason)
+		return SnippetList{}, errForeignCursor
+	}
 	if err != nil {
 		return SnippetList{}, storageError(call, "list", err)
 	}
-	out := SnippetList{Snippets: []SnippetInfo{}, NextCursor: next}
+	out := SnippetList{Snippets: []SnippetInfo{}}
+	if next != "" {
+		out.NextCursor = encodeCursor(in.Prefix, next)
+	}
 	for _, it := range items {
 		name, ok := strings.CutSuffix(it.Name, ".json")
 		if !ok || ValidateName(name) != nil {

@@ -2,6 +2,7 @@ package snippet
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -109,19 +110,83 @@ func TestListRefusals(t *testing.T) {
 	svc := New(0)
 	svc.Storage = &memStore{}
 	for _, tt := range []struct {
-		args map[string]any
+		args string // as the client wrote them
 		msg  string
 	}{
-		{map[string]any{"limit": 0.5}, "Argument 'limit' must be an integer in range, not 0.5."},
-		{map[string]any{"limit": 1001}, "limit must be between 1 and 1000."},
-		{map[string]any{"limit": -1}, "limit must be between 1 and 1000."},
-		{map[string]any{"prefix": "../"}, `Invalid prefix "../": snippet names are 1-128 letters, digits, '.', '_' or '-', not starting with '.'.`},
-		{map[string]any{"cursor": strings.Repeat("c", 1025)}, "That cursor is not one listsnippets gave."},
-		{map[string]any{"prefix": 7}, "Argument 'prefix' must be a string, not a number."},
+		{`{"limit":0.5}`, "Argument 'limit' must be an integer, not 0.5."},
+		{`{"limit":5.5}`, "Argument 'limit' must be an integer, not 5.5."},
+		{`{"limit":1001}`, "Argument 'limit' must be between 1 and 1000."},
+		// The same number, written two ways: the same answer.
+		{`{"limit":1e9}`, "Argument 'limit' must be between 1 and 1000."},
+		{`{"limit":1000000000}`, "Argument 'limit' must be between 1 and 1000."},
+		{`{"limit":1e400}`, "Argument 'limit' must be between 1 and 1000."},
+		{`{"limit":-1}`, "Argument 'limit' must be between 1 and 1000."},
+		{`{"limit":0}`, "Argument 'limit' must be between 1 and 1000."},
+		{`{"limit":"5"}`, "Argument 'limit' must be an integer, not a string."},
+		{`{"prefix":"../"}`, `Invalid prefix "../": snippet names are 1-128 letters, digits, '.', '_' or '-', not starting with '.'.`},
+		{`{"cursor":"` + strings.Repeat("c", 4097) + `"}`, "Argument 'cursor' must be at most 4096 characters long."},
+		{`{"prefix":7}`, "Argument 'prefix' must be a string, not a number."},
+		{`{"prefix":"a","Prefix":"b","pagesize":3}`, "Unknown argument 'Prefix'; the arguments are 'prefix', 'limit', 'cursor'."},
 	} {
-		_, err := runTool(t, svc.ListTool(), tt.args)
-		requireToolError(t, err, mcpfunc.Invalid, tt.msg)
+		t.Run(tt.args[:min(len(tt.args), 40)], func(t *testing.T) {
+			_, err := svc.ListTool().Run(context.Background(), &mcpfunc.Call{Args: json.RawMessage(tt.args)})
+			requireToolError(t, err, mcpfunc.Invalid, tt.msg)
+		})
 	}
+}
+
+// TestListLimitForms: an integral number is an integer however it is
+// written; left out or null, the limit is the schema's default.
+func TestListLimitForms(t *testing.T) {
+	store := &memStore{names: []string{"a.json"}}
+	svc := New(0)
+	svc.Storage = store
+	for args, want := range map[string]int32{`{"limit":5}`: 5, `{"limit":5.0}`: 5, `{"limit":5e0}`: 5, `{"limit":0.5e1}`: 5, `{"limit":1E3}`: 1000, `{}`: DefaultListLimit, `{"limit":null}`: DefaultListLimit, ``: DefaultListLimit} {
+		_, err := svc.ListTool().Run(context.Background(), &mcpfunc.Call{Args: json.RawMessage(args)})
+		require.NoError(t, err, args)
+		assert.Equal(t, want, store.lastLim, args)
+	}
+}
+
+// TestListCursors: a cursor listsnippets gave lists the next page; any
+// other text, even one storage would take, is refused with a message that
+// says so, before storage is asked.
+func TestListCursors(t *testing.T) {
+	store := &memStore{names: []string{"a.json", "b.json", "c.json"}}
+	svc := New(0)
+	svc.Storage = store
+	first, err := runTool(t, svc.ListTool(), map[string]any{"limit": 1})
+	require.NoError(t, err)
+	var page SnippetList
+	require.NoError(t, json.Unmarshal(first.Structured, &page))
+	require.NotEmpty(t, page.NextCursor)
+	assert.NotContains(t, page.NextCursor, "a.json", "the marker is wrapped")
+
+	res, err := runTool(t, svc.ListTool(), map[string]any{"limit": 1, "cursor": page.NextCursor})
+	require.NoError(t, err)
+	assert.Contains(t, res.Text, "b (", "the next page")
+
+	const refused = "That cursor is not one listsnippets gave for this prefix: pass the nextCursor of the previous page as it is, with the same prefix, or leave cursor out to list from the start."
+	store.lastLim = 0
+	for name, cursor := range map[string]string{
+		"storage's own marker":       "a.json",
+		"made up":                    "zzzz",
+		"a control character":        "a\x00b",
+		"cut":                        page.NextCursor[:len(page.NextCursor)-2],
+		"another marker, same check": base64.RawURLEncoding.EncodeToString([]byte("c.json")) + "." + strings.Split(page.NextCursor, ".")[1],
+		"marker only":                strings.Split(page.NextCursor, ".")[0],
+		"from another prefix's list": encodeCursor("z", "a.json"),
+	} {
+		_, err := runTool(t, svc.ListTool(), map[string]any{"cursor": cursor})
+		requireToolError(t, err, mcpfunc.Invalid, refused)
+		assert.Zero(t, store.lastLim, "%s: storage was not asked", name)
+	}
+
+	// A cursor of the right form that storage refuses (another account's
+	// marker) gets the same answer, not "try again".
+	svc.Storage = &memStore{err: &blobstore.Error{Op: "list", Status: 400, Code: "OutOfRangeInput", Reason: "storage answered HTTP 400 OutOfRangeInput"}}
+	_, err = runTool(t, svc.ListTool(), map[string]any{"cursor": encodeCursor("", "2!96!elsewhere")})
+	requireToolError(t, err, mcpfunc.Invalid, refused)
 }
 
 func TestDelete(t *testing.T) {
@@ -147,8 +212,8 @@ func TestDelete(t *testing.T) {
 func TestStorageTrouble(t *testing.T) {
 	svc := New(0)
 	svc.Storage = &memStore{err: &blobstore.Error{Op: "list", Reason: "storage unreachable: connection refused"}}
-	for _, tool := range []*mcpfunc.Tool{svc.ListTool(), svc.DeleteTool()} {
-		c, logs := call(map[string]any{"snippetname": "a1"}, nil)
+	for tool, args := range map[*mcpfunc.Tool]map[string]any{svc.ListTool(): {}, svc.DeleteTool(): {"snippetname": "a1"}} {
+		c, logs := call(args, nil)
 		_, err := tool.Run(context.Background(), c)
 		requireToolError(t, err, mcpfunc.Unavailable, "Snippet storage did not answer; try again in a moment.")
 		assert.Contains(t, strings.Join(*logs, "\n"), "connection refused")

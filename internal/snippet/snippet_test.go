@@ -20,14 +20,13 @@ func call(args map[string]any, inputs map[string]mcpfunc.Input) (*mcpfunc.Call, 
 
 func newCall(args map[string]any, inputs map[string]mcpfunc.Input) (*mcpfunc.Call, *[]string) {
 	var logs []string
-	raw := map[string]json.RawMessage{}
+	raw, err := json.Marshal(args)
+	if err != nil {
+		panic(err)
+	}
 	path := map[string]string{}
 	for k, v := range args {
-		b, err := json.Marshal(v)
-		if err != nil {
-			panic(err)
-		}
-		raw[k] = b
+		b, _ := json.Marshal(v)
 		if s, ok := v.(string); ok {
 			path[k] = s
 		} else {
@@ -42,7 +41,7 @@ func TestHello(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "Hello I am MCPTool!", res.Text)
 	assert.Empty(t, res.Outputs)
-	res, err = Hello.Run(context.Background(), &mcpfunc.Call{Args: map[string]json.RawMessage{"unexpected": json.RawMessage(`1`)}})
+	res, err = Hello.Run(context.Background(), &mcpfunc.Call{Args: json.RawMessage(`{"unexpected":1}`)})
 	require.NoError(t, err, "unknown arguments are ignored, as the host ignores them")
 	assert.Equal(t, "Hello I am MCPTool!", res.Text)
 }
@@ -94,7 +93,7 @@ func TestGet(t *testing.T) {
 		{name: "empty content is still found", args: map[string]any{"snippetname": "a1"}, blob: mcpfunc.Input{Present: true}, want: ""},
 		{name: "content that is JSON null text", args: map[string]any{"snippetname": "a1"}, blob: mcpfunc.Input{Text: "null", Present: true}, want: "null"},
 		{name: "missing", args: map[string]any{"snippetname": "nope"}, code: mcpfunc.NotFound, message: "Snippet 'nope' not found."},
-		{name: "no name", args: map[string]any{}, code: mcpfunc.Invalid, message: "No snippet name provided"},
+		{name: "no name: the schema's required (the host refuses it first)", args: map[string]any{}, code: mcpfunc.Invalid, message: "Argument 'snippetname' is missing."},
 		{name: "empty name", args: map[string]any{"snippetname": ""}, code: mcpfunc.Invalid, message: "No snippet name provided"},
 		{name: "bad name is refused even if the host found a blob", args: map[string]any{"snippetname": "../secret"}, blob: mcpfunc.Input{Text: "x", Present: true}, code: mcpfunc.Invalid, message: `Invalid snippet name "../secret"`},
 		{name: "a number is not a name", args: map[string]any{"snippetname": float64(12)}, blob: mcpfunc.Input{Text: "x", Present: true}, code: mcpfunc.Invalid, message: "Argument 'snippetname' must be a string, not a number."},
@@ -138,9 +137,10 @@ func TestSave(t *testing.T) {
 		{name: "exactly at the limit", args: map[string]any{"snippetname": "a1", "snippet": strings.Repeat("x", 16)}, want: strings.Repeat("x", 16)},
 		{name: "over the limit", args: map[string]any{"snippetname": "a1", "snippet": strings.Repeat("x", 17)}, code: mcpfunc.TooLarge, message: "Snippet 'a1' is too large: 17 bytes, the limit is 16 bytes."},
 		{name: "limit counts bytes, not characters", args: map[string]any{"snippetname": "a1", "snippet": strings.Repeat("é", 9)}, code: mcpfunc.TooLarge, message: "18 bytes"},
-		{name: "no content", args: map[string]any{"snippetname": "a1"}, code: mcpfunc.Invalid, message: "No snippet content provided"},
+		{name: "no content: the schema's required (the host refuses it first)", args: map[string]any{"snippetname": "a1"}, code: mcpfunc.Invalid, message: "Argument 'snippet' is missing."},
 		{name: "empty content", args: map[string]any{"snippetname": "a1", "snippet": ""}, code: mcpfunc.Invalid, message: "No snippet content provided"},
-		{name: "no name", args: map[string]any{"snippet": "x"}, code: mcpfunc.Invalid, message: "No snippet name provided"},
+		{name: "no name", args: map[string]any{"snippet": "x"}, code: mcpfunc.Invalid, message: "Argument 'snippetname' is missing."},
+		{name: "empty name", args: map[string]any{"snippetname": "", "snippet": "x"}, code: mcpfunc.Invalid, message: "No snippet name provided"},
 		{name: "bad name", args: map[string]any{"snippetname": "a/b", "snippet": "x"}, code: mcpfunc.Invalid, message: "Invalid snippet name"},
 		{name: "content given as an object is refused, not converted", args: map[string]any{"snippetname": "a1", "snippet": map[string]any{"a": float64(1)}}, code: mcpfunc.Invalid, message: "Argument 'snippet' must be a string, not an object."},
 		{name: "a number name is refused before anything is written", args: map[string]any{"snippetname": 1.0, "snippet": "x"}, code: mcpfunc.Invalid, message: "Argument 'snippetname' must be a string, not a number."},
