@@ -103,21 +103,32 @@ cross: go-deps ## vet, staticcheck and compile every package and its tests for t
 	done
 
 .PHONY: fuzz
-fuzz: go-deps ## fuzz the host-payload decoding and the binding path grammar for a bounded time (FUZZTIME=30s per target)
+fuzz: go-deps ## fuzz the host-payload decoding, the arguments decoder and the binding path grammar for a bounded time (FUZZTIME=30s per target)
 	$(GO) test ./internal/invoke -run '^$$' -fuzz '^FuzzDecodeString$$' -fuzztime $(or $(FUZZTIME),30s)
 	$(GO) test ./internal/invoke -run '^$$' -fuzz '^FuzzParseRequest$$' -fuzztime $(or $(FUZZTIME),30s)
 	$(GO) test ./internal/invoke -run '^$$' -fuzz '^FuzzCheckDepth$$' -fuzztime $(or $(FUZZTIME),30s)
+	$(GO) test ./internal/invoke -run '^$$' -fuzz '^FuzzAnswer$$' -fuzztime $(or $(FUZZTIME),30s)
+	$(GO) test ./internal/rawjson -run '^$$' -fuzz '^FuzzValid$$' -fuzztime $(or $(FUZZTIME),30s)
+	$(GO) test ./internal/rawjson -run '^$$' -fuzz '^FuzzString$$' -fuzztime $(or $(FUZZTIME),30s)
+	$(GO) test ./internal/rawjson -run '^$$' -fuzz '^FuzzAppendEscaped$$' -fuzztime $(or $(FUZZTIME),30s)
+	$(GO) test ./internal/mcpfunc -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(or $(FUZZTIME),30s)
 	$(GO) test ./internal/funcapp -run '^$$' -fuzz '^FuzzParsePath$$' -fuzztime $(or $(FUZZTIME),30s)
 
 .PHONY: bench
 bench: deps ## benchmarks: per-tool invocation, binary size, cold start, end to end vs a plain go-sdk server
-	@# In process: encoding one invocation as the host does, one invocation per
+	@# In process: reading JSON in place (beside encoding/json), encoding one
+	@# invocation as the host does, one invocation per
 	@# tool through the handler's router, and
 	@# devhost's tools/call path; five runs each, read the medians.
-	$(GO) test ./internal/invoke ./internal/customhandler ./internal/devhost -run '^$$' -bench . -benchmem -count 5
+	$(GO) test ./internal/rawjson ./internal/invoke ./internal/customhandler ./internal/devhost -run '^$$' -bench . -benchmem -count 5
 	@# The handler as built: binary size, and exec -> first answer on GET /
 	@# (median of 20 cold starts).
-	$(GO) test ./handler -run '^$$' -bench . -benchtime 20x -count 1
+	$(GO) test ./handler -run '^$$' -bench 'ColdStart|BinarySize' -benchtime 20x -count 1
+	@# The handler's process CPU per invocation, small and 1 MiB savesnippet,
+	@# against a server that only reads the body and json.Unmarshals it:
+	@# medians of CPU_ROUNDS rounds, the servers taking turns; read
+	@# cpu-ratio (the target is 1.3 at most).
+	$(GO) test ./handler -run '^$$' -bench 'CPUPerInvocation' -benchtime $(or $(CPU_ROUNDS),5)x -count 1
 	@# End to end (starts and stops its own Azurite): several runs, as the
 	@# machine is noisy; compare p50-ratio and calls/s-ratio (devhost) and
 	@# self-p50-ratio and self-calls/s-ratio (the self hosting) across them;

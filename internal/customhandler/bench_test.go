@@ -2,24 +2,32 @@ package customhandler_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/tools/txtar"
 
 	"remote-mcp-functions-go/internal/catalog"
 	"remote-mcp-functions-go/internal/customhandler"
+	"remote-mcp-functions-go/internal/invoke"
 )
 
-// BenchmarkInvoke runs one invocation per tool through the real router,
-// with the host's payloads from testdata/contract.
+// BenchmarkInvoke runs one invocation per tool through the real router:
+// the host's payloads from testdata/contract, and a getsnippet and a
+// savesnippet of 1 MiB of code encoded as the host encodes them.
 func BenchmarkInvoke(b *testing.B) {
 	h := customhandler.New(catalog.Functions(catalog.Config{}), customhandler.Options{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
+	type benchCase struct{ name, tool string }
+	bodies := map[benchCase][]byte{}
+	var order []benchCase
 	for _, c := range []struct{ tool, file string }{
 		{"hello", "hello"},
 		{"getsnippet", "getsnippet_found"},
@@ -29,13 +37,38 @@ func BenchmarkInvoke(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		var body []byte
 		for _, f := range ar.Files {
 			if f.Name == "request.json" {
-				body = f.Data
+				k := benchCase{c.tool, c.tool}
+				bodies[k], order = f.Data, append(order, k)
 			}
 		}
-		b.Run(c.tool, func(b *testing.B) {
+	}
+	code := codeOfSize(1 << 20)
+	name, _ := json.Marshal("bench")
+	content, _ := json.Marshal(code)
+	for _, c := range []struct {
+		tool   string
+		args   map[string]json.RawMessage
+		inputs map[string][]byte
+	}{
+		{"getsnippet", map[string]json.RawMessage{"snippetname": name}, map[string][]byte{"file": []byte(code)}},
+		{"savesnippet", map[string]json.RawMessage{"snippetname": name, "snippet": content}, nil},
+	} {
+		body, err := invoke.NewToolRequest(&invoke.ToolInvocation{
+			Invocation: invoke.Invocation{Function: c.tool, Inputs: c.inputs, SessionID: "S", Transport: "http-streamable",
+				Headers: map[string]string{"Accept": "application/json, text/event-stream"}, Now: time.Now(), RandGUID: "g"},
+			Tool: c.tool, Arguments: c.args,
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		k := benchCase{c.tool + "-1MiB", c.tool}
+		bodies[k], order = body, append(order, k)
+	}
+	for _, c := range order {
+		body := bodies[c]
+		b.Run(c.name, func(b *testing.B) {
 			// One request and one writer, reset each time, so the figures
 			// are the router's and the handler's, not the harness's.
 			req := httptest.NewRequest(http.MethodPost, "/"+c.tool, nil)
@@ -55,6 +88,15 @@ func BenchmarkInvoke(b *testing.B) {
 			}
 		})
 	}
+}
+
+// codeOfSize is n bytes of source code: quotes, newlines, tabs and the
+// characters JSON encoders escape, as a snippet holds them.
+func codeOfSize(n int) string {
+	const block = "func handle(w http.ResponseWriter, r *http.Request) {\n" +
+		"\tif r.Header.Get(\"Accept\") != \"application/json\" && len(r.URL.Query()) > 0 {\n" +
+		"\t\thttp.Error(w, \"<not acceptable>\", 406) // 'quoted' & more\n\t}\n}\n"
+	return strings.Repeat(block, n/len(block)+1)[:n]
 }
 
 // sink is a ResponseWriter that keeps the status and drops the body.
