@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
-	"sync"
 
 	"remote-mcp-functions-go/internal/invoke"
 	"remote-mcp-functions-go/internal/mcpfunc"
@@ -144,24 +143,14 @@ func writeStatus(w http.ResponseWriter, status int, msg string, resp *invoke.Res
 	}{msg, resp.Logs})
 }
 
-// writeResponse writes an invocation's answer, built in one pass into a
-// pooled buffer: a 1 MiB snippet's answer is megabytes.
+// writeResponse writes an invocation's answer as it is built, a chunk at
+// a time (invoke.Response.WriteTo): a 1 MiB snippet's answer is
+// megabytes, and no buffer of that size is made for it.
 func writeResponse(w http.ResponseWriter, status int, resp *invoke.Response) {
-	buf := bodies.Get().(*[]byte)
-	*buf = resp.AppendJSON((*buf)[:0])
 	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(status)
-	_, _ = w.Write(*buf)
-	if cap(*buf) <= maxPooledBody {
-		bodies.Put(buf)
-	}
+	_, _ = resp.WriteTo(w)
 }
-
-// bodies are the answers' buffers; one larger than maxPooledBody is left
-// to the collector, so an outsized answer does not stay in memory.
-var bodies = sync.Pool{New: func() any { return new([]byte) }}
-
-const maxPooledBody = 8 << 20
 
 // writeJSON writes v as JSON. The body is never empty: the host waits until
 // the function timeout on an empty one.

@@ -31,16 +31,20 @@
 //
 // [DecodeString] undoes exactly one extra level of a binding's value;
 // [Request.Trigger] peels the trigger value's levels until its JSON object
-// appears, and [Request.Context] builds on it. Arguments are read from the trigger
-// context ([Request.Arguments]), where the extension wrote the client's
-// JSON back as it came: Metadata.arguments is a lossy Newtonsoft re-parse
-// of it, and Metadata.mcptoolcontext is built with a serializer that
-// ignores the extension's property names, so neither is read.
+// appears, and [Request.Context] builds on it. Arguments are read from the
+// trigger context ([Request.Arguments]), where the extension wrote the
+// client's JSON back as it came: Metadata.arguments is a lossy Newtonsoft
+// re-parse of it, and Metadata.mcptoolcontext is built with a serializer
+// that ignores the extension's property names, so neither is read.
 // Metadata.mcptoolargs holds the text the host builds binding paths from
-// ([Request.ToolArgs]).
+// ([Request.ToolArgs]); a handler reads only the members its paths use.
 //
-// Nothing the handler reads may nest deeper than [MaxDepth], the host's
-// own limit; [MaxPayloadBytes] says how large a payload can get.
+// [ParseRequest] reads a payload once, front to back (package rawjson),
+// keeping each value as a slice of the body: a 1 MiB argument appears four
+// times in a payload, escaped up to nine times over, and only the one in
+// the trigger is decoded. Nothing the handler reads may nest deeper than
+// [MaxDepth], the host's own limit; [MaxPayloadBytes] says how large a
+// payload can get.
 //
 // # Answers
 //
@@ -62,6 +66,10 @@
 // JSON string {"type":"call_tool_result","content":"<CallToolResult JSON>"}:
 // the only way for a handler to return isError with its own message
 // ([RichReturn]).
+// A [Response] writes its body in one pass: a tool's text sits in a string
+// (CallToolResult) in a string (the envelope) in a string (ReturnValue),
+// and is escaped for all three levels at once, never built as the texts
+// around it first.
 //
 // # The host's side
 //

@@ -5,8 +5,11 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
+	"sync"
+	"unicode/utf8"
 
 	"remote-mcp-functions-go/internal/rawjson"
 )
@@ -23,7 +26,8 @@ type Response struct {
 	Logs []string `json:"Logs"`
 	// ReturnValue becomes the MCP result: plain text, or for a trigger
 	// with useResultSchema the JSON text [RichReturn] makes. ReturnTool
-	// and ReturnResource set it without making that text.
+	// and ReturnResource set it without making that text: WriteTo writes
+	// it as part of the body.
 	ReturnValue string `json:"ReturnValue"`
 
 	// tool or resource, when set, is written as the ReturnValue, in the
@@ -55,133 +59,236 @@ func (r *Response) ReturnText(text string) {
 	r.ReturnValue, r.tool, r.resource = text, nil, nil
 }
 
-// MarshalJSON is AppendJSON.
-func (r *Response) MarshalJSON() ([]byte, error) { return r.AppendJSON(nil), nil }
+// MarshalJSON is the body, as WriteTo writes it.
+func (r *Response) MarshalJSON() ([]byte, error) {
+	var out bytes.Buffer
+	_, err := r.WriteTo(&out)
+	return out.Bytes(), err
+}
 
-// AppendJSON appends the body to dst. Each byte of a result is written
-// once, escaped for the levels it sits at: a tool's text is the content of
-// a string (CallToolResult) in a string (McpToolResult's content) in a
-// string (ReturnValue), and is written so directly, never first as
-// the texts around it.
-func (r *Response) AppendJSON(dst []byte) []byte {
-	dst = append(dst, `{"Outputs":{`...)
+// WriteTo writes the body to w in one pass, a chunk at a time: its memory
+// does not grow with the answer. Each byte of a result is written once,
+// escaped for the levels it sits at: a tool's text is the content of a
+// string (CallToolResult) in a string (McpToolResult's content) in a
+// string (ReturnValue), and is written so directly, never first as the
+// texts around it.
+func (r *Response) WriteTo(w io.Writer) (int64, error) {
+	b := newBodyWriter(w)
+	defer b.release()
+	b.raw(`{"Outputs":{`)
 	for i, name := range slices.Sorted(maps.Keys(r.Outputs)) {
 		if i > 0 {
-			dst = append(dst, ',')
+			b.raw(",")
 		}
-		dst = appendString(dst, name, 0)
-		dst = append(dst, `:"`...)
-		dst = base64.StdEncoding.AppendEncode(dst, r.Outputs[name])
-		dst = append(dst, '"')
+		b.str(name, 0)
+		b.raw(`:"`)
+		b.base64(r.Outputs[name])
+		b.raw(`"`)
 	}
-	dst = append(dst, `},"Logs":[`...)
+	b.raw(`},"Logs":[`)
 	for i, l := range r.Logs {
 		if i > 0 {
-			dst = append(dst, ',')
+			b.raw(",")
 		}
-		dst = appendString(dst, l, 0)
+		b.str(l, 0)
 	}
-	dst = append(dst, `],"ReturnValue":"`...)
+	b.raw(`],"ReturnValue":"`)
 	switch {
 	case r.tool != nil:
-		dst = appendRich(dst, r.tool, 1)
+		b.rich(r.tool, 1)
 	case r.resource != nil:
-		dst = appendResource(dst, r.resource, 1)
+		b.resource(r.resource, 1)
 	default:
-		dst = rawjson.AppendEscaped(dst, r.ReturnValue, 1)
+		b.escaped(r.ReturnValue, 1)
 	}
-	return append(dst, `"}`...)
+	b.raw(`"}`)
+	return b.flush()
 }
 
-// The writers of JSON texts nested in strings: level is how many strings
-// around the text being written (0: none, the text is JSON itself).
+// bodyWriter writes JSON texts nested in strings: level is how many
+// strings are around the text being written (0: none, the text is JSON
+// itself). With a destination it sends what it has every chunk bytes, so
+// it holds one chunk at most; without, it keeps everything (RichReturn).
+type bodyWriter struct {
+	buf   []byte
+	dst   io.Writer
+	n     int64
+	err   error
+	chunk *[]byte
+}
 
-// appendJSON appends JSON text, such as punctuation or a raw value, at
-// level.
-func appendJSON[T ~string | ~[]byte](dst []byte, text T, level int) []byte {
+// chunk is how much a bodyWriter holds before it writes, and how much of a
+// long text it escapes at a time.
+const chunk = 32 << 10
+
+var chunks = sync.Pool{New: func() any { b := make([]byte, 0, 2*chunk); return &b }}
+
+func newBodyWriter(dst io.Writer) *bodyWriter {
+	b := &bodyWriter{dst: dst}
+	if dst != nil {
+		b.chunk = chunks.Get().(*[]byte)
+		b.buf = (*b.chunk)[:0]
+	}
+	return b
+}
+
+// release returns the chunk buffer, unless it grew (a text escaped
+// several times over can outgrow it).
+func (b *bodyWriter) release() {
+	if b.chunk != nil && cap(b.buf) <= 2*chunk {
+		*b.chunk = b.buf[:0]
+		chunks.Put(b.chunk)
+	}
+	b.chunk = nil
+}
+
+// maybeFlush writes what is held once a chunk is full.
+func (b *bodyWriter) maybeFlush() {
+	if b.dst != nil && len(b.buf) >= chunk {
+		_, _ = b.flush()
+	}
+}
+
+func (b *bodyWriter) flush() (int64, error) {
+	if b.dst == nil || b.err != nil || len(b.buf) == 0 {
+		return b.n, b.err
+	}
+	n, err := b.dst.Write(b.buf)
+	b.n += int64(n)
+	b.err = err
+	b.buf = b.buf[:0]
+	return b.n, b.err
+}
+
+// raw writes JSON text as it is (level 0).
+func (b *bodyWriter) raw(text string) { b.buf = append(b.buf, text...) }
+
+// json writes JSON text, such as punctuation or a raw value, at level.
+func (b *bodyWriter) json(text []byte, level int) {
 	if level == 0 {
-		return append(dst, text...)
+		for len(text) > 0 {
+			n := min(len(text), chunk)
+			b.buf = append(b.buf, text[:n]...)
+			b.maybeFlush()
+			text = text[n:]
+		}
+		return
 	}
-	return rawjson.AppendEscaped(dst, text, level)
+	escapeInto(b, text, level)
 }
 
-// appendString appends s as a JSON string at level.
-func appendString(dst []byte, s string, level int) []byte {
-	dst = appendJSON(dst, `"`, level)
-	dst = rawjson.AppendEscaped(dst, s, level+1)
-	return appendJSON(dst, `"`, level)
+// punct writes short JSON text at level.
+func (b *bodyWriter) punct(text string, level int) {
+	if level == 0 {
+		b.buf = append(b.buf, text...)
+		return
+	}
+	b.buf = rawjson.AppendEscaped(b.buf, text, level)
 }
 
-// appendRich appends the call_tool_result envelope of res at level (see
+// escaped writes s as the content of a string, levels deep.
+func (b *bodyWriter) escaped(s string, levels int) { escapeInto(b, s, levels) }
+
+// escapeInto writes s as the content of a string, levels deep, a chunk at
+// a time, cut between characters.
+func escapeInto[T ~string | ~[]byte](b *bodyWriter, s T, levels int) {
+	for len(s) > 0 {
+		n := min(len(s), chunk)
+		for n < len(s) && !utf8.RuneStart(s[n]) {
+			n++
+		}
+		b.buf = rawjson.AppendEscaped(b.buf, s[:n], levels)
+		b.maybeFlush()
+		s = s[n:]
+	}
+}
+
+// str writes s as a JSON string at level.
+func (b *bodyWriter) str(s string, level int) {
+	b.punct(`"`, level)
+	b.escaped(s, level+1)
+	b.punct(`"`, level)
+}
+
+// base64 writes data as base64, at level 0.
+func (b *bodyWriter) base64(data []byte) {
+	const in = chunk / 4 * 3 // whole groups of three bytes
+	for len(data) > 0 {
+		n := min(len(data), in)
+		b.buf = base64.StdEncoding.AppendEncode(b.buf, data[:n])
+		b.maybeFlush()
+		data = data[n:]
+	}
+}
+
+// rich writes the call_tool_result envelope of res at level (see
 // RichReturn).
-func appendRich(dst []byte, res *CallToolResult, level int) []byte {
-	dst = appendJSON(dst, `{"type":"`+ResultTypeCallToolResult+`","content":`, level)
-	dst = appendJSON(dst, `"`, level)
-	dst = appendCallToolResult(dst, res, level+1)
-	dst = appendJSON(dst, `"`, level)
-	return appendJSON(dst, `}`, level)
+func (b *bodyWriter) rich(res *CallToolResult, level int) {
+	b.punct(`{"type":"`+ResultTypeCallToolResult+`","content":"`, level)
+	b.callToolResult(res, level+1)
+	b.punct(`"}`, level)
 }
 
-// appendCallToolResult appends res's JSON at level, as encoding/json
-// writes the struct without HTML escaping.
-func appendCallToolResult(dst []byte, res *CallToolResult, level int) []byte {
-	dst = appendJSON(dst, `{"content":[`, level)
+// callToolResult writes res's JSON at level, as encoding/json writes the
+// struct without HTML escaping.
+func (b *bodyWriter) callToolResult(res *CallToolResult, level int) {
+	b.punct(`{"content":[`, level)
 	for i, c := range res.Content {
 		if i > 0 {
-			dst = appendJSON(dst, `,`, level)
+			b.punct(`,`, level)
 		}
 		if c.Raw != nil {
-			dst = appendJSON(dst, c.Raw, level)
+			b.json(c.Raw, level)
 			continue
 		}
-		dst = appendJSON(dst, `{"type":`, level)
-		dst = appendString(dst, c.Type, level)
-		dst = appendJSON(dst, `,"text":`, level)
-		dst = appendString(dst, c.Text, level)
-		dst = appendJSON(dst, `}`, level)
+		b.punct(`{"type":`, level)
+		b.str(c.Type, level)
+		b.punct(`,"text":`, level)
+		b.str(c.Text, level)
+		b.punct(`}`, level)
 	}
-	dst = appendJSON(dst, `]`, level)
+	b.punct(`]`, level)
 	if len(res.StructuredContent) > 0 {
-		dst = appendJSON(dst, `,"structuredContent":`, level)
-		dst = appendJSON(dst, res.StructuredContent, level)
+		b.punct(`,"structuredContent":`, level)
+		b.json(res.StructuredContent, level)
 	}
 	if res.IsError {
-		dst = appendJSON(dst, `,"isError":true`, level)
+		b.punct(`,"isError":true`, level)
 	}
 	if len(res.Meta) > 0 {
-		dst = appendJSON(dst, `,"_meta":`, level)
-		dst = appendJSON(dst, res.Meta, level)
+		b.punct(`,"_meta":`, level)
+		b.json(res.Meta, level)
 	}
-	return appendJSON(dst, `}`, level)
+	b.punct(`}`, level)
 }
 
-// appendResource appends the McpResourceResult envelope of c at level
-// (see ResourceReturn).
-func appendResource(dst []byte, c *ResourceContents, level int) []byte {
-	dst = appendJSON(dst, `{"content":"`, level)
+// resource writes the McpResourceResult envelope of c at level (see
+// ResourceReturn).
+func (b *bodyWriter) resource(c *ResourceContents, level int) {
+	b.punct(`{"content":"`, level)
 	in := level + 1
-	dst = appendJSON(dst, `{"uri":`, in)
-	dst = appendString(dst, c.URI, in)
-	dst = appendJSON(dst, `,"mimeType":`, in)
+	b.punct(`{"uri":`, in)
+	b.str(c.URI, in)
+	b.punct(`,"mimeType":`, in)
 	if c.MimeType == nil {
-		dst = appendJSON(dst, `null`, in)
+		b.punct(`null`, in)
 	} else {
-		dst = appendString(dst, *c.MimeType, in)
+		b.str(*c.MimeType, in)
 	}
 	if c.Text != nil {
-		dst = appendJSON(dst, `,"text":`, in)
-		dst = appendString(dst, *c.Text, in)
+		b.punct(`,"text":`, in)
+		b.str(*c.Text, in)
 	}
 	if c.Blob != nil {
-		dst = appendJSON(dst, `,"blob":`, in)
-		dst = appendString(dst, *c.Blob, in)
+		b.punct(`,"blob":`, in)
+		b.str(*c.Blob, in)
 	}
 	if len(c.Meta) > 0 {
-		dst = appendJSON(dst, `,"_meta":`, in)
-		dst = appendJSON(dst, c.Meta, in)
+		b.punct(`,"_meta":`, in)
+		b.json(c.Meta, in)
 	}
-	dst = appendJSON(dst, `}`, in)
-	return appendJSON(dst, `"}`, level)
+	b.punct(`}`, in)
+	b.punct(`"}`, level)
 }
 
 // CallToolResult is the MCP result of a tools/call: what a handler returns
@@ -254,7 +361,9 @@ const (
 // The result's raw parts (StructuredContent, Meta, raw content blocks)
 // must be valid JSON; they are written as they are.
 func RichReturn(res CallToolResult) (string, error) {
-	return string(appendRich(nil, &res, 0)), nil
+	b := newBodyWriter(nil)
+	b.rich(&res, 0)
+	return string(b.buf), nil
 }
 
 // marshalNoHTML encodes v as compact JSON without HTML escaping, as

@@ -3,6 +3,7 @@ package invoke
 import (
 	"encoding/base64"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -43,8 +44,22 @@ func refBody(t testing.TB, outputs map[string][]byte, logs []string, returnValue
 	return string(b)
 }
 
+// body is what WriteTo writes, checked to be what MarshalJSON gives.
+func body(t testing.TB, r *Response) string {
+	var out strings.Builder
+	n, err := r.WriteTo(&out)
+	require.NoError(t, err)
+	require.Equal(t, int64(out.Len()), n)
+	m, err := r.MarshalJSON()
+	require.NoError(t, err)
+	require.Equal(t, out.String(), string(m))
+	return out.String()
+}
+
 var answerTexts = []string{"", "Snippet 'a1' saved successfully", `say "hi" \ there`, "tab\tnew\nline\x00\x1f",
-	"<b> & 'x' +`", "é 日本 \U0001F600", "bad \xff utf-8", "\u2028\u2029"}
+	"<b> & 'x' +`", "é 日本 \U0001F600", "bad \xff utf-8", "\u2028\u2029",
+	// Longer than a chunk, with characters across the cuts.
+	strings.Repeat("日本語 \"x\"\n", 20000)}
 
 func TestAnswerWrittenOnce(t *testing.T) {
 	for _, text := range answerTexts {
@@ -66,9 +81,9 @@ func TestAnswerWrittenOnce(t *testing.T) {
 			r.SetOutput(k, v)
 		}
 		r.ReturnTool(&res)
-		assert.Equal(t, refBody(t, outputs, logs, refRich(t, res)), string(r.AppendJSON(nil)), "%q", text)
+		assert.Equal(t, refBody(t, outputs, logs, refRich(t, res)), body(t, r), "%q", text)
 		r.ReturnText(text)
-		assert.Equal(t, refBody(t, outputs, logs, text), string(r.AppendJSON(nil)), "%q", text)
+		assert.Equal(t, refBody(t, outputs, logs, text), body(t, r), "%q", text)
 
 		mime := "text/plain"
 		c := ResourceContents{URI: "snippet://" + text, MimeType: &mime, Text: &text}
@@ -80,10 +95,10 @@ func TestAnswerWrittenOnce(t *testing.T) {
 		}{string(inner)})
 		assert.Equal(t, string(want), got, "%q", text)
 		r.ReturnResource(&c)
-		assert.Equal(t, refBody(t, outputs, logs, string(want)), string(r.AppendJSON(nil)), "%q", text)
+		assert.Equal(t, refBody(t, outputs, logs, string(want)), body(t, r), "%q", text)
 	}
 	empty := NewResponse()
-	assert.Equal(t, `{"Outputs":{},"Logs":[],"ReturnValue":""}`, string(empty.AppendJSON(nil)))
+	assert.Equal(t, `{"Outputs":{},"Logs":[],"ReturnValue":""}`, body(t, empty))
 }
 
 // FuzzAnswer: for any text, the answer is what encoding/json would write.
@@ -97,7 +112,7 @@ func FuzzAnswer(f *testing.F) {
 		r.Logs = []string{text}
 		r.SetOutput("file", []byte(text))
 		r.ReturnTool(&res)
-		if got, want := string(r.AppendJSON(nil)), refBody(t, map[string][]byte{"file": []byte(text)}, []string{text}, refRich(t, res)); got != want {
+		if got, want := body(t, r), refBody(t, map[string][]byte{"file": []byte(text)}, []string{text}, refRich(t, res)); got != want {
 			t.Fatalf("text %q:\n got %s\nwant %s", text, got, want)
 		}
 	})

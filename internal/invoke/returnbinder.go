@@ -193,7 +193,9 @@ type ResourceContents struct {
 // which it reads before anything else. Returning the envelope always keeps
 // a text that happens to be such JSON from being read as one.
 func ResourceReturn(c ResourceContents) (string, error) {
-	return string(appendResource(nil, &c, 0)), nil
+	b := newBodyWriter(nil)
+	b.resource(&c, 0)
+	return string(b.buf), nil
 }
 
 // ResourceResult maps a resource function's ReturnValue to the MCP
