@@ -51,7 +51,8 @@ func (s *Server) newTool(f *funcapp.Function) (*tool, error) {
 	}
 	// A raw schema: go-sdk's low-level AddTool only checks that it is an
 	// object schema and passes it to clients as it is; arguments are not
-	// validated against it, as the extension does not validate them either.
+	// validated against it, as the extension checks only the required ones
+	// (ToolInputSchema.cs @cd0d1e8c): the handler checks the rest.
 	t.mcpTool = &mcp.Tool{Name: t.name, Description: desc, InputSchema: tr.ListedInputSchema(), Meta: tr.Meta}
 	if tr.OutputSchemaJSON != nil {
 		// Listed as it is, as the extension lists it (1.5.0 and later).

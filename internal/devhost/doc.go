@@ -20,7 +20,10 @@
 //   - Resources and prompts: an mcpResourceTrigger is a resource, or a
 //     resource template when its uri has {parameters} (matched as the
 //     extension matches them); an mcpPromptTrigger is a prompt with its
-//     arguments. They are invoked as tools are, with
+//     arguments (a required one sent as null is missing, as in the
+//     extension; go-sdk would read it as "", so the message is read
+//     first, see mcpext.NullPromptArguments). They are invoked as tools
+//     are, with
 //     [invoke.NewResourceRequest] and [invoke.NewPromptRequest]; a failure
 //     is JSON-RPC error -32603 "An error occurred.", as the extension
 //     answers it.

@@ -115,6 +115,18 @@ func TestSameToolResults(t *testing.T) {
 		{"save: one byte over the limit", "savesnippet", map[string]any{"snippetname": "parity-x", "snippet": over}, "is too large: 1048577 bytes"},
 		{"delete: a missing snippet", "deletesnippet", map[string]any{"snippetname": "parity-never"}, "Snippet 'parity-never' not found."},
 		{"list: a limit of the wrong type", "listsnippets", map[string]any{"limit": "ten"}, "Argument 'limit' must be an integer, not a string."},
+		// What the input schema says is what is checked, the same in both.
+		{"list: a limit written 5.0", "listsnippets", map[string]any{"prefix": "parity-none", "limit": json.RawMessage(`5.0`)}, "No snippets."},
+		{"list: a limit written 5e0", "listsnippets", map[string]any{"prefix": "parity-none", "limit": json.RawMessage(`5e0`)}, "No snippets."},
+		{"list: a fractional limit", "listsnippets", map[string]any{"limit": json.RawMessage(`5.5`)}, "Argument 'limit' must be an integer, not 5.5."},
+		{"list: a limit of 1e9", "listsnippets", map[string]any{"limit": json.RawMessage(`1e9`)}, "Argument 'limit' must be between 1 and 1000."},
+		{"list: a limit of 1000000000", "listsnippets", map[string]any{"limit": json.RawMessage(`1000000000`)}, "Argument 'limit' must be between 1 and 1000."},
+		{"list: an argument it does not take", "listsnippets", map[string]any{"pagesize": 3}, "Unknown argument 'pagesize'; the arguments are 'prefix', 'limit', 'cursor'."},
+		{"list: a cursor it never gave", "listsnippets", map[string]any{"cursor": "parity-present.json"}, "That cursor is not one listsnippets gave for this prefix"},
+		{"list: a cursor with a control character", "listsnippets", map[string]any{"cursor": "a\u0000b"}, "That cursor is not one listsnippets gave for this prefix"},
+		// ſ folds to s in encoding/json, which would have read this
+		// member as snippetname: the host read the blob of the other.
+		{"a name that differs only by case folding", "getsnippet", map[string]any{"snippetname": "parity-present", "ſnippetname": "../x"}, `"structuredContent"`},
 		{"an unknown tool", "nosuchtool", nil, "Unknown tool: 'nosuchtool'"},
 	}
 	before := az.Listing(t)

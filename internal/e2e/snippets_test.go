@@ -186,7 +186,7 @@ func snippetFunctions(t *testing.T, h hostingCase, az *testenv.Azurite) {
 				res := call(t, s, "deletesnippet", map[string]any{"snippetname": "../" + prefix + "1"})
 				require.True(t, res.IsError)
 				assert.True(t, strings.HasPrefix(text(res), "Invalid snippet name"), text(res))
-				requireToolError(t, call(t, s, "listsnippets", map[string]any{"limit": 5000}), "limit must be between 1 and 1000.")
+				requireToolError(t, call(t, s, "listsnippets", map[string]any{"limit": 5000}), "Argument 'limit' must be between 1 and 1000.")
 				assert.Equal(t, before, az.Listing(t))
 			})
 		})

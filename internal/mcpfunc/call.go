@@ -15,8 +15,9 @@ type Call struct {
 	// (nil or empty when it sent none); the typed input is decoded from
 	// it, once.
 	Args json.RawMessage
-	// PathArgs is each argument as the text the host put in the binding
-	// paths ({mcptoolargs.<name>}); nil when the host sent none.
+	// PathArgs is each argument the binding paths use ([Tool.PathArgs])
+	// as the text the host put in them ({mcptoolargs.<name>}); nil when
+	// the host sent none. Run checks that the typed input holds the same.
 	PathArgs map[string]string
 	// Inputs are the blob inputs' contents by binding name.
 	Inputs map[string]Input

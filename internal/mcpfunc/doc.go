@@ -27,9 +27,29 @@
 //
 // The input's fields are the tool's arguments: json tags name them,
 // jsonschema tags describe them, and a field without omitempty is
-// required (the host refuses a call without it). A client that sends the
-// wrong type of value gets an isError result that says so; nothing is
-// converted.
+// required (the host refuses a call without it, or with it null).
+//
+// # Arguments
+//
+// The input schema clients are shown ([Tool.InputSchema], in the form
+// [Tool.Properties] picks) is the one each call is checked against, in
+// both hostings, before the function runs: a call that does not fit gets
+// an isError result that says why in the argument's JSON name and JSON
+// types ("Argument 'limit' must be between 1 and 1000."), and nothing is
+// converted. The arguments are read once, as the client sent them,
+// straight into the input:
+//
+//   - names match exactly, unlike encoding/json, which also takes a member
+//     whose name differs only in case;
+//   - an integral number is an integer however written (5, 5.0, 5e0);
+//   - null is the same as leaving an argument out;
+//   - Handler.WithSchema adds what tags cannot say (enum, bounds, lengths,
+//     patterns, item counts, defaults); a schema keyword that would not be
+//     checked is refused by Check, so nothing is promised that is not
+//     kept;
+//   - a tool listed in the plain form (toolProperties) ignores arguments it
+//     does not declare, as the host does; one listed whole refuses them
+//     (its schema's additionalProperties: false).
 //
 // The output is text (a string), or a struct: then the result carries it
 // as structured content and the tool declares its output schema.

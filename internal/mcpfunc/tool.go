@@ -36,6 +36,7 @@ type Tool struct {
 	// after it succeeds (see Call.Output). A path names arguments as
 	// {mcptoolargs.<json name>}; each must be a required string field of
 	// the input, and the function sees exactly the text the host used.
+	// The paths are parsed once, with the input's decoder.
 	Blobs []Blob
 	// TooLarge is the message for a call whose payload is over the
 	// handler's body limit, which is sized from the app's own limits, so
@@ -102,9 +103,11 @@ func Typed[In, Out any](fn func(ctx context.Context, call *Call, in In) (Out, er
 }
 
 // WithSchema returns h with its inferred input schema changed by adjust:
-// for what struct tags cannot say, such as enums or bounds. A tool whose
-// schema says more than plain properties declares it as inputSchema
-// (useWorkerInputSchema), which needs extension 1.2.0.
+// for what struct tags cannot say, such as enums or bounds. What the
+// schema says is checked on every call (see the package documentation for
+// the keywords; Check refuses others). A tool whose schema says more than
+// plain properties declares it as inputSchema (useWorkerInputSchema),
+// which needs extension 1.2.0.
 func (h Handler) WithSchema(adjust func(*jsonschema.Schema)) Handler {
 	h.adjust = adjust
 	return h

@@ -20,12 +20,16 @@
 //   - A tools/call runs in the host's order: required arguments checked
 //     (JSON-RPC -32602 with the extension's message), binding paths
 //     resolved from the same binding data ({mcptoolargs.x}, {sys.…}), blob
-//     inputs read, the Go function run, blob outputs written; the same
-//     errors reach the client (see errors.go). A call the client abandoned
-//     before its function returned writes nothing.
+//     inputs read, the Go function run (its arguments checked against the
+//     listed input schema first, as in the trigger hosting: package
+//     mcpfunc), blob outputs written; the same errors reach the client
+//     (see errors.go). A call the client abandoned before its function
+//     returned writes nothing.
 //   - Resources and prompts: resolved and read the same way; their
 //     failures are JSON-RPC errors that say what is wrong, where the
-//     extension can only answer -32603 "An error occurred.".
+//     extension can only answer -32603 "An error occurred.". A prompt
+//     argument sent as null counts as missing, as in the extension, though
+//     go-sdk reads prompt arguments as strings (prompt.go).
 //
 // # Transport
 //
