@@ -349,8 +349,8 @@ func supported(s *jsonschema.Schema, at string) error {
 			return fmt.Errorf("%s: the schema keyword %q is not enforced, so it would promise clients what is not checked; use the function's own check", orRoot(at), k)
 		}
 	}
-	if s.Items != nil && s.ItemsArray != nil || s.ItemsArray != nil {
-		return fmt.Errorf("%s: items as an array is not enforced; use prefixItems' absence and one items schema", orRoot(at))
+	if s.ItemsArray != nil {
+		return fmt.Errorf("%s: items as a list of schemas is not enforced; give items one schema", orRoot(at))
 	}
 	return nil
 }
