@@ -16,11 +16,14 @@ import (
 //
 // where the check is the first 12 bytes of SHA-256 over the prefix the
 // page was listed with and the marker. Storage would take any text as a
-// marker: Azurite lists from the first name after it, so a changed or
-// made-up cursor would read as the end of the list, and one with a
-// control character as storage failing. Wrapped, a cursor that was
-// changed, cut, belongs to another prefix or was never given is refused
-// before storage is asked, with a message that says so.
+// marker: Azurite's marker is a blob name and it lists the names after it
+// (Azure/Azurite src/blob/persistence/LokiBlobMetadataStore.ts listBlobs,
+// 3.35.0), so a changed or made-up cursor would read as the end of the
+// list, and one with a control character, which Azurite answers with 500,
+// as storage failing. Wrapped, a cursor that was changed, cut, belongs to
+// another prefix or was never given is refused before storage is asked,
+// with a message that says so; one storage refuses anyway (400, a marker
+// of another account) gets the same message.
 //
 // The check is not a secret: it keeps mistakes out, and anyone who may
 // list may list from any point anyway.
