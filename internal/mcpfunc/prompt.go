@@ -147,11 +147,7 @@ func (p *Prompt) PathArgs() []string {
 	if err != nil {
 		return nil // Check reports it
 	}
-	names := make([]string, len(pp.paths))
-	for i, a := range pp.paths {
-		names[i] = a.name
-	}
-	return names
+	return slices.Clone(pp.names)
 }
 
 // Run runs one prompts/get: the arguments (call.Args) decoded into the

@@ -206,11 +206,7 @@ func (t *Tool) PathArgs() []string {
 	if err != nil {
 		return nil // Check reports it
 	}
-	names := make([]string, len(p.paths))
-	for i, a := range p.paths {
-		names[i] = a.name
-	}
-	return names
+	return slices.Clone(p.names)
 }
 
 // Run runs one call: the arguments decoded into the input and checked
@@ -256,6 +252,7 @@ func (t *Tool) Run(ctx context.Context, call *Call) (*Result, error) {
 type prepared struct {
 	input *node
 	paths []pathArg
+	names []string // of paths
 }
 
 // pathArg is an argument a blob path uses: a string field of the input.
@@ -309,6 +306,7 @@ func prepare(in reflect.Type, s *jsonschema.Schema, blobs []Blob, source string)
 				return nil, fmt.Errorf("binding %q: {%s.%s} must name a string field of the input", b.Name, source, name)
 			}
 			p.paths = append(p.paths, pathArg{name: name, index: f.index})
+			p.names = append(p.names, name)
 		}
 	}
 	return p, nil
