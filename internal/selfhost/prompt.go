@@ -57,14 +57,14 @@ func (s *Server) getPrompt(ctx context.Context, p *mcpfunc.Prompt, fn *function,
 	call := &mcpfunc.Call{Tool: p.Name, Args: args, PathArgs: inv.PromptArgs(), Log: log.line}
 	locs, err := binding.Resolve(fn.blobs, binding.PromptData(call.PathArgs, inv.Sys()))
 	if err != nil {
-		return nil, s.rpcFailed(log, &hostError{err})
+		return nil, logged(s.rpcFailed(log, &hostError{err}))
 	}
 	if call.Inputs, err = readInputs(ctx, fn.blobs, locs); err != nil {
-		return nil, s.rpcFailed(log, &hostError{err})
+		return nil, logged(s.rpcFailed(log, &hostError{err}))
 	}
 	text, err := p.Run(ctx, call)
 	if err != nil {
-		return nil, s.rpcFailed(log, err)
+		return nil, logged(s.rpcFailed(log, err))
 	}
 	return &mcp.GetPromptResult{Messages: []*mcp.PromptMessage{{Role: "user", Content: &mcp.TextContent{Text: text}}}}, nil
 }
