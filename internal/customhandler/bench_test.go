@@ -17,9 +17,12 @@ import (
 // BenchmarkInvoke runs one invocation per tool through the real router,
 // with the host's payloads from testdata/contract.
 func BenchmarkInvoke(b *testing.B) {
-	h := customhandler.New(catalog.Functions(catalog.Config{}), customhandler.Options{
+	h, err := customhandler.New(catalog.Functions(catalog.Config{}), customhandler.Options{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
+	if err != nil {
+		b.Fatal(err)
+	}
 	for _, c := range []struct{ tool, file string }{
 		{"hello", "hello"},
 		{"getsnippet", "getsnippet_found"},
