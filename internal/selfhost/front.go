@@ -98,7 +98,7 @@ func (s *Server) serveMCP(w http.ResponseWriter, r *http.Request) {
 	swaps := false
 	for i := range ms.List {
 		m := &ms.List[i]
-		if m.HasMethod && !knownMethods[m.Method] {
+		if m.HasMethod && !rpcmsg.GoSDKMethods[m.Method] {
 			unknown = append(unknown, m)
 		}
 		swaps = swaps || mustSwap(m)
@@ -123,7 +123,7 @@ func (s *Server) serveMCP(w http.ResponseWriter, r *http.Request) {
 		writeRPC(sw, status, rpcError(m.ID, methodNotFound(m.Method)))
 		return
 	}
-	known := func(m *rpcmsg.Message) bool { return !m.HasMethod || knownMethods[m.Method] }
+	known := func(m *rpcmsg.Message) bool { return !m.HasMethod || rpcmsg.GoSDKMethods[m.Method] }
 	rebuilt, restorer := rpcmsg.Rebuild(body, ms, known, mustSwap)
 	if !ms.Batch || len(unknown) == 0 {
 		s.forward(sw, r, rebuilt, restorer)
@@ -181,30 +181,6 @@ const protocolVersionHeader = "MCP-Protocol-Version"
 // newProtocol is the first protocol version without the initialize
 // handshake (SEP-2575), where JSON-RPC errors have HTTP statuses.
 const newProtocol = "2026-07-28"
-
-// knownMethods are the methods go-sdk serves: its serverMethodInfos
-// (mcp/server.go @v1.8.0). Any other is answered -32601 here.
-var knownMethods = map[string]bool{
-	"completion/complete":              true,
-	"server/discover":                  true,
-	"initialize":                       true,
-	"ping":                             true,
-	"prompts/list":                     true,
-	"prompts/get":                      true,
-	"tools/list":                       true,
-	"tools/call":                       true,
-	"resources/list":                   true,
-	"resources/templates/list":         true,
-	"resources/read":                   true,
-	"logging/setLevel":                 true,
-	"resources/subscribe":              true,
-	"resources/unsubscribe":            true,
-	"subscriptions/listen":             true,
-	"notifications/cancelled":          true,
-	"notifications/initialized":        true,
-	"notifications/roots/list_changed": true,
-	"notifications/progress":           true,
-}
 
 // mustSwap reports an id go-sdk would not echo as it came: it decodes a
 // number into a float64 and keeps int64 of it (internal/jsonrpc2 MakeID
