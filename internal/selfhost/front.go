@@ -107,8 +107,12 @@ func (s *Server) serveMCP(w http.ResponseWriter, r *http.Request) {
 		s.forward(sw, r, body, nil)
 		return
 	}
+	notFound := http.StatusOK
+	if version >= newProtocol && !ms.Batch {
+		notFound = http.StatusNotFound // SEP-2575, as go-sdk answers it
+	}
 	for _, m := range unknown {
-		s.logRefused(r, ex, http.StatusOK, "method not found", "rpc_method", logval.Short(m.Method))
+		s.logRefused(r, ex, notFound, "method not found", "rpc_method", logval.Short(m.Method))
 	}
 	if !ms.Batch && len(unknown) == 1 {
 		m := unknown[0]
@@ -116,11 +120,7 @@ func (s *Server) serveMCP(w http.ResponseWriter, r *http.Request) {
 			sw.WriteHeader(http.StatusAccepted) // a notification: nothing to answer
 			return
 		}
-		status := http.StatusOK
-		if version >= newProtocol {
-			status = http.StatusNotFound // SEP-2575, as go-sdk answers it
-		}
-		writeRPC(sw, status, rpcError(m.ID, methodNotFound(m.Method)))
+		writeRPC(sw, notFound, rpcError(m.ID, methodNotFound(m.Method)))
 		return
 	}
 	known := func(m *rpcmsg.Message) bool { return !m.HasMethod || rpcmsg.GoSDKMethods[m.Method] }
@@ -137,7 +137,11 @@ func (s *Server) serveMCP(w http.ResponseWriter, r *http.Request) {
 			errs = append(errs, rpcError(m.ID, methodNotFound(m.Method)))
 		}
 	}
-	if len(errs) == len(ms.List) {
+	if len(unknown) == len(ms.List) { // nothing left for go-sdk
+		if len(errs) == 0 {
+			sw.WriteHeader(http.StatusAccepted)
+			return
+		}
 		writeRPC(sw, http.StatusOK, joinBatch(nil, errs))
 		return
 	}

@@ -151,6 +151,11 @@ func TestBatches(t *testing.T) {
 		assert.Equal(t, int64(jsonrpc.CodeMethodNotFound), byID["2"].Error.Code)
 	}
 
+	status, body, err = e.post(t.Context(), `[{"jsonrpc":"2.0","method":"notifications/foo"},{"jsonrpc":"2.0","method":"notifications/bar"}]`, h)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusAccepted, status, "notifications only: nothing to answer")
+	assert.Empty(t, body)
+
 	status, body, err = e.post(t.Context(), `[{"jsonrpc":"2.0","id":1,"method":"foo/bar"}]`, h)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, status, body)
