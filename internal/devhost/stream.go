@@ -32,9 +32,15 @@ func (s *sseStream) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := p
+	kept := s.restorers[:0]
 	for _, r := range s.restorers {
-		out = r.Restore(out)
+		if r.In(out) {
+			out = r.Restore(out) // one answer per swapped id: done with it
+			continue
+		}
+		kept = append(kept, r)
 	}
+	s.restorers = kept
 	if _, err := s.w.Write(out); err != nil {
 		return 0, err
 	}
@@ -47,12 +53,21 @@ func (s *sseStream) Flush() {
 	_ = http.NewResponseController(s.w).Flush()
 }
 
-// restore puts r's ids back into what go-sdk writes from now on.
+// restore puts r's id back into the answer go-sdk writes for it. At most
+// maxPending wait for their answers: a client that never waits for them
+// cannot make the list grow without bound.
 func (s *sseStream) restore(r *rpcmsg.Restorer) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if len(s.restorers) >= maxPending {
+		s.restorers = append(s.restorers[:0], s.restorers[1:]...)
+	}
 	s.restorers = append(s.restorers, r)
 }
+
+// maxPending is how many swapped ids one stream keeps waiting for their
+// answers.
+const maxPending = 256
 
 // event writes one message event of devhost's own.
 func (s *sseStream) event(data []byte) {

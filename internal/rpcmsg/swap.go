@@ -55,6 +55,9 @@ type Restorer struct {
 	ids    map[string][]byte // token (quoted) → the id as the client wrote it
 }
 
+// In reports whether p holds one of r's tokens.
+func (r *Restorer) In(p []byte) bool { return r != nil && bytes.Contains(p, r.prefix) }
+
 // Restore returns p with every token replaced by its id.
 func (r *Restorer) Restore(p []byte) []byte {
 	if r == nil || !bytes.Contains(p, r.prefix) {
