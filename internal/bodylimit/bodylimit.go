@@ -58,9 +58,12 @@ const (
 )
 
 // DefaultBudget is the budget for a server whose bodies are capped at
-// limit: twice the cap, and at least 64 MiB, so that two bodies at the cap
-// are read at once, or many smaller ones.
-func DefaultBudget(limit int64) int64 { return max(2*limit, 64<<20) }
+// limit: twice the cap, so that two bodies at the cap are read at once, or
+// many smaller ones, and at least 32 MiB. What a server holds while it
+// serves a request is some multiple of its body (decoded, copied, turned
+// into arguments): measured under 40 connections each sending a body
+// just under the cap, a few hundred MiB at most (README.md).
+func DefaultBudget(limit int64) int64 { return max(2*limit, 32<<20) }
 
 // TooLargeError is a body over its cap.
 type TooLargeError struct {

@@ -55,7 +55,7 @@ type Options struct {
 	MaxMessageBytes int64
 	// MaxBodiesBytes bounds the bytes of request bodies held at once,
 	// however many requests send them (package bodylimit). Zero means
-	// bodylimit.DefaultBudget(MaxMessageBytes): 64 MiB for the default
+	// bodylimit.DefaultBudget(MaxMessageBytes): 32 MiB for the default
 	// cap.
 	MaxBodiesBytes int64
 	// Now is the clock for {sys.UtcNow}; nil means time.Now.
