@@ -306,6 +306,12 @@ func TestRefusalsLoggedOnce(t *testing.T) {
 		func() {
 			_, _, _ = e.post(t.Context(), `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, map[string]string{"MCP-Protocol-Version": "2026-07-28"})
 		},
+		func() {
+			resp, err := http.Get(e.http.URL + "/other")
+			require.NoError(t, err)
+			resp.Body.Close()
+			assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+		},
 	} {
 		n, logged := e.refusals(f)
 		assert.Equal(t, 1, n, logged)

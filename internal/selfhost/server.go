@@ -141,7 +141,8 @@ func New(fns mcpfunc.Functions, opts Options) (*Server, error) {
 
 // ServeHTTP serves MCP at Path and the readiness answer at GET /. Direct,
 // cross-site and DNS-rebinding requests get 403 and requests without the
-// key (when one is set) 401, on every path, each logged with its reason.
+// key (when one is set) 401, on every path; any other path 404; each
+// logged with its reason.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Direct {
 		if reason := (guard.Site{}).Refusal(r); reason != "" {
@@ -162,7 +163,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = fmt.Fprintf(w, "%s: an MCP server (Streamable HTTP, stateless) at %s\n", s.opts.Server.Name, Path)
 	default:
-		http.NotFound(w, r)
+		s.refuse(w, r, http.StatusNotFound, "404 page not found: the MCP endpoint is "+Path)
 	}
 }
 
