@@ -129,20 +129,25 @@ func (s *Server) serveMCP(w http.ResponseWriter, r *http.Request) {
 		s.forward(sw, r, rebuilt, restorer)
 		return
 	}
-	// A batch with unknown methods: go-sdk answers the rest, and the
-	// answer gets one error per unknown call.
+	s.batchWithUnknown(sw, r, len(ms.List), unknown, rebuilt, restorer)
+}
+
+// batchWithUnknown answers a batch of n messages, some of them unknown:
+// go-sdk answers the rest (rebuilt), and the answer gets one -32601 per
+// unknown call.
+func (s *Server) batchWithUnknown(w http.ResponseWriter, r *http.Request, n int, unknown []*rpcmsg.Message, rebuilt []byte, restorer *rpcmsg.Restorer) {
 	var errs [][]byte
 	for _, m := range unknown {
 		if m.IsCall() {
 			errs = append(errs, rpcError(m.ID, methodNotFound(m.Method)))
 		}
 	}
-	if len(unknown) == len(ms.List) { // nothing left for go-sdk
+	if len(unknown) == n { // nothing left for go-sdk
 		if len(errs) == 0 {
-			sw.WriteHeader(http.StatusAccepted)
+			w.WriteHeader(http.StatusAccepted)
 			return
 		}
-		writeRPC(sw, http.StatusOK, joinBatch(nil, errs))
+		writeRPC(w, http.StatusOK, joinBatch(nil, errs))
 		return
 	}
 	c := newCapture()
@@ -156,11 +161,11 @@ func (s *Server) serveMCP(w http.ResponseWriter, r *http.Request) {
 		answer = joinBatch(bytes.TrimSpace(answer), errs)
 	}
 	for k, v := range c.header {
-		sw.Header()[k] = v
+		w.Header()[k] = v
 	}
-	sw.Header().Del("Content-Length")
-	sw.WriteHeader(status)
-	_, _ = sw.Write(restorer.Restore(answer))
+	w.Header().Del("Content-Length")
+	w.WriteHeader(status)
+	_, _ = w.Write(restorer.Restore(answer))
 }
 
 // forward hands body to go-sdk, with the ids restorer swapped put back
