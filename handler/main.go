@@ -57,7 +57,9 @@ func run(log *slog.Logger, listen string) error {
 	case listen != "":
 		return fmt.Errorf("-listen serves MCP clients directly, which only %s=%s does", hosting.Setting, hosting.Self)
 	default:
-		h = customhandler.New(fns, customhandler.Options{Logger: log, MaxBodyBytes: cfg.MaxBodyBytes()})
+		if h, err = customhandler.New(fns, customhandler.Options{Logger: log, MaxBodyBytes: cfg.MaxBodyBytes()}); err != nil {
+			return err
+		}
 	}
 	if listen == "" {
 		if listen, err = hosting.ListenAddr(os.Getenv); err != nil {

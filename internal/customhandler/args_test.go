@@ -84,7 +84,9 @@ func rawArgs(t *testing.T, js string) map[string]json.RawMessage {
 }
 
 func argServer(t *testing.T) string {
-	srv := httptest.NewServer(customhandler.New(mcpfunc.Functions{Tools: argTools()}, customhandler.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	h, err := customhandler.New(mcpfunc.Functions{Tools: argTools()}, customhandler.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv.URL
 }

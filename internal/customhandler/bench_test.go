@@ -22,9 +22,12 @@ import (
 // the host's payloads from testdata/contract, and a getsnippet and a
 // savesnippet of 1 MiB of code encoded as the host encodes them.
 func BenchmarkInvoke(b *testing.B) {
-	h := customhandler.New(catalog.Functions(catalog.Config{}), customhandler.Options{
+	h, err := customhandler.New(catalog.Functions(catalog.Config{}), customhandler.Options{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
+	if err != nil {
+		b.Fatal(err)
+	}
 	type benchCase struct{ name, tool string }
 	bodies := map[benchCase][]byte{}
 	var order []benchCase

@@ -47,9 +47,10 @@ func TestContract(t *testing.T) {
 	app, err := funcapp.LoadDirs("../..", "../../functions")
 	require.NoError(t, err)
 	var logs bytes.Buffer
-	h := customhandler.New(catalog.Functions(catalog.Config{}), customhandler.Options{
+	h, err := customhandler.New(catalog.Functions(catalog.Config{}), customhandler.Options{
 		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
 	})
+	require.NoError(t, err)
 
 	files, _ := filepath.Glob("testdata/contract/*.txtar")
 	require.NotEmpty(t, files)

@@ -4,11 +4,12 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
+
+	"remote-mcp-functions-go/internal/logval"
 )
 
 // errPanic is a handler that panicked; respond.go answers it with a 500.
-var errPanic = errors.New("panic serving request")
+var errPanic = errors.New(logval.PanicMsg)
 
 // Recoverer turns a panic in a handler into a 500 with a JSON body and one
 // log line with the stack, so a bug fails one invocation, not the process
@@ -22,7 +23,7 @@ func Recoverer(log *slog.Logger) func(http.Handler) http.Handler {
 						panic(v)
 					}
 					l := newLog(log, r, "")
-					l.attrs(slog.LevelError, errPanic.Error(), "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+					l.attrs(slog.LevelError, logval.PanicMsg, append([]any{"path", r.URL.Path}, logval.Panic(v)...)...)
 					fail(w, l, nil, nil, errPanic)
 				}
 			}()

@@ -23,6 +23,7 @@ import (
 //	a tool error from a plain tool           500 (it cannot say isError)  as above
 //	any error from a resource or a prompt    500 (the host: -32603)       info or error
 //	body over the limit, plain tool          413                          warn
+//	too many bodies in flight (bodies.go)    503                          warn
 //	body not read to its end (host left)     400                          info
 //	payload not understood                   400                          warn
 //	no such function / method                404 / 405                    warn
@@ -86,7 +87,7 @@ func fail(w http.ResponseWriter, log invocationLog, t *target, resp *invoke.Resp
 		log.attrs(slog.LevelWarn, "method not allowed", "err", err.Error())
 		writeStatus(w, http.StatusMethodNotAllowed, err.Error(), resp)
 	case errors.As(err, &tooLarge):
-		log.attrs(slog.LevelWarn, "invocation body over the limit; read and discarded", "limit", tooLarge.limit)
+		log.attrs(slog.LevelWarn, "invocation body over the limit", "limit", tooLarge.limit, "err", err.Error())
 		if !rich {
 			writeStatus(w, http.StatusRequestEntityTooLarge, err.Error(), resp)
 			return
@@ -96,6 +97,9 @@ func fail(w http.ResponseWriter, log invocationLog, t *target, resp *invoke.Resp
 			msg = "The call's arguments are too large for this tool."
 		}
 		writeIsError(w, resp, msg)
+	case errors.Is(err, errBusy):
+		log.attrs(slog.LevelWarn, "invocation refused: too many bodies in flight", "err", err.Error())
+		writeStatus(w, http.StatusServiceUnavailable, err.Error(), resp)
 	case errors.As(err, &readErr):
 		log.attrs(slog.LevelInfo, "invocation body not received whole; the host stopped sending", "err", readErr.err.Error())
 		writeStatus(w, http.StatusBadRequest, err.Error(), resp)

@@ -3,21 +3,25 @@
 // per MCP tool, decoding the host's payload with package invoke and running
 // the tool as plain Go.
 //
-// Every answer to a payload it understood is 200 with a JSON object; only a
-// payload it cannot read gets a 4xx, and a bug a 500. respond.go is the one
-// place where results and errors become responses.
+// Every answer is a JSON object. A result, and any failure a tool with
+// useResultSchema can show as isError, is 200; what the host can only
+// show as its own generic error (a plain tool's failure, a resource's or
+// a prompt's, a payload it cannot read, a panic) gets a non-2xx: the
+// table in respond.go, the one place where results and errors become
+// responses. Bodies are read within a byte budget before routing
+// (bodies.go).
 package customhandler
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
 
+	"remote-mcp-functions-go/internal/bodylimit"
+	"remote-mcp-functions-go/internal/funcgen"
 	"remote-mcp-functions-go/internal/invoke"
 	"remote-mcp-functions-go/internal/mcpfunc"
 )
@@ -32,44 +36,51 @@ type Options struct {
 	// over, so it must be sized from the tools' own limits with
 	// invoke.MaxPayloadBytes: then every call within those limits, and
 	// well beyond them, reaches its tool and gets the tool's own message.
-	// A body over it is read to the end and discarded, and a rich tool
-	// answers with its TooLarge message. Zero means DefaultMaxBodyBytes.
+	// A body whose Content-Length is over it is answered without being
+	// read (one without a Content-Length is read to the end and
+	// discarded), and a rich tool answers with its TooLarge message. Zero
+	// means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// MaxBodiesBytes bounds the bytes of invocation bodies held at once,
+	// however many arrive together (bodies.go). Zero means
+	// bodylimit.DefaultBudget(MaxBodyBytes).
+	MaxBodiesBytes int64
 }
 
 // DefaultMaxBodyBytes fits 1 MiB of string arguments and 1 MiB of blob
 // input in their worst-case encoding.
 var DefaultMaxBodyBytes = invoke.MaxPayloadBytes(1<<20, 1<<20)
 
-// New returns the handler's router for the app's functions. Names must be
-// unique route segments; a duplicate is a programming error and panics.
-func New(fns mcpfunc.Functions, opts Options) http.Handler {
+// New returns the handler's router for the app's functions. It fails when
+// a declaration does not make a function the host could run (no handler,
+// a bad name or schema, two functions in one folder): the checks the self
+// hosting makes when it starts, so that the process does not start rather
+// than fail each call.
+func New(fns mcpfunc.Functions, opts Options) (http.Handler, error) {
+	if _, err := funcgen.Files(fns); err != nil {
+		return nil, fmt.Errorf("customhandler: %w", err)
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if opts.MaxBodiesBytes <= 0 {
+		opts.MaxBodiesBytes = bodylimit.DefaultBudget(opts.MaxBodyBytes)
+	}
 	r := chi.NewRouter()
-	r.Use(Recoverer(opts.Logger))
+	r.Use(Recoverer(opts.Logger), holdBodies(bodylimit.NewBudget(opts.MaxBodiesBytes), opts.MaxBodyBytes))
 	r.Get("/", ready)
 	r.Head("/", ready)
-	seen := map[string]bool{}
-	route := func(name string, h http.HandlerFunc) {
-		if seen[name] || name == "" {
-			panic(fmt.Sprintf("customhandler: bad or duplicate function %q", name))
-		}
-		seen[name] = true
-		r.Post("/"+name, h)
-	}
 	for _, t := range fns.Tools {
-		route(t.Name, toolInvocation(t, opts))
+		r.Post("/"+t.Name, toolInvocation(t, opts))
 	}
 	for _, res := range fns.Resources {
-		route(res.Name, resourceInvocation(res, opts))
+		r.Post("/"+res.Name, resourceInvocation(res, opts))
 	}
 	for _, p := range fns.Prompts {
-		route(p.Name, promptInvocation(p, opts))
+		r.Post("/"+p.Name, promptInvocation(p, opts))
 	}
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		fail(w, newLog(opts.Logger, r, ""), nil, nil, fmt.Errorf("%w at %s", errNoFunction, r.URL.Path))
@@ -77,7 +88,7 @@ func New(fns mcpfunc.Functions, opts Options) http.Handler {
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		fail(w, newLog(opts.Logger, r, ""), nil, nil, fmt.Errorf("%w: %s on %s", errMethod, r.Method, r.URL.Path))
 	})
-	return r
+	return r, nil
 }
 
 // ready answers the host's readiness probe: any answer means ready.
@@ -227,40 +238,6 @@ func promptInvocation(p *mcpfunc.Prompt, opts Options) http.HandlerFunc {
 		resp.ReturnText(text)
 		writeResponse(w, http.StatusOK, resp)
 	}
-}
-
-// errBodyTooLarge is a body over Options.MaxBodyBytes.
-type errBodyTooLarge struct{ limit int64 }
-
-func (e *errBodyTooLarge) Error() string {
-	return fmt.Sprintf("invocation body over %d bytes", e.limit)
-}
-
-// errBodyRead is a body that could not be read to its end: the host went
-// away or stopped sending (the server's read timeout).
-type errBodyRead struct{ err error }
-
-func (e *errBodyRead) Error() string { return "reading the invocation body: " + e.err.Error() }
-func (e *errBodyRead) Unwrap() error { return e.err }
-
-// readBody reads the body up to limit bytes. Memory grows with the bytes
-// that arrive, never with what Content-Length announces. A longer body is
-// read to its end and discarded, so that the host, still sending, gets the
-// answer rather than a reset connection; the server's read timeout bounds
-// how long that can take.
-func readBody(body io.Reader, limit int64) ([]byte, error) {
-	var buf bytes.Buffer
-	n, err := buf.ReadFrom(io.LimitReader(body, limit+1))
-	if err != nil {
-		return nil, &errBodyRead{err}
-	}
-	if n > limit {
-		if _, err := io.Copy(io.Discard, body); err != nil {
-			return nil, &errBodyRead{err}
-		}
-		return nil, &errBodyTooLarge{limit}
-	}
-	return buf.Bytes(), nil
 }
 
 // Routing failures.

@@ -44,10 +44,12 @@ func testServer(t *testing.T, maxBody int64) (*httptest.Server, *bytes.Buffer) {
 		tool("panics", true, func(*mcpfunc.Call) (string, error) { panic("bug") }),
 	}
 	var logs bytes.Buffer
-	srv := httptest.NewServer(customhandler.New(mcpfunc.Functions{Tools: tools}, customhandler.Options{
+	h, err := customhandler.New(mcpfunc.Functions{Tools: tools}, customhandler.Options{
 		Logger:       slog.New(slog.NewTextHandler(&logs, nil)),
 		MaxBodyBytes: maxBody,
-	}))
+	})
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv, &logs
 }
@@ -169,8 +171,9 @@ func TestBodyOverTheCapIsDrained(t *testing.T) {
 // the cap and sends a few bytes costs a few bytes, not the announced size.
 func TestMemoryFollowsTheBytesThatArrive(t *testing.T) {
 	const limit = 48 << 20
-	h := customhandler.New(mcpfunc.Functions{Tools: []*mcpfunc.Tool{{Name: "ok", Description: "Ok.", Plain: true, Handler: mcpfunc.Typed(func(context.Context, *mcpfunc.Call, struct{}) (string, error) { return "x", nil })}}},
+	h, err := customhandler.New(mcpfunc.Functions{Tools: []*mcpfunc.Tool{{Name: "ok", Description: "Ok.", Plain: true, Handler: mcpfunc.Typed(func(context.Context, *mcpfunc.Call, struct{}) (string, error) { return "x", nil })}}},
 		customhandler.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxBodyBytes: limit})
+	require.NoError(t, err)
 	req := httptest.NewRequest(http.MethodPost, "/ok", strings.NewReader(`{"Data":`))
 	req.ContentLength = limit
 	var before, after runtime.MemStats
@@ -197,9 +200,32 @@ func TestHostLeftMidBody(t *testing.T) {
 	assert.NotContains(t, logs.String(), "over the limit")
 }
 
-func TestNewPanicsOnDuplicateTool(t *testing.T) {
-	tool := &mcpfunc.Tool{Name: "a", Description: "A.", Handler: mcpfunc.Typed(func(context.Context, *mcpfunc.Call, struct{}) (string, error) { return "", nil })}
-	assert.Panics(t, func() {
-		customhandler.New(mcpfunc.Functions{Tools: []*mcpfunc.Tool{tool, tool}}, customhandler.Options{})
-	})
+// New refuses what the host could not run, as the self hosting's New
+// does, so that the process fails to start with the reason rather than
+// failing each call.
+func TestNewRefuses(t *testing.T) {
+	ok := mcpfunc.Typed(func(context.Context, *mcpfunc.Call, struct{}) (string, error) { return "", nil })
+	tool := &mcpfunc.Tool{Name: "a", Description: "A.", Handler: ok}
+	for _, tt := range []struct {
+		name string
+		fns  mcpfunc.Functions
+		want string
+	}{
+		{"a tool without a handler", mcpfunc.Functions{Tools: []*mcpfunc.Tool{{Name: "nohandler", Description: "No handler."}}}, `tool "nohandler": no handler`},
+		{"two tools in one folder", mcpfunc.Functions{Tools: []*mcpfunc.Tool{tool, tool}}, `function "a" is declared twice`},
+		{"a bad name", mcpfunc.Functions{Tools: []*mcpfunc.Tool{{Name: "a b", Description: "A.", Handler: ok}}}, "the name must be"},
+		{"an argument without a description", mcpfunc.Functions{Tools: []*mcpfunc.Tool{{Name: "nodesc", Description: "A.", Handler: mcpfunc.Typed(func(context.Context, *mcpfunc.Call, struct {
+			X string `json:"x"`
+		}) (string, error) {
+			return "", nil
+		})}}}, `argument "x" has no description`},
+		{"a prompt without a handler", mcpfunc.Functions{Prompts: []*mcpfunc.Prompt{{Name: "p", Description: "P."}}}, `prompt "p": no handler`},
+		{"a resource without a scheme", mcpfunc.Functions{Resources: []*mcpfunc.Resource{{Name: "r", URI: "noscheme", ResourceName: "r"}}}, "needs a scheme"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h, err := customhandler.New(tt.fns, customhandler.Options{})
+			assert.Nil(t, h)
+			assert.ErrorContains(t, err, tt.want)
+		})
+	}
 }

@@ -49,8 +49,20 @@
 //     listens on loopback, gets 403. With [Options.CORS] (Host.CORS in
 //     local.settings.json), preflights and responses get CORS headers as
 //     func start gives them.
-//   - Every 403 and 401 is logged with its reason, method and path, never
-//     the query string or a header.
+//   - Messages: what the host cannot read (a batch, nesting past 64
+//     levels, an id beyond Int64) is 500, as the host answers an exception
+//     the extension does not catch; an id within Int64 comes back exactly;
+//     a method no SDK serves gets the C# SDK's -32601; MCP-Protocol-Version
+//     is not read, as the extension does not read it (front.go). Bodies
+//     are read within a byte budget, a Content-Length over
+//     [Options.MaxMessageBytes] refused (413) before reading.
+//   - Sessions: Streamable HTTP sessions are go-sdk's, kept in memory
+//     where the extension keeps none, so there are at most
+//     [Options.MaxSessions]: past it, the least recently used is closed
+//     (sessions.go).
+//   - Every refused request (403, 401, 413, 500 for a message the host
+//     cannot read) is logged with its reason, method and path, never the
+//     query string or a header.
 //
 // The handler process itself is run by package worker, storage is reached
 // through package blobstore, and the app is read by package funcapp; the

@@ -6,7 +6,8 @@ import (
 )
 
 // refuse answers a request devhost will not serve (403 for a cross-site or
-// DNS-rebinding request, 401 without a valid key) and logs one line with
+// DNS-rebinding request, 401 without a valid key, 413, 503 and 500 from
+// front.go) and logs one line with
 // the status, the reason, the method and the path, so that a client which
 // shows only its own error (the MCP Inspector reports a 401 as an OAuth
 // failure) can be understood from devhost's output. The line never holds

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/url"
-	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -68,8 +67,9 @@ func unreachableRead(context.Context, *mcp.ReadResourceRequest) (*mcp.ReadResour
 // readResources answers resources/read as the extension does
 // (DefaultResourceRegistry.TryGetResource @cd0d1e8c): a URI that is not
 // absolute fails (-32603); an exact static match first, case-insensitive,
-// then the templates in order; no match is -32602 "Unknown resource:
-// '<uri>'"; the function's failure is -32603 "An error occurred.".
+// then the templates in order (funcapp.ResourceTable, which the self
+// hosting uses too); no match is -32602 "Unknown resource: '<uri>'"; the
+// function's failure is -32603 "An error occurred.".
 func (s *Server) readResources(next mcp.MethodHandler) mcp.MethodHandler {
 	return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
 		r, ok := req.(*mcp.ReadResourceRequest)
@@ -103,22 +103,10 @@ func (s *Server) readResources(next mcp.MethodHandler) mcp.MethodHandler {
 }
 
 // matchResource finds the resource a URI names, with a template's
-// parameters.
+// parameters, as the extension's registry does (funcapp.ResourceTable).
 func (s *Server) matchResource(uri string) (*resource, map[string]string) {
-	for _, r := range s.resources {
-		if r.template == nil && strings.EqualFold(r.uri, uri) {
-			return r, nil
-		}
-	}
-	for _, r := range s.resources {
-		if r.template == nil {
-			continue
-		}
-		if params, ok := r.template.Match(uri); ok {
-			return r, params
-		}
-	}
-	return nil, nil
+	r, params, _ := s.byURI.Match(uri)
+	return r, params
 }
 
 // readResource runs the function and maps its return value.

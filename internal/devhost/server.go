@@ -13,6 +13,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"remote-mcp-functions-go/internal/binding"
+	"remote-mcp-functions-go/internal/bodylimit"
 	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/guard"
 	"remote-mcp-functions-go/internal/mcpext"
@@ -67,13 +68,23 @@ type Options struct {
 	// transport's 2 idle connections per host, concurrent calls would
 	// open a connection each.
 	HandlerClient *http.Client
-	// MaxMessageBytes caps one MCP request body. The snippet tools accept
-	// 1 MiB of content, which JSON escaping can double or more. Zero
-	// means 16 MiB.
+	// MaxMessageBytes caps one MCP request body: a larger Content-Length
+	// is refused (413) before a byte is read. The snippet tools accept 1
+	// MiB of content, which JSON escaping can double or more. Zero means
+	// 16 MiB.
 	MaxMessageBytes int64
+	// MaxBodiesBytes bounds the bytes of request bodies held at once,
+	// however many requests send them (package bodylimit). Zero means
+	// bodylimit.DefaultBudget(MaxMessageBytes): 32 MiB for the default
+	// cap.
+	MaxBodiesBytes int64
 	// SessionTimeout closes Streamable HTTP sessions idle for that long,
 	// so clients that never say goodbye do not pile up. Zero means 1h.
 	SessionTimeout time.Duration
+	// MaxSessions bounds the Streamable HTTP sessions kept at once: a new
+	// one closes the least recently used (sessions.go). Zero means
+	// DefaultMaxSessions.
+	MaxSessions int
 	// FunctionTimeout bounds one invocation, as host.json's functionTimeout
 	// does in the host (see funcapp.Host.FunctionTimeout): past it the
 	// client gets the generic tool error and, when Worker is a Restarter,
@@ -103,6 +114,9 @@ type Server struct {
 	resources  []*resource
 	prompts    []*prompt
 	calls      inflight
+	bodies     *bodylimit.Budget
+	sessions   *sessionCap
+	byURI      funcapp.ResourceTable[*resource]
 
 	// streams is canceled by Close; every GET stream ends with it.
 	streams     context.Context
@@ -122,8 +136,14 @@ func New(app *funcapp.App, opts Options) (*Server, error) {
 	if opts.MaxMessageBytes <= 0 {
 		opts.MaxMessageBytes = 16 << 20
 	}
+	if opts.MaxBodiesBytes <= 0 {
+		opts.MaxBodiesBytes = bodylimit.DefaultBudget(opts.MaxMessageBytes)
+	}
 	if opts.SessionTimeout <= 0 {
 		opts.SessionTimeout = time.Hour
+	}
+	if opts.MaxSessions <= 0 {
+		opts.MaxSessions = DefaultMaxSessions
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -133,6 +153,7 @@ func New(app *funcapp.App, opts Options) (*Server, error) {
 		log:    opts.Logger,
 		client: opts.HandlerClient,
 		keys:   guard.NewKey(opts.Key),
+		bodies: bodylimit.NewBudget(opts.MaxBodiesBytes),
 	}
 	s.streams, s.closeStream = context.WithCancel(context.Background())
 	if s.client == nil {
@@ -171,6 +192,7 @@ func New(app *funcapp.App, opts Options) (*Server, error) {
 		}
 		if r != nil {
 			s.resources = append(s.resources, r)
+			s.byURI.Add(r.uri, r)
 		}
 		p, err := s.newPrompt(f)
 		if err != nil {
@@ -188,6 +210,7 @@ func New(app *funcapp.App, opts Options) (*Server, error) {
 		MaxRequestBodyBytes: opts.MaxMessageBytes,
 	})
 	s.sse = newSSEHandler(s.mcp, MessagePath, opts.MaxMessageBytes, &s.calls)
+	s.sessions = newSessionCap(s.mcp, opts.MaxSessions, s.log)
 	return s, nil
 }
 
@@ -268,9 +291,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if !limitDepth(w, r, s.opts.MaxMessageBytes) {
+	w, r, release, ok := s.front(w, r, !isSSE && !isMessage)
+	if !ok {
 		return
 	}
+	defer release()
 	if r.Method == http.MethodGet {
 		// Streams last as long as the client wants; end them when devhost
 		// shuts down so the server can stop. Calls in flight are POSTs and
@@ -287,7 +312,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case isMessage:
 		s.sse.serveMessage(w, r)
 	default:
-		s.streamable.ServeHTTP(w, r)
+		s.sessions.serve(w, r, s.streamable)
 	}
 }
 

@@ -39,7 +39,14 @@ type sseHandler struct {
 	calls    *inflight
 
 	mu       sync.Mutex
-	sessions map[string]*mcp.SSEServerTransport
+	sessions map[string]*sseSession
+}
+
+// sseSession is one open stream: go-sdk's transport, and the stream it
+// writes to, which devhost writes to as well (stream.go).
+type sseSession struct {
+	t      *mcp.SSEServerTransport
+	stream *sseStream
 }
 
 // sessionQuery is the message endpoint's session parameter, named as the
@@ -60,7 +67,7 @@ func sseCallFrom(ctx context.Context) *sseCall {
 }
 
 func newSSEHandler(server *mcp.Server, endpoint string, maxBody int64, calls *inflight) *sseHandler {
-	return &sseHandler{server: server, endpoint: endpoint, maxBody: maxBody, calls: calls, sessions: map[string]*mcp.SSEServerTransport{}}
+	return &sseHandler{server: server, endpoint: endpoint, maxBody: maxBody, calls: calls, sessions: map[string]*sseSession{}}
 }
 
 // live reports whether id names an open stream.
@@ -81,9 +88,10 @@ func (h *sseHandler) serveStream(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := rand.Text()
+	stream := &sseStream{w: w}
 	t := &mcp.SSEServerTransport{
 		Endpoint:            h.endpoint + "?" + sessionQuery + "=" + id,
-		Response:            w,
+		Response:            stream,
 		MaxRequestBodyBytes: h.maxBody,
 	}
 	w.Header().Set("Content-Type", "text/event-stream")
@@ -93,7 +101,7 @@ func (h *sseHandler) serveStream(w http.ResponseWriter, r *http.Request) {
 	// Register before connecting: the endpoint event goes out during
 	// Connect, and the client may post as soon as it reads it.
 	h.mu.Lock()
-	h.sessions[id] = t
+	h.sessions[id] = &sseSession{t: t, stream: stream}
 	h.mu.Unlock()
 	defer func() {
 		h.mu.Lock()
@@ -132,15 +140,19 @@ func (h *sseHandler) serveMessage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Content-Type must be 'application/json'", http.StatusUnsupportedMediaType)
 		return
 	}
-	id := r.URL.Query().Get(sessionQuery)
-	h.mu.Lock()
-	t := h.sessions[id]
-	h.mu.Unlock()
-	if t == nil {
+	ss := h.session(r)
+	if ss == nil {
 		http.Error(w, "No active session. Please connect to the /sse endpoint to initiate your session.", http.StatusBadRequest)
 		return
 	}
-	t.ServeHTTP(w, r)
+	ss.t.ServeHTTP(w, r)
+}
+
+// session is the open stream a message POST names, nil when none.
+func (h *sseHandler) session(r *http.Request) *sseSession {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.sessions[r.URL.Query().Get(sessionQuery)]
 }
 
 // flatten turns request headers into the extension's form: one string per

@@ -72,14 +72,14 @@ func snippetFunctions(t *testing.T, h hostingCase, az *testenv.Azurite) {
 				assert.Equal(t, "line 1\nline 2", got.Contents[0].Text)
 
 				before := az.Listing(t)
-				// The self hosting's messages: the function's own, or
-				// go-sdk's for a URI no template matches (RFC 6570: not
-				// upper-case literals, nor a space).
+				// The self hosting's messages: the function's own, the
+				// template matched as the extension matches it (literal
+				// text case-insensitively, a parameter taken raw).
 				selfSays := map[string]string{
 					"snippet://" + p + "never-saved": fmt.Sprintf("Snippet '%s' not found.", p+"never-saved"),
 					"snippet://..":                   `Invalid snippet name "..": use 1-128 letters, digits, '.', '_' or '-', not starting with '.'.`,
 					"snippet://a%2Fb":                `Invalid snippet name "a%2Fb": use 1-128 letters, digits, '.', '_' or '-', not starting with '.'.`,
-					"SNIPPET://" + p + "x y":         "Resource not found",
+					"SNIPPET://" + p + "x y":         fmt.Sprintf(`Invalid snippet name "%sx y": use 1-128 letters, digits, '.', '_' or '-', not starting with '.'.`, p),
 				}
 				for uri, msg := range selfSays {
 					_, err := s.ReadResource(t.Context(), &mcp.ReadResourceParams{URI: uri})

@@ -56,3 +56,46 @@ func (t *URITemplate) Match(uri string) (map[string]string, bool) {
 	}
 	return params, true
 }
+
+// ResourceTable finds the resource a requested URI names, as the
+// extension's registry does (DefaultResourceRegistry.TryGetResource
+// @cd0d1e8c): a static resource first, its URI compared case-insensitively
+// (a dictionary with StringComparer.OrdinalIgnoreCase), then each template
+// in the order added (URITemplate). Both hostings look resources up with
+// it, so a URI such as SNIPPET://name reads the same resource in both.
+type ResourceTable[T any] struct {
+	static    []tableEntry[T]
+	templates []tableEntry[T]
+}
+
+type tableEntry[T any] struct {
+	uri      string
+	template *URITemplate
+	v        T
+}
+
+// Add adds the resource v with uri: a template when uri has {parameters}.
+func (t *ResourceTable[T]) Add(uri string, v T) {
+	tmpl := CompileURITemplate(uri)
+	if len(tmpl.params) == 0 {
+		t.static = append(t.static, tableEntry[T]{uri: uri, v: v})
+		return
+	}
+	t.templates = append(t.templates, tableEntry[T]{uri: uri, template: tmpl, v: v})
+}
+
+// Match finds the resource uri names, with a template's parameters (nil
+// for a static resource).
+func (t *ResourceTable[T]) Match(uri string) (v T, params map[string]string, ok bool) {
+	for _, e := range t.static {
+		if strings.EqualFold(e.uri, uri) {
+			return e.v, nil, true
+		}
+	}
+	for _, e := range t.templates {
+		if params, ok := e.template.Match(uri); ok {
+			return e.v, params, true
+		}
+	}
+	return v, nil, false
+}

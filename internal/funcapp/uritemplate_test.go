@@ -38,6 +38,30 @@ func TestURITemplateMatch(t *testing.T) {
 	}
 }
 
+// The extension's lookup (DefaultResourceRegistry.TryGetResource): a
+// static URI first, case-insensitively, then the templates in the order
+// they were registered.
+func TestResourceTable(t *testing.T) {
+	var tbl funcapp.ResourceTable[string]
+	tbl.Add("snippet://{name}", "template")
+	tbl.Add("snippet://{dir}", "later template")
+	tbl.Add("snippet://index", "static")
+	for _, tt := range []struct{ uri, want, param string }{
+		{"snippet://index", "static", ""},
+		{"SNIPPET://INDEX", "static", ""},
+		{"SNIPPET://demo", "template", "demo"},
+		{"snippet://a/b", "", ""},
+		{"other://demo", "", ""},
+	} {
+		got, params, ok := tbl.Match(tt.uri)
+		assert.Equal(t, tt.want != "", ok, tt.uri)
+		assert.Equal(t, tt.want, got, tt.uri)
+		if tt.param != "" {
+			assert.Equal(t, map[string]string{"name": tt.param}, params, tt.uri)
+		}
+	}
+}
+
 // ParseFunction checks a function.json from memory as Load checks files.
 func TestParseFunction(t *testing.T) {
 	f, err := funcapp.ParseFunction("get", "gen/get/function.json", []byte(goodFunction))

@@ -28,15 +28,29 @@ func Serve(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Log
 	case <-ctx.Done():
 	}
 	// Said once Shutdown has closed the listener, so whoever reads the line
-	// can count on no new connection being accepted.
-	srv.RegisterOnShutdown(func() { log.Info("stopping: letting calls in flight finish", "grace", Grace) })
+	// can count on no new connection being accepted. Shutdown runs the
+	// function in a goroutine of its own and does not wait for it
+	// (net/http server.go), so the last line waits for this one.
+	said := make(chan struct{})
+	srv.RegisterOnShutdown(func() {
+		log.Info(stoppingMsg, "grace", Grace)
+		close(said)
+	})
 	grace, cancel := context.WithTimeout(context.Background(), Grace)
 	defer cancel()
-	if err := srv.Shutdown(grace); err != nil {
+	err := srv.Shutdown(grace)
+	<-said // Shutdown starts the function before anything else can fail
+	if err != nil {
 		_ = srv.Close()
 		return fmt.Errorf("calls still in flight after %v were cut off: %w", Grace, err)
 	}
 	<-served // http.ErrServerClosed, returned as soon as Shutdown began
-	log.Info("custom handler stopped")
+	log.Info(stoppedMsg)
 	return nil
 }
+
+// The lines Serve writes when it stops, in this order.
+const (
+	stoppingMsg = "stopping: letting calls in flight finish"
+	stoppedMsg  = "custom handler stopped"
+)

@@ -82,7 +82,10 @@ func Example() {
 	}
 	fmt.Print(string(fj))
 
-	h := customhandler.New(mcpfunc.Functions{Tools: []*mcpfunc.Tool{countwords}}, customhandler.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h, err := customhandler.New(mcpfunc.Functions{Tools: []*mcpfunc.Tool{countwords}}, customhandler.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		panic(err)
+	}
 	for _, args := range []string{`{"text":"the cat and the hat and the bat","top":2}`, `{"text":"  "}`, `{"text":42}`} {
 		var a map[string]json.RawMessage
 		_ = json.Unmarshal([]byte(args), &a)

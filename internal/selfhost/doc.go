@@ -37,6 +37,20 @@
 // only form the self-hosted preview supports (no sessions, no GET
 // streams). Any protocol version go-sdk knows is negotiated.
 //
+// A front (front.go) reads each request before go-sdk does, and answers
+// what go-sdk answers wrongly or not at all, as the MCP specification and
+// JSON-RPC say: an MCP-Protocol-Version it does not speak (400, -32022),
+// an unknown method (-32601), a batch that reuses an id or an id that is
+// not a string or a number (400, -32600), a message nested deeper than
+// the trigger hosting's 64 levels (400, -32700); and it passes go-sdk
+// ids it can echo, so that 2^70 comes back as 2^70. Bodies are read
+// within a byte budget (package bodylimit): a Content-Length over
+// [Options.MaxMessageBytes] is refused before a byte is read, and the
+// bodies held at once stay within [Options.MaxBodiesBytes]. A panic fails
+// its request only (recover.go), and every refusal is one log line
+// (refused.go). resources/read matches URIs as the extension does, scheme
+// and literal text case-insensitively (resource.go).
+//
 // # Where it runs
 //
 // Behind the Functions host (on Azure, and under func start) the host

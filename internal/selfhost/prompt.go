@@ -1,10 +1,7 @@
 package selfhost
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"net/http"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -52,36 +49,14 @@ func (s *Server) getPrompt(ctx context.Context, p *mcpfunc.Prompt, fn *function,
 	call := &mcpfunc.Call{Tool: p.Name, Args: args, PathArgs: invoke.ElementStrings(args, p.PathArgs()), Log: log.line}
 	locs, err := binding.Resolve(fn.blobs, binding.PromptData(call.PathArgs, inv.Sys()))
 	if err != nil {
-		return nil, s.rpcFailed(log, &hostError{err})
+		return nil, logged(s.rpcFailed(log, &hostError{err}))
 	}
 	if call.Inputs, err = readInputs(ctx, fn.blobs, locs); err != nil {
-		return nil, s.rpcFailed(log, &hostError{err})
+		return nil, logged(s.rpcFailed(log, &hostError{err}))
 	}
 	text, err := p.Run(ctx, call)
 	if err != nil {
-		return nil, s.rpcFailed(log, err)
+		return nil, logged(s.rpcFailed(log, err))
 	}
 	return &mcp.GetPromptResult{Messages: []*mcp.PromptMessage{{Role: "user", Content: &mcp.TextContent{Text: text}}}}, nil
-}
-
-// nullPromptArguments reads r's body before go-sdk does, so that a
-// prompts/get argument sent as null counts as missing, as the extension
-// counts it (mcpext.NullPromptArguments). A body over the message limit is
-// passed on as it came, for go-sdk to refuse.
-func (s *Server) nullPromptArguments(r *http.Request) *http.Request {
-	if r.Method != http.MethodPost || r.Body == nil || r.Body == http.NoBody {
-		return r
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, s.opts.MaxMessageBytes+1))
-	switch {
-	case err != nil || int64(len(body)) > s.opts.MaxMessageBytes:
-		r.Body = struct {
-			io.Reader
-			io.Closer
-		}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
-	default:
-		body = mcpext.NullPromptArguments(body)
-		r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
-	}
-	return r
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"remote-mcp-functions-go/internal/binding"
+	"remote-mcp-functions-go/internal/bodylimit"
+	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/guard"
 	"remote-mcp-functions-go/internal/mcpext"
 	"remote-mcp-functions-go/internal/mcpfunc"
@@ -47,9 +49,15 @@ type Options struct {
 	// Logger receives a line per refused request and per failed call, and
 	// the functions' log lines. Nil means slog.Default().
 	Logger *slog.Logger
-	// MaxMessageBytes caps one request body. Zero means
+	// MaxMessageBytes caps one request body: a larger Content-Length is
+	// refused (413) before a byte is read. Zero means
 	// DefaultMaxMessageBytes.
 	MaxMessageBytes int64
+	// MaxBodiesBytes bounds the bytes of request bodies held at once,
+	// however many requests send them (package bodylimit). Zero means
+	// bodylimit.DefaultBudget(MaxMessageBytes): 32 MiB for the default
+	// cap.
+	MaxBodiesBytes int64
 	// Now is the clock for {sys.UtcNow}; nil means time.Now.
 	Now func() time.Time
 }
@@ -62,6 +70,8 @@ type Server struct {
 	key        guard.Key
 	mcp        *mcp.Server
 	streamable http.Handler
+	bodies     *bodylimit.Budget
+	resources  funcapp.ResourceTable[*resource]
 }
 
 // New builds the server for fns. It fails when a declaration does not
@@ -74,13 +84,16 @@ func New(fns mcpfunc.Functions, opts Options) (*Server, error) {
 	if opts.MaxMessageBytes <= 0 {
 		opts.MaxMessageBytes = DefaultMaxMessageBytes
 	}
+	if opts.MaxBodiesBytes <= 0 {
+		opts.MaxBodiesBytes = bodylimit.DefaultBudget(opts.MaxMessageBytes)
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	if opts.Server.Name == "" {
 		return nil, errors.New("selfhost: the server needs a name")
 	}
-	s := &Server{opts: opts, log: opts.Logger}
+	s := &Server{opts: opts, log: opts.Logger, bodies: bodylimit.NewBudget(opts.MaxBodiesBytes)}
 	if opts.Direct {
 		s.key = guard.NewKey(opts.Key)
 	}
@@ -105,7 +118,10 @@ func New(fns mcpfunc.Functions, opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
-	s.mcp.AddReceivingMiddleware(mcpext.UnknownTool(known))
+	s.mcp.AddReceivingMiddleware(mcpext.UnknownTool(known), s.readResources)
+	// Outermost: a panic anywhere below fails its request only; every
+	// refusal is logged once (refused.go).
+	s.mcp.AddReceivingMiddleware(s.recoverCalls, s.logRefusals)
 	s.streamable = mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, &mcp.StreamableHTTPOptions{
 		Stateless:           true,
 		JSONResponse:        true,
@@ -125,7 +141,8 @@ func New(fns mcpfunc.Functions, opts Options) (*Server, error) {
 
 // ServeHTTP serves MCP at Path and the readiness answer at GET /. Direct,
 // cross-site and DNS-rebinding requests get 403 and requests without the
-// key (when one is set) 401, on every path, each logged with its reason.
+// key (when one is set) 401, on every path; any other path 404; each
+// logged with its reason.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Direct {
 		if reason := (guard.Site{}).Refusal(r); reason != "" {
@@ -139,14 +156,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.refuse(w, r, http.StatusUnauthorized, reason)
 			return
 		}
-		s.streamable.ServeHTTP(w, withRequest(s.nullPromptArguments(r)))
+		s.serveMCP(w, withRequest(r))
 	case r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		// The host's readiness probe, and a person's browser: any answer
 		// will do for the first, a pointer for the second.
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = fmt.Fprintf(w, "%s: an MCP server (Streamable HTTP, stateless) at %s\n", s.opts.Server.Name, Path)
 	default:
-		http.NotFound(w, r)
+		s.refuse(w, r, http.StatusNotFound, "404 page not found: the MCP endpoint is "+Path)
 	}
 }
 

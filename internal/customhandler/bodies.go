@@ -1,0 +1,113 @@
+package customhandler
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"remote-mcp-functions-go/internal/bodylimit"
+)
+
+// Bodies are read before routing, within the server's budget (package
+// bodylimit): a Content-Length over Options.MaxBodyBytes is refused before
+// a byte is read, and the bytes of the bodies held at once, however many
+// invocations arrive together, stay within Options.MaxBodiesBytes. The
+// route reads the body it was given with readBody.
+
+// holdBodies reads each POST's body within budget and hands it to the
+// route, holding the budget until the route has answered.
+func holdBodies(budget *bodylimit.Budget, limit int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodPost {
+				next.ServeHTTP(w, r)
+				return
+			}
+			body, release, err := budget.Read(r, limit)
+			defer release()
+			var tooLarge *bodylimit.TooLargeError
+			if errors.As(err, &tooLarge) && tooLarge.Announced < 0 {
+				// A body without a Content-Length is read to its end and
+				// discarded, so that the host, still sending, gets the
+				// answer rather than a reset connection; the server's read
+				// timeout bounds how long that can take.
+				_, _ = io.Copy(io.Discard, r.Body)
+			}
+			r.Body = &heldBody{body: body, err: err}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// heldBody is a body holdBodies read, or the reason it could not.
+type heldBody struct {
+	body []byte
+	err  error
+	off  int
+}
+
+func (h *heldBody) Read(p []byte) (int, error) {
+	if h.err != nil {
+		return 0, h.err
+	}
+	if h.off >= len(h.body) {
+		return 0, io.EOF
+	}
+	n := copy(p, h.body[h.off:])
+	h.off += n
+	return n, nil
+}
+
+func (h *heldBody) Close() error { return nil }
+
+// readBody is the body holdBodies read, without copying it, or why there
+// is none: *errBodyTooLarge, *errBodyRead or errBusy.
+func readBody(body io.Reader, limit int64) ([]byte, error) {
+	h, ok := body.(*heldBody)
+	if !ok {
+		return nil, &errBodyRead{errors.New("the body was not read within the budget")}
+	}
+	var (
+		tooLarge *bodylimit.TooLargeError
+		readErr  *bodylimit.ReadError
+	)
+	switch {
+	case h.err == nil:
+		return h.body, nil
+	case errors.As(h.err, &tooLarge):
+		return nil, &errBodyTooLarge{limit: limit, announced: tooLarge.Announced}
+	case errors.As(h.err, &readErr):
+		return nil, &errBodyRead{readErr.Err}
+	case errors.Is(h.err, bodylimit.ErrBusy):
+		return nil, errBusy
+	}
+	return nil, &errBodyRead{h.err}
+}
+
+// errBodyTooLarge is a body over Options.MaxBodyBytes.
+type errBodyTooLarge struct {
+	limit int64
+	// announced is the Content-Length refused before reading, or -1 when
+	// the body was read and discarded.
+	announced int64
+}
+
+func (e *errBodyTooLarge) Error() string {
+	if e.announced >= 0 {
+		return fmt.Sprintf("invocation body of %d bytes announced, over %d bytes", e.announced, e.limit)
+	}
+	return fmt.Sprintf("invocation body over %d bytes", e.limit)
+}
+
+// errBodyRead is a body that could not be read to its end: the host went
+// away or stopped sending (the server's read timeout).
+type errBodyRead struct{ err error }
+
+func (e *errBodyRead) Error() string { return "reading the invocation body: " + e.err.Error() }
+func (e *errBodyRead) Unwrap() error { return e.err }
+
+// errBusy is an invocation whose body could not have budget in time: as
+// many bodies are in flight as the handler holds at once. The host
+// answers the client with its generic error; a later call succeeds.
+var errBusy = errors.New("invocation refused: " + bodylimit.ErrBusy.Error())

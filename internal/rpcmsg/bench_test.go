@@ -1,0 +1,37 @@
+package rpcmsg
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// A 1 MiB tools/call: Peek against encoding/json reading the same
+// members.
+var bigCall = func() []byte {
+	s := strings.Repeat("print(\"hello\")\n\tx = 1 # ünïcode\n", 1<<20/32)
+	b, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": map[string]any{"name": "savesnippet", "arguments": map[string]any{"snippetname": "a", "snippet": s}}})
+	return b
+}()
+
+func BenchmarkPeek1MiB(b *testing.B) {
+	b.SetBytes(int64(len(bigCall)))
+	for b.Loop() {
+		if _, ok := Peek(bigCall); !ok {
+			b.Fatal("not read")
+		}
+	}
+}
+
+func BenchmarkEncodingJSON1MiB(b *testing.B) {
+	b.SetBytes(int64(len(bigCall)))
+	for b.Loop() {
+		var m struct {
+			ID     json.RawMessage `json:"id"`
+			Method string          `json:"method"`
+		}
+		if err := json.Unmarshal(bigCall, &m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
