@@ -64,5 +64,6 @@ func (s *Server) readResource(ctx context.Context, r *mcpfunc.Resource, fn *func
 	if err != nil {
 		return nil, s.rpcFailed(log, err)
 	}
-	return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: uri, MIMEType: r.MimeType, Text: text}}}, nil
+	// The text goes around go-sdk's encoding (bypass.go).
+	return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: uri, MIMEType: r.MimeType, Text: exchangeOf(ctx).text(text)}}}, nil
 }

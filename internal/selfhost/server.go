@@ -62,6 +62,9 @@ type Server struct {
 	key        guard.Key
 	mcp        *mcp.Server
 	streamable http.Handler
+	// headerArgs is true when a tool takes arguments in headers, which
+	// go-sdk reads from the message (bypass.go).
+	headerArgs bool
 }
 
 // New builds the server for fns. It fails when a declaration does not
@@ -106,7 +109,10 @@ func New(fns mcpfunc.Functions, opts Options) (*Server, error) {
 		}
 	}
 	s.mcp.AddReceivingMiddleware(mcpext.UnknownTool(known))
-	s.streamable = mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, &mcp.StreamableHTTPOptions{
+	// Last, so outermost: every other middleware sees the arguments the
+	// client sent (bypass.go).
+	s.mcp.AddReceivingMiddleware(restoreArguments)
+	streamable := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, &mcp.StreamableHTTPOptions{
 		Stateless:           true,
 		JSONResponse:        true,
 		MaxRequestBodyBytes: opts.MaxMessageBytes,
@@ -120,6 +126,7 @@ func New(fns mcpfunc.Functions, opts Options) (*Server, error) {
 		PropagateRequestCancellation: true,
 		Logger:                       opts.Logger,
 	})
+	s.streamable = &bypass{next: streamable, max: opts.MaxMessageBytes, keep: s.headerArgs}
 	return s, nil
 }
 
