@@ -20,6 +20,7 @@ type tool struct {
 	decl     *mcpfunc.Tool
 	fn       *function
 	required []string
+	paths    []string // the arguments its blob paths use
 }
 
 // addTool lists t as the extension lists its function.json's trigger, and
@@ -41,7 +42,7 @@ func (s *Server) addTool(t *mcpfunc.Tool) error {
 		mt.OutputSchema = tr.OutputSchemaJSON
 	}
 	s.headerArgs = s.headerArgs || headerArguments(mt.InputSchema)
-	tl := &tool{decl: t, fn: fn, required: tr.Required()}
+	tl := &tool{decl: t, fn: fn, required: tr.Required(), paths: t.PathArgs()}
 	s.mcp.AddTool(mt, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		return s.callTool(ctx, tl, req)
 	})
@@ -63,7 +64,7 @@ func (s *Server) callTool(ctx context.Context, t *tool, req *mcp.CallToolRequest
 	}
 	// The binding data the host would make of this call.
 	inv := &invoke.ToolInvocation{Invocation: s.invocation(t.fn.Name), Tool: t.decl.Name, Arguments: args}
-	call := &mcpfunc.Call{Tool: t.decl.Name, Args: args, PathArgs: inv.ToolArgs()}
+	call := &mcpfunc.Call{Tool: t.decl.Name, Args: args, PathArgs: pathArgs(args, t.paths)}
 	log := s.callLog("tool", t.decl.Name, inv.RandGUID)
 	call.Log = log.line
 	fail := func(err error) (*mcp.CallToolResult, error) {
