@@ -8,23 +8,30 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"remote-mcp-functions-go/internal/benchbase"
 	"remote-mcp-functions-go/internal/catalog"
 	"remote-mcp-functions-go/internal/selfhost"
+	"remote-mcp-functions-go/internal/snippet"
 	"remote-mcp-functions-go/internal/testenv"
 )
 
 // BenchmarkE2E measures getsnippet and savesnippet (and hello, which needs
 // no storage) through the whole local stack of each hosting at concurrency
-// 1 and 32: go-sdk client → devhost → handler (the trigger hosting), and
+// 1 and 32, and with a snippet at the 1 MiB limit (source code: quotes,
+// backslashes, newlines, as JSON escapes them) at concurrency 1:
+// go-sdk client → devhost → handler (the trigger hosting), and
 // go-sdk client → the self-hosted handler (no hop), blobs in Azurite; and
 // in the same run the same blob work behind a plain go-sdk server that
 // calls azblob itself: the baseline. Azurite is the slowest part on a
@@ -46,20 +53,28 @@ func BenchmarkE2E(b *testing.B) {
 
 	const getName, getContent = "bench-get", "def bench():\n    return \"a snippet of a typical size, a line or two of code\"\n"
 	az.PutBlob(b, container, blobName(getName), []byte(getContent))
+	large := largeSnippet(b, "src")
+	az.PutBlob(b, container, blobName(getName+"-1MiB"), []byte(large))
 
 	cases := []struct {
 		tool string
 		conc int
+		size string // "" for a typical snippet, "1MiB"
 	}{
 		// hello touches no storage: the cost of devhost and the handler
 		// alone.
-		{"hello", 1}, {"hello", 32},
-		{"getsnippet", 1}, {"getsnippet", 32},
-		{"savesnippet", 1}, {"savesnippet", 32},
+		{"hello", 1, ""}, {"hello", 32, ""},
+		{"getsnippet", 1, ""}, {"getsnippet", 32, ""},
+		{"savesnippet", 1, ""}, {"savesnippet", 32, ""},
+		{"getsnippet", 1, "1MiB"}, {"savesnippet", 1, "1MiB"},
 	}
 	for _, tc := range cases {
 		tool, conc := tc.tool, tc.conc
-		b.Run(fmt.Sprintf("%s/c%d", tool, conc), func(b *testing.B) {
+		name, content := fmt.Sprintf("%s/c%d", tool, conc), getContent
+		if tc.size != "" {
+			name, content = fmt.Sprintf("%s-%s/c%d", tool, tc.size, conc), large
+		}
+		b.Run(name, func(b *testing.B) {
 			b.StopTimer()
 			devhostSessions := sessions(b, dh.URL, conc)
 			selfSessions := sessions(b, sh.URL, conc)
@@ -67,9 +82,12 @@ func BenchmarkE2E(b *testing.B) {
 			args := func(worker int) map[string]any {
 				switch tool {
 				case "getsnippet":
+					if tc.size != "" {
+						return map[string]any{"snippetname": getName + "-" + tc.size}
+					}
 					return map[string]any{"snippetname": getName}
 				case "savesnippet":
-					return map[string]any{"snippetname": fmt.Sprintf("bench-save-%02d", worker), "snippet": getContent}
+					return map[string]any{"snippetname": fmt.Sprintf("bench-save-%02d", worker), "snippet": content}
 				}
 				return nil
 			}
@@ -107,9 +125,11 @@ func BenchmarkE2E(b *testing.B) {
 // selfhost, as the handler builds it) beside the baseline in this process;
 // "process" runs the handler binary beside the baseline's own binary, each
 // a process serving loopback, as the hostings run. Either way neither has
-// a boundary, a hop or a log pipe the other lacks. It reports p50-ms and
-// calls/s for the self hosting, base-p50-ms and base-calls/s, and
-// p50-ratio and calls/s-ratio (self / baseline).
+// a boundary, a hop or a log pipe the other lacks. Beside hello and
+// typical snippets it gets and saves snippets at the 1 MiB limit, source
+// code and plain ASCII. It reports p50-ms and calls/s for the self
+// hosting, base-p50-ms and base-calls/s, and p50-ratio and calls/s-ratio
+// (self / baseline).
 func BenchmarkSelf(b *testing.B) {
 	az := testenv.SharedAzurite(b)
 	lookup := func(k string) (string, bool) {
@@ -137,39 +157,91 @@ func BenchmarkSelf(b *testing.B) {
 
 	const getName = "bench-get-self"
 	az.PutBlob(b, container, blobName(getName), []byte("def bench():\n    return 1\n"))
+	// Snippets at the 1 MiB limit: source code, which JSON escapes all
+	// over, and plain ASCII text, which it does not.
+	large := map[string]string{"": "x = 1\n"}
+	for _, kind := range []string{"src", "ascii"} {
+		large["-1MiB-"+kind] = largeSnippet(b, kind)
+		az.PutBlob(b, container, blobName(getName+"-1MiB-"+kind), []byte(large["-1MiB-"+kind]))
+	}
+	cases := []struct {
+		tool, size string
+		conc       int
+	}{
+		{"hello", "", 1}, {"hello", "", 32},
+		{"getsnippet", "", 1}, {"getsnippet", "", 32},
+		{"savesnippet", "", 1}, {"savesnippet", "", 32},
+		{"getsnippet", "-1MiB-src", 1}, {"savesnippet", "-1MiB-src", 1},
+		{"getsnippet", "-1MiB-ascii", 1}, {"savesnippet", "-1MiB-ascii", 1},
+	}
 	for _, pair := range pairs {
-		for _, tool := range []string{"hello", "getsnippet", "savesnippet"} {
-			for _, conc := range []int{1, 32} {
-				b.Run(fmt.Sprintf("%s/%s/c%d", pair.name, tool, conc), func(b *testing.B) {
-					b.StopTimer()
-					args := func(worker int) map[string]any {
-						switch tool {
-						case "getsnippet":
-							return map[string]any{"snippetname": getName}
-						case "savesnippet":
-							return map[string]any{"snippetname": fmt.Sprintf("bench-self-%02d", worker), "snippet": "x = 1\n"}
-						}
-						return nil
+		for _, tc := range cases {
+			tool, conc := tc.tool, tc.conc
+			b.Run(fmt.Sprintf("%s/%s%s/c%d", pair.name, tool, tc.size, conc), func(b *testing.B) {
+				b.StopTimer()
+				args := func(worker int) map[string]any {
+					switch tool {
+					case "getsnippet":
+						return map[string]any{"snippetname": getName + tc.size}
+					case "savesnippet":
+						return map[string]any{"snippetname": fmt.Sprintf("bench-self-%02d", worker), "snippet": large[tc.size]}
 					}
-					selfSessions := sessions(b, pair.self, conc)
-					baseSessions := sessions(b, pair.base, conc)
-					measure(b, baseSessions, tool, args, 2*conc)
-					measure(b, selfSessions, tool, args, 2*conc)
-					baseline := measure(b, baseSessions, tool, args, b.N)
-					b.ResetTimer()
-					b.StartTimer()
-					got := measure(b, selfSessions, tool, args, b.N)
-					b.StopTimer()
-					b.ReportMetric(ms(got.p50), "p50-ms")
-					b.ReportMetric(got.rate, "calls/s")
-					b.ReportMetric(ms(baseline.p50), "base-p50-ms")
-					b.ReportMetric(baseline.rate, "base-calls/s")
-					b.ReportMetric(float64(got.p50)/float64(baseline.p50), "p50-ratio")
-					b.ReportMetric(got.rate/baseline.rate, "calls/s-ratio")
-				})
-			}
+					return nil
+				}
+				selfSessions := sessions(b, pair.self, conc)
+				baseSessions := sessions(b, pair.base, conc)
+				measure(b, baseSessions, tool, args, 2*conc)
+				measure(b, selfSessions, tool, args, 2*conc)
+				baseline := measure(b, baseSessions, tool, args, b.N)
+				b.ResetTimer()
+				b.StartTimer()
+				got := measure(b, selfSessions, tool, args, b.N)
+				b.StopTimer()
+				b.ReportMetric(ms(got.p50), "p50-ms")
+				b.ReportMetric(got.rate, "calls/s")
+				b.ReportMetric(ms(baseline.p50), "base-p50-ms")
+				b.ReportMetric(baseline.rate, "base-calls/s")
+				b.ReportMetric(float64(got.p50)/float64(baseline.p50), "p50-ratio")
+				b.ReportMetric(got.rate/baseline.rate, "calls/s-ratio")
+			})
 		}
 	}
+}
+
+// largeSnippet is a snippet at the app's 1 MiB limit (snippet.DefaultMaxBytes):
+// "src" is this repository's own Go source, "ascii" a sentence repeated.
+func largeSnippet(b *testing.B, kind string) string {
+	b.Helper()
+	var text strings.Builder
+	switch kind {
+	case "src":
+		root, err := testenv.RepoRoot()
+		if err != nil {
+			b.Fatal(err)
+		}
+		files, err := filepath.Glob(filepath.Join(root, "internal", "*", "*.go"))
+		if err != nil || len(files) == 0 {
+			b.Fatalf("no Go source under %s: %v", root, err)
+		}
+		for text.Len() < snippet.DefaultMaxBytes {
+			for _, f := range files {
+				data, err := os.ReadFile(f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				text.Write(data)
+			}
+		}
+	case "ascii":
+		for text.Len() < snippet.DefaultMaxBytes {
+			text.WriteString("The quick brown fox jumps over the lazy dog, 0123456789 times. ")
+		}
+	}
+	s := text.String()[:snippet.DefaultMaxBytes]
+	for !utf8.ValidString(s) { // not ending inside a character
+		s = s[:len(s)-1]
+	}
+	return s
 }
 
 type stats struct {

@@ -35,7 +35,9 @@
 //
 // Stateless Streamable HTTP at [Path], POST only, answered as JSON: the
 // only form the self-hosted preview supports (no sessions, no GET
-// streams). Any protocol version go-sdk knows is negotiated.
+// streams). Any protocol version go-sdk knows is negotiated. go-sdk speaks
+// the protocol; a tool call's arguments and the large values of results
+// go around its JSON passes, read and written once (bypass.go).
 //
 // A front (front.go) reads each request before go-sdk does, and answers
 // what go-sdk answers wrongly or not at all, as the MCP specification and

@@ -173,12 +173,7 @@ func (s *Server) batchWithUnknown(w http.ResponseWriter, r *http.Request, n int,
 // into its answer.
 func (s *Server) forward(w http.ResponseWriter, r *http.Request, body []byte, restorer *rpcmsg.Restorer) {
 	body = mcpext.NullPromptArguments(body) // go-sdk would read a null prompt argument as ""
-	r.Body = http.NoBody
-	if len(body) > 0 {
-		r.Body = readCloser{bytes.NewReader(body)}
-	}
-	r.ContentLength = int64(len(body))
-	s.streamable.ServeHTTP(restorer.Writer(w), r)
+	s.bypass(restorer.Writer(w), r, body)
 }
 
 type readCloser struct{ *bytes.Reader }

@@ -58,5 +58,6 @@ func (s *Server) getPrompt(ctx context.Context, p *mcpfunc.Prompt, fn *function,
 	if err != nil {
 		return nil, logged(s.rpcFailed(log, err))
 	}
-	return &mcp.GetPromptResult{Messages: []*mcp.PromptMessage{{Role: "user", Content: &mcp.TextContent{Text: text}}}}, nil
+	// The text goes around go-sdk's encoding (bypass.go).
+	return &mcp.GetPromptResult{Messages: []*mcp.PromptMessage{{Role: "user", Content: &mcp.TextContent{Text: exchangeFrom(ctx).text(text)}}}}, nil
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"sync/atomic"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -22,31 +21,6 @@ import (
 // found). A function's own failure is logged where it is answered
 // (errors.go) and marked, so that it is not logged twice. The line never
 // holds a header, the query string or an argument.
-
-// exchange is what the server knows of one request while serving it.
-type exchange struct {
-	// logged says a line already explains the request's refusal.
-	logged atomic.Bool
-}
-
-type exchangeKey struct{}
-
-// withExchange gives r an exchange, reachable from the method handlers it
-// runs (go-sdk passes the request's context values on to them).
-func withExchange(r *http.Request) (*http.Request, *exchange) {
-	ex := &exchange{}
-	return r.WithContext(context.WithValue(r.Context(), exchangeKey{}, ex)), ex
-}
-
-func exchangeOf(r *http.Request) *exchange { return exchangeFrom(r.Context()) }
-
-// exchangeFrom is the request's exchange; a fresh one when there is none.
-func exchangeFrom(ctx context.Context) *exchange {
-	if ex, ok := ctx.Value(exchangeKey{}).(*exchange); ok {
-		return ex
-	}
-	return &exchange{}
-}
 
 // logRefused writes the request's "request refused" line, once.
 func (s *Server) logRefused(r *http.Request, ex *exchange, status int, reason string, kv ...any) {

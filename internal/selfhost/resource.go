@@ -131,5 +131,6 @@ func (s *Server) readResource(ctx context.Context, r *resource, params map[strin
 	if err != nil {
 		return nil, logged(s.rpcFailed(log, err))
 	}
-	return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: uri, MIMEType: r.decl.MimeType, Text: text}}}, nil
+	// The text goes around go-sdk's encoding (bypass.go).
+	return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: uri, MIMEType: r.decl.MimeType, Text: exchangeFrom(ctx).text(text)}}}, nil
 }

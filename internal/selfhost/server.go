@@ -72,6 +72,9 @@ type Server struct {
 	streamable http.Handler
 	bodies     *bodylimit.Budget
 	resources  funcapp.ResourceTable[*resource]
+	// headerArgs is true when a tool takes arguments in headers, which
+	// go-sdk reads from the message (bypass.go).
+	headerArgs bool
 }
 
 // New builds the server for fns. It fails when a declaration does not
@@ -119,9 +122,12 @@ func New(fns mcpfunc.Functions, opts Options) (*Server, error) {
 		}
 	}
 	s.mcp.AddReceivingMiddleware(mcpext.UnknownTool(known), s.readResources)
-	// Outermost: a panic anywhere below fails its request only; every
-	// refusal is logged once (refused.go).
+	// A panic anywhere below fails its request only; every refusal is
+	// logged once (refused.go).
 	s.mcp.AddReceivingMiddleware(s.recoverCalls, s.logRefusals)
+	// Last, so outermost: every other middleware sees the arguments the
+	// client sent (bypass.go).
+	s.mcp.AddReceivingMiddleware(restoreArguments)
 	s.streamable = mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, &mcp.StreamableHTTPOptions{
 		Stateless:           true,
 		JSONResponse:        true,

@@ -40,6 +40,7 @@ func (s *Server) addTool(t *mcpfunc.Tool) error {
 	if tr.OutputSchemaJSON != nil {
 		mt.OutputSchema = tr.OutputSchemaJSON
 	}
+	s.headerArgs = s.headerArgs || headerArguments(mt.InputSchema)
 	tl := &tool{decl: t, fn: fn, required: tr.Required()}
 	s.mcp.AddTool(mt, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		return s.callTool(ctx, tl, req)
@@ -96,9 +97,10 @@ func (s *Server) callTool(ctx context.Context, t *tool, req *mcp.CallToolRequest
 	if err := binding.WriteOutputs(ctx, t.fn.blobs, locs, res.Outputs); err != nil {
 		return fail(&hostError{err})
 	}
-	out := &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: res.Text}}}
+	x := exchangeFrom(ctx) // the values go around go-sdk's encoding (bypass.go)
+	out := &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: x.text(res.Text)}}}
 	if res.Structured != nil {
-		out.StructuredContent = res.Structured
+		out.StructuredContent = x.json(res.Structured)
 	}
 	return out, nil
 }

@@ -1,0 +1,237 @@
+package selfhost
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"net/http"
+	"slices"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// Large values bypass go-sdk's JSON passes.
+//
+// go-sdk (v1.8.0) goes over a message many times. Its Streamable HTTP
+// handler decodes a request body whole four times (mcp/streamable.go
+// ephemeralConnectOpts, then servePOST, each through mcp/transport.go
+// readBatch, which tries the body as a batch before decoding it as one
+// message), the params twice for their _meta (mcp/shared.go
+// extractRequestMeta, from servePOST and from validateRequestMeta) and
+// once more into the typed request; each of these seven decodes
+// (internal/json.Unmarshal) is a depth scan, then segmentio/encoding's
+// scan and parse. A result is encoded by encoding/json with each level's
+// MarshalJSON output compacted again (mcp/content.go
+// TextContent.MarshalJSON, mcp/protocol.go CallToolResult.MarshalJSON,
+// internal/jsonrpc2/messages.go marshalToRaw and EncodeMessage): four
+// passes over a text. For a 1 MiB snippet that was most of the time of a
+// call.
+//
+// So the bulk of a message goes around go-sdk, which keeps the protocol:
+//
+//   - Requests: [Server.bypass] gets the body the front read, and when it is one
+//     tools/call (not a batch) it takes the call's arguments out, with a
+//     single strict scan (jsonscan.go), and hands go-sdk the message with
+//     {} in their place. go-sdk decodes that small message as it decodes
+//     any; [restoreArguments], a receiving middleware, puts the client's
+//     arguments back in the request before any other middleware or the
+//     tool sees it. Whatever the scanner does not accept as plainly valid
+//     (a batch, escaped or repeated keys, invalid JSON or UTF-8, deep
+//     nesting) reaches go-sdk exactly as it came.
+//   - Results: a handler puts [exchange.text] and [exchange.json] in its
+//     result: placeholders (random, so no client text can forge one) for
+//     the values encoded once, here. go-sdk encodes the small result and
+//     writes it; [splicer] puts each value in place of its placeholder as
+//     the response goes out. go-sdk writes a JSON response in one Write
+//     (mcp/streamable.go stream.deliverLocked), so a placeholder is never
+//     cut in two.
+//
+// A tool whose input schema asks for arguments in headers (x-mcp-header,
+// protocol 2026-07-28) has go-sdk read its arguments from the message, so
+// a server with one keeps every message whole ([bypass].keep,
+// [headerArguments]).
+
+// headerArguments says whether a tool's input schema asks for arguments
+// in headers (x-mcp-header), or may (it does not encode).
+func headerArguments(schema any) bool {
+	b, err := json.Marshal(schema)
+	return err != nil || bytes.Contains(b, []byte(`"x-mcp-header"`))
+}
+
+// splice is one value for the response: data in place of placeholder.
+type splice struct {
+	placeholder []byte // the placeholder as a JSON string, quotes included
+	data        []byte
+}
+
+// text returns what a result carries in place of the string s: a
+// placeholder for s, encoded now; s itself without an exchange.
+func (x *exchange) text(s string) string {
+	if !x.splicing {
+		return s
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(s) + len(s)/8 + 3)
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // as go-sdk encodes a message
+	_ = enc.Encode(s)        // a string always encodes
+	return x.add(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}
+
+// json returns what a result carries in place of v, a valid JSON value: a
+// placeholder for v; v itself without an exchange.
+func (x *exchange) json(v json.RawMessage) any {
+	if !x.splicing {
+		return v
+	}
+	return x.add(v)
+}
+
+func (x *exchange) add(data []byte) string {
+	p := "bypass-" + rand.Text() // base32: nothing to escape
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.values = append(x.values, splice{placeholder: []byte(`"` + p + `"`), data: data})
+	return p
+}
+
+// bypass hands body, a request to Path that the front has read and
+// checked, to go-sdk's Streamable HTTP handler, taking a tools/call's
+// arguments out of it first and putting the result's large values into
+// the response as it goes out; see the top of this file.
+func (s *Server) bypass(w http.ResponseWriter, r *http.Request, body []byte) {
+	bypassTo(s.streamable, s.headerArgs, w, r, body)
+}
+
+// bypassTo is [Server.bypass] to next, keeping the message whole when
+// keep says so; r has an exchange (withExchange).
+func bypassTo(next http.Handler, keep bool, w http.ResponseWriter, r *http.Request, body []byte) {
+	x := exchangeFrom(r.Context())
+	x.splicing = true
+	if !keep {
+		if rest, args, ok := takeArguments(body); ok {
+			body, x.args = rest, args
+		}
+	}
+	r.Body = http.NoBody
+	if len(body) > 0 {
+		r.Body = readCloser{bytes.NewReader(body)}
+	}
+	r.ContentLength = int64(len(body))
+	next.ServeHTTP(&splicer{ResponseWriter: w, x: x}, r)
+}
+
+// takeArguments finds the arguments of a message that is one tools/call
+// request, in one pass: rest is the message with {} in their place, args
+// the arguments as sent. ok is false, and the message is to go as it is,
+// unless the whole message is valid JSON (see jsonscan.go) whose method
+// is "tools/call" and whose params is an object with "arguments", the
+// keys of both levels without escapes and none repeated: exactly the
+// messages in which go-sdk's decoder finds those arguments, so that it
+// decodes rest to the same request with {} for arguments.
+func takeArguments(body []byte) (rest []byte, args json.RawMessage, ok bool) {
+	var method, params, found []int // spans: [start, end]
+	once := func(span *[]int, start, end int) bool {
+		if *span != nil {
+			return false // a repeated key: which one wins is go-sdk's to say
+		}
+		*span = []int{start, end}
+		return true
+	}
+	escaped := func(key []byte) bool { return bytes.IndexByte(key, '\\') >= 0 }
+	inParams := func(key []byte, start, depth int) (end int, ok bool) {
+		if escaped(key) {
+			return 0, false
+		}
+		end, ok = scanValue(body, start, depth)
+		if string(key) != "arguments" {
+			return end, ok
+		}
+		return end, ok && once(&found, start, end)
+	}
+	top := func(key []byte, start, depth int) (end int, ok bool) {
+		if escaped(key) {
+			return 0, false
+		}
+		switch string(key) {
+		case "params":
+			if start < len(body) && body[start] == '{' {
+				end, ok = eachMember(body, start, depth, inParams)
+			} else {
+				end, ok = scanValue(body, start, depth)
+			}
+			return end, ok && once(&params, start, end)
+		case "method":
+			end, ok = scanValue(body, start, depth)
+			return end, ok && once(&method, start, end)
+		}
+		return scanValue(body, start, depth)
+	}
+	start := skipSpace(body, 0)
+	if start >= len(body) || body[start] != '{' {
+		return nil, nil, false
+	}
+	end, ok := eachMember(body, start, 0, top)
+	if !ok || skipSpace(body, end) != len(body) || method == nil || found == nil ||
+		string(body[method[0]:method[1]]) != `"tools/call"` {
+		return nil, nil, false
+	}
+	a, z := found[0], found[1]
+	rest = make([]byte, 0, len(body)-(z-a)+2)
+	rest = append(append(append(rest, body[:a]...), "{}"...), body[z:]...)
+	return rest, body[a:z], true
+}
+
+// restoreArguments is the receiving middleware that puts the arguments
+// [bypass] took out of a tools/call back in the request.
+func restoreArguments(next mcp.MethodHandler) mcp.MethodHandler {
+	return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+		if r, ok := req.(*mcp.CallToolRequest); ok && r.Params != nil {
+			if x := exchangeFrom(ctx); x.args != nil {
+				r.Params.Arguments = x.args
+			}
+		}
+		return next(ctx, method, req)
+	}
+}
+
+// splicer writes the response with each of the exchange's values in place
+// of its placeholder.
+type splicer struct {
+	http.ResponseWriter
+	x *exchange
+}
+
+func (s *splicer) Write(p []byte) (int, error) {
+	s.x.mu.Lock()
+	defer s.x.mu.Unlock()
+	rest := p
+	for {
+		at, which := -1, -1
+		for k, v := range s.x.values {
+			if i := bytes.Index(rest, v.placeholder); i >= 0 && (at < 0 || i < at) {
+				at, which = i, k
+			}
+		}
+		if at < 0 {
+			break
+		}
+		v := s.x.values[which]
+		if _, err := s.ResponseWriter.Write(rest[:at]); err != nil {
+			return 0, err
+		}
+		if _, err := s.ResponseWriter.Write(v.data); err != nil {
+			return 0, err
+		}
+		rest = rest[at+len(v.placeholder):]
+		s.x.values = slices.Delete(s.x.values, which, which+1)
+	}
+	if _, err := s.ResponseWriter.Write(rest); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (s *splicer) Unwrap() http.ResponseWriter { return s.ResponseWriter }
