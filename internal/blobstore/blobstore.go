@@ -293,7 +293,9 @@ func (a *Account) writeIf(ctx context.Context, sent *sends, container, blob stri
 	if bloberror.HasCode(err, bloberror.ContainerNotFound) {
 		if cond.Exists() {
 			// The blob was there, and its container is gone since.
-			return a.opError(ctx, "write", container, blob, err, sent)
+			e := a.opError(ctx, "write", container, blob, err, sent)
+			e.Changed = !e.Unconfirmed
+			return e
 		}
 		if err := a.createContainer(ctx, cc); err != nil {
 			return a.opError(ctx, "create container for", container, blob, err, sent)

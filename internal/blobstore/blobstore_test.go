@@ -303,6 +303,17 @@ func TestConditionalWrite(t *testing.T) {
 	gone, err := acct.Current(ctx, "snippets", "n.json")
 	require.NoError(t, err)
 	assert.Equal(t, Version{}, gone)
+
+	require.NoError(t, acct.Write(ctx, "snippets", "n.json", []byte("again"), &gone))
+	v3, err := acct.Current(ctx, "snippets", "n.json")
+	require.NoError(t, err)
+	f.mu.Lock()
+	f.containers["snippets"] = false // the container is deleted, and the blob with it
+	f.mu.Unlock()
+	require.ErrorIs(t, acct.Write(ctx, "snippets", "n.json", []byte("late"), &v3), ErrChanged, "its container deleted since v3")
+	f.mu.Lock()
+	assert.False(t, f.containers["snippets"], "a refused write does not bring the container back")
+	f.mu.Unlock()
 }
 
 // Errors say what failed without the URL (a SAS connection carries its
