@@ -2,7 +2,9 @@ package blobstore
 
 import (
 	"context"
+	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -87,17 +89,22 @@ func TestSplitPath(t *testing.T) {
 }
 
 // fakeStorage answers the few Blob service requests an Account makes, the
-// way Azure Storage and Azurite do (status plus x-ms-error-code).
+// way Azure Storage and Azurite do (status plus x-ms-error-code, ETags,
+// If-Match and If-None-Match on Put Blob and Put Block List, staged
+// blocks).
 type fakeStorage struct {
 	mu         sync.Mutex
 	containers map[string]bool
 	blobs      map[string][]byte
+	etags      map[string]string
+	staged     map[string][]byte // "container/blob/blockid"
+	version    int
 	fail       int // status to answer every request with, when not 0
 	requests   []string
 }
 
 func newFakeStorage() *fakeStorage {
-	return &fakeStorage{containers: map[string]bool{}, blobs: map[string][]byte{}}
+	return &fakeStorage{containers: map[string]bool{}, blobs: map[string][]byte{}, etags: map[string]string{}, staged: map[string][]byte{}}
 }
 
 func (f *fakeStorage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -105,7 +112,8 @@ func (f *fakeStorage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	// Path: /<account>/<container>[/<blob>]
 	parts := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 3)
-	f.requests = append(f.requests, r.Method+" "+r.URL.Path+"?"+r.URL.Query().Get("restype"))
+	q := r.URL.Query()
+	f.requests = append(f.requests, r.Method+" "+r.URL.Path+"?"+q.Get("restype")+q.Get("comp"))
 	fail := func(status int, code string) {
 		w.Header().Set("x-ms-error-code", code)
 		w.WriteHeader(status)
@@ -115,40 +123,91 @@ func (f *fakeStorage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	container := parts[1]
-	switch {
-	case r.Method == http.MethodPut && r.URL.Query().Get("restype") == "container":
+	if r.Method == http.MethodPut && q.Get("restype") == "container" {
 		if f.containers[container] {
 			fail(409, "ContainerAlreadyExists")
 			return
 		}
 		f.containers[container] = true
 		w.WriteHeader(201)
-	case r.Method == http.MethodPut:
-		if !f.containers[container] {
-			fail(404, "ContainerNotFound")
+		return
+	}
+	if !f.containers[container] {
+		fail(404, "ContainerNotFound")
+		return
+	}
+	path := container + "/" + parts[2]
+	etag, exists := f.etags[path]
+	// The conditions, as storage checks them on writes.
+	if r.Method == http.MethodPut && q.Get("comp") != "block" {
+		if m := r.Header.Get("If-Match"); m != "" && m != etag {
+			fail(412, "ConditionNotMet")
 			return
 		}
-		b, _ := io.ReadAll(r.Body)
-		f.blobs[container+"/"+parts[2]] = b
+		if r.Header.Get("If-None-Match") == "*" && exists {
+			fail(409, "BlobAlreadyExists")
+			return
+		}
+	}
+	commit := func(b []byte) {
+		f.version++
+		f.blobs[path] = b
+		f.etags[path] = fmt.Sprintf(`"0x%d"`, f.version)
+		w.Header().Set("ETag", f.etags[path])
 		w.WriteHeader(201)
-	case r.Method == http.MethodGet:
-		if !f.containers[container] {
-			fail(404, "ContainerNotFound")
+	}
+	switch {
+	case r.Method == http.MethodPut && q.Get("comp") == "block":
+		b, _ := io.ReadAll(r.Body)
+		f.staged[path+"/"+q.Get("blockid")] = b
+		w.WriteHeader(201)
+	case r.Method == http.MethodPut && q.Get("comp") == "blocklist":
+		var list struct {
+			Latest []string `xml:"Latest"`
+		}
+		body, _ := io.ReadAll(r.Body)
+		if err := xml.Unmarshal(body, &list); err != nil {
+			fail(400, "InvalidXmlDocument")
 			return
 		}
-		b, ok := f.blobs[container+"/"+parts[2]]
+		var content []byte
+		for _, id := range list.Latest {
+			b, ok := f.staged[path+"/"+id]
+			if !ok {
+				fail(400, "InvalidBlockList")
+				return
+			}
+			content = append(content, b...)
+		}
+		commit(content)
+	case r.Method == http.MethodPut:
+		b, _ := io.ReadAll(r.Body)
+		commit(b)
+	case r.Method == http.MethodHead || r.Method == http.MethodGet:
+		b, ok := f.blobs[path]
 		if !ok {
 			fail(404, "BlobNotFound")
 			return
 		}
+		w.Header().Set("ETag", etag)
 		w.Header().Set("Content-Type", "application/octet-stream")
-		_, _ = w.Write(b)
+		if r.Method == http.MethodGet {
+			_, _ = w.Write(b)
+		}
+	case r.Method == http.MethodDelete:
+		if !exists {
+			fail(404, "BlobNotFound")
+			return
+		}
+		delete(f.blobs, path)
+		delete(f.etags, path)
+		w.WriteHeader(202)
 	default:
 		fail(400, "UnsupportedHttpVerb")
 	}
 }
 
-func openFake(t *testing.T, f *fakeStorage, conn string) *Account {
+func openFake(t *testing.T, f http.Handler, conn string) *Account {
 	t.Helper()
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
@@ -171,7 +230,7 @@ func TestReadWrite(t *testing.T) {
 	require.NoError(t, err, "a missing container reads as a missing blob")
 	assert.False(t, found)
 
-	require.NoError(t, acct.Write(ctx, "snippets", "a1.json", []byte("print(1)")))
+	require.NoError(t, acct.Write(ctx, "snippets", "a1.json", []byte("print(1)"), nil))
 	assert.True(t, f.containers["snippets"], "the container is created on first write")
 
 	data, found, err := acct.Read(ctx, "snippets", "a1.json")
@@ -184,8 +243,77 @@ func TestReadWrite(t *testing.T) {
 	assert.False(t, found)
 
 	f.requests = nil
-	require.NoError(t, acct.Write(ctx, "snippets", "a2.json", []byte("x")))
-	assert.Equal(t, []string{"PUT /devstoreaccount1/snippets/a2.json?"}, f.requests, "an existing container costs no extra request")
+	require.NoError(t, acct.Write(ctx, "snippets", "a2.json", []byte("x"), nil))
+	assert.Equal(t, []string{
+		"PUT /devstoreaccount1/snippets/a2.json?",          // the host's empty blob
+		"PUT /devstoreaccount1/snippets/a2.json?block",     // the content
+		"PUT /devstoreaccount1/snippets/a2.json?blocklist", // committed if still that empty blob
+	}, f.requests, "the host's steps; an existing container costs no extra request")
+
+	f.requests = nil
+	v, err := acct.Current(ctx, "snippets", "a2.json")
+	require.NoError(t, err)
+	require.NoError(t, acct.Write(ctx, "snippets", "a2.json", []byte("y"), &v))
+	assert.Equal(t, []string{"HEAD /devstoreaccount1/snippets/a2.json?", "PUT /devstoreaccount1/snippets/a2.json?"}, f.requests,
+		"a conditional write is one request")
+}
+
+// TestConditionalWrite: a write made on condition of the version the
+// caller saw lands while the blob is still that version, and fails with
+// ErrChanged, writing nothing, once someone else wrote or deleted it.
+func TestConditionalWrite(t *testing.T) {
+	f := newFakeStorage()
+	acct := openFake(t, f, "")
+	ctx := context.Background()
+	content := func() string {
+		b, _, err := acct.Read(ctx, "snippets", "n.json")
+		require.NoError(t, err)
+		return string(b)
+	}
+
+	absent, err := acct.Current(ctx, "snippets", "n.json")
+	require.NoError(t, err, "a missing container")
+	assert.False(t, absent.Exists())
+	require.NoError(t, acct.Write(ctx, "snippets", "n.json", []byte("first"), &absent), "absent, and still absent: created with its container")
+
+	err = acct.Write(ctx, "snippets", "n.json", []byte("late"), &absent)
+	require.ErrorIs(t, err, ErrChanged, "it exists now")
+	assert.NotErrorIs(t, err, ErrUnconfirmed)
+	assert.Equal(t, "first", content())
+	var se *Error
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "storage write snippets/n.json: storage answered HTTP 409 BlobAlreadyExists: the blob changed since the call saw it", se.Error())
+
+	v1, err := acct.Current(ctx, "snippets", "n.json")
+	require.NoError(t, err)
+	require.True(t, v1.Exists())
+	require.NoError(t, acct.Write(ctx, "snippets", "n.json", []byte("second"), &v1))
+	err = acct.Write(ctx, "snippets", "n.json", []byte("late"), &v1)
+	require.ErrorIs(t, err, ErrChanged, "written since v1")
+	assert.Equal(t, "second", content())
+
+	v2, err := acct.Current(ctx, "snippets", "n.json")
+	require.NoError(t, err)
+	_, err = acct.Delete(ctx, "snippets", "n.json")
+	require.NoError(t, err)
+	require.ErrorIs(t, acct.Write(ctx, "snippets", "n.json", []byte("late"), &v2), ErrChanged, "deleted since v2")
+	_, found, _ := acct.Read(ctx, "snippets", "n.json")
+	assert.False(t, found, "still deleted")
+
+	gone, err := acct.Current(ctx, "snippets", "n.json")
+	require.NoError(t, err)
+	assert.Equal(t, Version{}, gone)
+
+	require.NoError(t, acct.Write(ctx, "snippets", "n.json", []byte("again"), &gone))
+	v3, err := acct.Current(ctx, "snippets", "n.json")
+	require.NoError(t, err)
+	f.mu.Lock()
+	f.containers["snippets"] = false // the container is deleted, and the blob with it
+	f.mu.Unlock()
+	require.ErrorIs(t, acct.Write(ctx, "snippets", "n.json", []byte("late"), &v3), ErrChanged, "its container deleted since v3")
+	f.mu.Lock()
+	assert.False(t, f.containers["snippets"], "a refused write does not bring the container back")
+	f.mu.Unlock()
 }
 
 // Errors say what failed without the URL (a SAS connection carries its
@@ -205,10 +333,30 @@ func TestErrorsCarryNoSecrets(t *testing.T) {
 	assert.Equal(t, "InternalError", se.Code)
 	assert.Equal(t, "storage read snippets/a1.json: storage answered HTTP 500 InternalError", err.Error())
 
-	err = acct.Write(context.Background(), "snippets", "a1.json", []byte("content-SECRET"))
+	err = acct.Write(context.Background(), "snippets", "a1.json", []byte("content-SECRET"), nil)
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "SECRETSIG")
 	assert.NotContains(t, err.Error(), "content-SECRET")
+	assert.NotErrorIs(t, err, ErrUnconfirmed, "storage answered: it did nothing")
+}
+
+// TestErrorsNameNoTypes: a failure no case knows (here an https endpoint
+// that speaks plain HTTP) is described in words, with neither a Go type
+// name nor the URL.
+func TestErrorsNameNoTypes(t *testing.T) {
+	srv := httptest.NewServer(newFakeStorage())
+	t.Cleanup(srv.Close)
+	endpoint := strings.Replace(srv.URL, "http://", "https://", 1)
+	acct, err := Open("AccountName=a;BlobEndpoint="+endpoint+"/a;SharedAccessSignature=sv=2024&sig=SECRETSIG", &Options{MaxRetries: -1})
+	require.NoError(t, err)
+	_, _, err = acct.Read(context.Background(), "snippets", "a1.json")
+	var se *Error
+	require.ErrorAs(t, err, &se)
+	assert.True(t, strings.HasPrefix(se.Reason, "request failed: "), se.Reason)
+	assert.NotContains(t, se.Reason, "*", "no Go type name")
+	assert.NotRegexp(t, `\b[a-z]+\.[A-Z][A-Za-z]*\b`, se.Reason, "no Go type name (package.Type)")
+	assert.NotContains(t, se.Reason, "SECRETSIG")
+	assert.NotContains(t, se.Reason, "127.0.0.1:", "no URL")
 }
 
 func TestUnreachableStorage(t *testing.T) {
@@ -218,6 +366,10 @@ func TestUnreachableStorage(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "storage unreachable")
 	assert.Contains(t, err.Error(), "connection refused")
+	err = acct.Write(context.Background(), "snippets", "a1.json", []byte("x"), &Version{})
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, ErrUnconfirmed, "nothing was sent")
+	assert.NotErrorIs(t, err, ErrChanged)
 }
 
 func TestOpenRejectsMalformed(t *testing.T) {
@@ -267,15 +419,21 @@ func TestStorageHang(t *testing.T) {
 	acct, err := Open("DefaultEndpointsProtocol=http;AccountName=a;AccountKey=c2VjcmV0;BlobEndpoint="+url+"/a",
 		&Options{TryTimeout: 100 * time.Millisecond, Budget: 250 * time.Millisecond, RetryDelay: time.Millisecond})
 	require.NoError(t, err)
-	for _, op := range []func() error{
-		func() error { _, _, err := acct.Read(context.Background(), "snippets", "a1.json"); return err },
-		func() error { return acct.Write(context.Background(), "snippets", "a1.json", []byte("x")) },
+	for _, op := range []struct {
+		run  func() error
+		sent bool // changes the blob: sent and unanswered, it may have
+	}{
+		{func() error { _, _, err := acct.Read(context.Background(), "snippets", "a1.json"); return err }, false},
+		{func() error { return acct.Write(context.Background(), "snippets", "a1.json", []byte("x"), nil) }, true},
+		{func() error { return acct.Write(context.Background(), "snippets", "a1.json", []byte("x"), &Version{}) }, true},
+		{func() error { _, err := acct.Delete(context.Background(), "snippets", "a1.json"); return err }, true},
 	} {
 		before := tries()
-		err := op()
+		err := op.run()
 		var se *Error
 		require.ErrorAs(t, err, &se)
 		assert.Equal(t, "storage did not answer within 250ms", se.Reason)
+		assert.Equal(t, op.sent, errors.Is(err, ErrUnconfirmed), "%v", err)
 		assert.GreaterOrEqual(t, tries()-before, 2, "the try timeout ends a try and it is retried")
 		assert.LessOrEqual(t, tries()-before, 3, "the budget ends the operation: at most three tries of 100ms fit in 250ms")
 	}
@@ -286,6 +444,56 @@ func TestStorageHang(t *testing.T) {
 	var se *Error
 	require.ErrorAs(t, err, &se)
 	assert.NotContains(t, se.Reason, "250ms")
+}
+
+// lostAnswer is storage whose first write lands and whose answer is lost
+// (the connection breaks after the request was sent); then it answers as
+// fakeStorage does, so the repeated try finds the blob changed.
+type lostAnswer struct {
+	*fakeStorage
+	mu    sync.Mutex
+	first bool
+}
+
+func (l *lostAnswer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	l.mu.Lock()
+	drop := r.Method == http.MethodPut && r.URL.Query().Get("restype") == "" && !l.first
+	if drop {
+		l.first = true
+	}
+	l.mu.Unlock()
+	if !drop {
+		l.fakeStorage.ServeHTTP(w, r)
+		return
+	}
+	l.fakeStorage.ServeHTTP(httptest.NewRecorder(), r) // it lands …
+	c, _, err := http.NewResponseController(w).Hijack()
+	if err == nil {
+		c.Close() // … and its answer never comes
+	}
+}
+
+// TestRepeatedTryRefused: when a try's answer is lost and the repeated try
+// is refused because the blob changed, the change may be the first try's
+// own: the outcome is unconfirmed, not "changed", and reading back tells.
+func TestRepeatedTryRefused(t *testing.T) {
+	f := &lostAnswer{fakeStorage: newFakeStorage()}
+	f.containers["snippets"] = true
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	acct, err := Open("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=c2VjcmV0a2V5;BlobEndpoint="+srv.URL+"/devstoreaccount1",
+		&Options{MaxRetries: 1, RetryDelay: time.Millisecond})
+	require.NoError(t, err)
+	err = acct.Write(context.Background(), "snippets", "r.json", []byte("once"), &Version{})
+	require.ErrorIs(t, err, ErrUnconfirmed)
+	assert.NotErrorIs(t, err, ErrChanged)
+	assert.Equal(t, "storage write snippets/r.json: storage answered HTTP 409 BlobAlreadyExists to a repeated try (sent, unanswered: it may or may not have taken effect)", err.Error())
+	got, _, err := acct.Read(context.Background(), "snippets", "r.json")
+	require.NoError(t, err)
+	assert.Equal(t, "once", string(got), "the first try landed")
+	f.mu.Lock()
+	assert.True(t, f.first)
+	f.mu.Unlock()
 }
 
 func TestDefaultBudget(t *testing.T) {

@@ -11,7 +11,6 @@ import (
 	"remote-mcp-functions-go/internal/binding"
 	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/invoke"
-	"remote-mcp-functions-go/internal/logval"
 	"remote-mcp-functions-go/internal/mcpext"
 )
 
@@ -93,8 +92,8 @@ func (s *Server) toolHandler(t *tool) mcp.ToolHandler {
 		})
 		if err != nil {
 			// Never the headers, the arguments or contents: only what failed.
-			s.log.Error("tool call failed; the client gets the generic tool error",
-				"tool", t.name, "function", t.function, "invocation", id, "err", logval.Short(err.Error()))
+			s.logFailure("tool call failed; the client gets the generic tool error", err,
+				"tool", t.name, "function", t.function, "invocation", id)
 			return &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{Text: t.errorResult}}}, nil
 		}
 		s.log.Debug("tool call", "tool", t.name, "invocation", id, "took", time.Since(start))

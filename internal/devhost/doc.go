@@ -40,6 +40,11 @@
 //     outputs; ReturnValue mapped by [invoke.ToolResult]. Any failure after
 //     the argument check gives the client only "An error occurred invoking
 //     '<tool>'." (isError), as on Azure; devhost logs the reason.
+//   - Blob outputs are written as the host writes them: once the handler
+//     has answered, over whatever the blob holds by then (an empty blob
+//     first, then the content; see blobstore.Account.Write), and whether
+//     or not the MCP client is still there: the host does not stop an
+//     invocation whose client went away (see timed).
 //   - Keys: off by default, like func start. With a key, every request
 //     needs it in x-functions-key or ?code=, else 401 with
 //     WWW-Authenticate: Bearer, as on Azure. See sseHandler for how a

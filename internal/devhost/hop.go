@@ -70,7 +70,10 @@ func (s *Server) newInvocation(ctx context.Context, req mcp.Request, function st
 // run is the host's part of every invocation, whatever triggered it:
 // resolve the function's blob paths from data, read its inputs, encode the
 // request with them, post it, and write what the handler returned to its
-// outputs. Nothing is written unless the handler answered with success.
+// outputs. Nothing is written unless the handler answered with success;
+// an output's path counts only when the handler gave it a value, and it
+// is written as the host writes it, over whatever the blob holds by then
+// (see blobstore.Account.Write).
 func (s *Server) run(ctx context.Context, function, id string, blobs []binding.Blob, data binding.Data, encode func(inputs map[string][]byte) ([]byte, error)) (*invoke.HostResult, error) {
 	locs, err := binding.Resolve(blobs, data)
 	if err != nil {
@@ -171,14 +174,56 @@ var errStopping = &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "devh
 // timed runs one invocation of function with a new invocation id, within
 // the function timeout (withTimeout), and returns its result and the id
 // for the caller's log line.
+//
+// The invocation runs to its end when the MCP client goes away, as on the
+// host: the extension passes the request's cancellation token to the
+// function executor (Azure/azure-functions-mcp-extension
+// src/Microsoft.Azure.Functions.Extensions.Mcp/Trigger/McpToolListener.cs
+// @cd0d1e8c), but the host posts the invocation to the handler without it
+// (Azure/azure-functions-host
+// src/WebJobs.Script/Workers/Http/DefaultHttpWorkerService.cs
+// SendInvocationRequestAsync @89dc438d), binds the outputs once the
+// handler has answered (WorkerFunctionInvoker.cs BindOutputsAsync), and
+// the WebJobs SDK flushes an output blob's stream without it
+// (Azure/azure-webjobs-sdk
+// src/Microsoft.Azure.WebJobs.Host/Bindings/BindingProviders/BindToStreamBindingProvider.cs
+// SetValueAsync @f79ea0bf). So a save whose client gave up is still
+// written. devhost logs when the client goes away, and how the invocation
+// ended.
 func timed[T any](s *Server, ctx context.Context, function string, call func(ctx context.Context, id string) (T, error)) (res T, id string, err error) {
 	id = guid.New()
-	err = s.withTimeout(ctx, function, id, func(ctx context.Context) error {
+	left := make(chan struct{})
+	watch := context.AfterFunc(ctx, func() {
+		s.log.Warn("the MCP client went away; the invocation goes on, as on the host", "function", function, "invocation", id)
+		close(left)
+	})
+	err = s.withTimeout(context.WithoutCancel(ctx), function, id, func(ctx context.Context) error {
 		var err error
 		res, err = call(ctx, id)
 		return err
 	})
+	if !watch() {
+		<-left
+		outcome := "succeeded"
+		if err != nil {
+			outcome = "failed"
+		}
+		s.log.Warn("the invocation whose MCP client went away ran to its end, as on the host",
+			"function", function, "invocation", id, "outcome", outcome)
+	}
 	return res, id, err
+}
+
+// logFailure logs a failed invocation: as a warning when the arguments
+// made a blob path storage refuses (the client's input, refused as the
+// host's blob binding refuses it), else as an error.
+func (s *Server) logFailure(msg string, err error, kv ...any) {
+	kv = append(kv, "err", logval.Short(err.Error()))
+	if binding.IsPathError(err) {
+		s.log.Warn(msg+" (the arguments make a blob path storage refuses)", kv...)
+		return
+	}
+	s.log.Error(msg, kv...)
 }
 
 // withTimeout runs one invocation within the function timeout, as the host

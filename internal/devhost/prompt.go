@@ -12,7 +12,6 @@ import (
 	"remote-mcp-functions-go/internal/binding"
 	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/invoke"
-	"remote-mcp-functions-go/internal/logval"
 	"remote-mcp-functions-go/internal/mcpext"
 )
 
@@ -90,8 +89,8 @@ func (s *Server) getPrompts(next mcp.MethodHandler) mcp.MethodHandler {
 			return s.getPrompt(ctx, p, inv, id)
 		})
 		if err != nil {
-			s.log.Error("prompt failed; the client gets the extension's error", "prompt", p.name,
-				"function", p.function, "invocation", id, "err", logval.Short(err.Error()))
+			s.logFailure("prompt failed; the client gets the extension's error", err, "prompt", p.name,
+				"function", p.function, "invocation", id)
 			return nil, errAnErrorOccurred
 		}
 		return out, nil

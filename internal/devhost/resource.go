@@ -94,8 +94,8 @@ func (s *Server) readResources(next mcp.MethodHandler) mcp.MethodHandler {
 			return s.readResource(ctx, res, inv, id)
 		})
 		if err != nil {
-			s.log.Error("resource read failed; the client gets the extension's error", "uri", logval.Short(requested),
-				"function", res.function, "invocation", id, "err", logval.Short(err.Error()))
+			s.logFailure("resource read failed; the client gets the extension's error", err, "uri", logval.Short(requested),
+				"function", res.function, "invocation", id)
 			return nil, errAnErrorOccurred
 		}
 		return out, nil

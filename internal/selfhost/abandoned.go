@@ -6,8 +6,16 @@ import (
 )
 
 // A call the client abandoned (it closed the connection, or gave up
-// waiting) must not write after the fact: its blob outputs are written only
-// while the client's request is still open.
+// waiting) starts no blob output write after that: its function's context
+// ends, and its outputs are dropped unless their write has begun. A write
+// already under way goes on: once its request has reached storage it
+// cannot be called back (cancelling it would only lose the answer), so it
+// runs to its end within the storage budget and the log says how it
+// ended. Being conditional on what the call saw when it started
+// (tool.go), a write that lands late cannot overwrite a newer save. What
+// a function does with storage itself (deletesnippet's delete) is its own
+// business: its context ends, but a request it has sent may still take
+// effect.
 //
 // go-sdk runs a call's handler on a context of its own. It cancels that
 // context when the request goes away only for protocol 2026-07-28

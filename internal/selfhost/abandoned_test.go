@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"remote-mcp-functions-go/internal/binding/bindingtest"
 	"remote-mcp-functions-go/internal/mcpfunc"
 )
 
@@ -53,9 +54,9 @@ func (s *slowSave) tool() *mcpfunc.Tool {
 
 const slowCall = `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"slowsave","arguments":{"name":"late","content":"after the fact"}}}`
 
-// A call the client abandoned before its function returned writes
-// nothing, whether the function notices (its context ends) or not; the
-// same call left to finish writes its blob.
+// A call the client abandoned before its function returned starts no
+// write, whether the function notices (its context ends) or not; the same
+// call left to finish writes its blob.
 func TestAbandonedCallWritesNothing(t *testing.T) {
 	for _, tt := range []struct {
 		name    string
@@ -99,11 +100,47 @@ func TestAbandonedCallWritesNothing(t *testing.T) {
 			}
 			slow.let() // the function returns only now
 			require.Eventually(t, func() bool {
-				return strings.Contains(e.logs.String(), "the client abandoned the call; nothing was written")
+				return strings.Contains(e.logs.String(), "the client abandoned the call before its outputs were written; none was written")
 			}, time.Minute, time.Millisecond)
 			assert.Equal(t, 0, e.store.Writes(), "nothing written after the client left")
 			_, ok := e.store.Get("notes/late.txt")
 			assert.False(t, ok)
 		})
 	}
+}
+
+// A client that leaves while its call's write is under way does not stop
+// the write: it was sent, and the log says it went on and how it ended.
+// Still conditional on what the call saw, it lands here because nobody
+// wrote the blob meanwhile.
+func TestAbandonedDuringWrite(t *testing.T) {
+	e := newEnv(t, testFunctions())
+	held, stop := e.store.HoldWrites()
+	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	answered := make(chan struct{})
+	go func() {
+		defer close(answered)
+		_, _, _ = e.post(ctx, `{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"savenote","arguments":{"name":"mid","content":"sent"}}}`, nil)
+	}()
+	var w bindingtest.HeldWrite
+	select {
+	case w = <-held:
+	case <-time.After(time.Minute):
+		t.Fatal("the write never started")
+	}
+	assert.Equal(t, "notes/mid.txt", w.Path)
+	cancel() // the client goes away while its write is under way
+	<-answered
+	require.Eventually(t, func() bool {
+		return strings.Contains(e.logs.String(), "the client abandoned the call while its outputs were being written; the write goes on")
+	}, time.Minute, time.Millisecond)
+	w.Release()
+	require.Eventually(t, func() bool {
+		return strings.Contains(e.logs.String(), "the outputs of the abandoned call were written")
+	}, time.Minute, time.Millisecond)
+	b, ok := e.store.Get("notes/mid.txt")
+	require.True(t, ok)
+	assert.Equal(t, "sent", string(b))
 }

@@ -23,8 +23,16 @@
 //     inputs read, the Go function run (its arguments checked against the
 //     listed input schema first, as in the trigger hosting: package
 //     mcpfunc), blob outputs written; the same errors reach the client
-//     (see errors.go). A call the client abandoned before its function
-//     returned writes nothing.
+//     (see errors.go).
+//   - Writes cannot land stale, where the host's overwrite: before the
+//     function runs, the server learns what each output blob is (its
+//     ETag, or that it does not exist), and writes it only if it is still
+//     that. A call whose write reaches storage after another call's is
+//     refused and says the blob changed; a write storage did not confirm
+//     says it may or may not have been saved.
+//   - A call the client abandoned starts no output write after that; a
+//     write already sent goes on to its end, and the log says how it
+//     ended (abandoned.go).
 //   - Resources and prompts: resolved and read the same way; their
 //     failures are JSON-RPC errors that say what is wrong, where the
 //     extension can only answer -32603 "An error occurred.". A prompt

@@ -34,3 +34,13 @@ func (s *Server) newFunction(name string, fj []byte, err error) (*function, erro
 	}
 	return &function{Function: f, blobs: blobs}, nil
 }
+
+// hasOutputs reports whether the function has a blob output.
+func (f *function) hasOutputs() bool {
+	for _, b := range f.blobs {
+		if b.Out {
+			return true
+		}
+	}
+	return false
+}

@@ -3,6 +3,7 @@ package selfhost
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -51,6 +52,12 @@ func (s *Server) addTool(t *mcpfunc.Tool) error {
 // callTool runs one tools/call in the host's order: the required
 // arguments; the binding paths; the blob inputs; the function; the blob
 // outputs, unless the client has gone.
+//
+// One step is the self hosting's own: before the function runs it learns
+// what each output blob is (binding.Versions), and writes it only if it is
+// still that. A call whose write reaches storage late, after another
+// call's, then fails instead of overwriting the newer save; the host's
+// output binding overwrites.
 func (s *Server) callTool(ctx context.Context, t *tool, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 	ctx, stop := untilAbandoned(ctx)
 	defer stop()
@@ -80,12 +87,8 @@ func (s *Server) callTool(ctx context.Context, t *tool, req *mcp.CallToolRequest
 	if call.Inputs, err = readInputs(ctx, t.fn.blobs, locs); err != nil {
 		return fail(&hostError{err})
 	}
+	binding.Versions(ctx, t.fn.blobs, locs)
 	res, err := t.decl.Run(ctx, call)
-	if err == nil && ctx.Err() != nil {
-		// The function returned after its client went away: what it
-		// would write now, nobody asked for any more.
-		err = errAbandoned
-	}
 	if err != nil {
 		return fail(err)
 	}
@@ -94,8 +97,28 @@ func (s *Server) callTool(ctx context.Context, t *tool, req *mcp.CallToolRequest
 			return fail(fmt.Errorf("tool wrote undeclared output %s", name))
 		}
 	}
-	if err := binding.WriteOutputs(ctx, t.fn.blobs, locs, res.Outputs); err != nil {
-		return fail(&hostError{err})
+	if ctx.Err() != nil {
+		// The function returned after its client went away: what it
+		// would write now, nobody asked for any more. No write starts.
+		return s.toolFailed(log, t, errAbandoned)
+	}
+	// From here the write goes on if the client leaves: once its request
+	// has reached storage it cannot be called back, and cancelling it would
+	// only lose its outcome. The storage budget bounds it.
+	left := make(chan struct{})
+	watch := context.AfterFunc(ctx, func() {
+		log.at(slog.LevelWarn, "the client abandoned the call while its outputs were being written; the write goes on")
+		close(left)
+	})
+	err = binding.WriteOutputs(context.WithoutCancel(ctx), t.fn.blobs, locs, res.Outputs)
+	if !watch() {
+		<-left
+		if err == nil {
+			log.at(slog.LevelWarn, "the outputs of the abandoned call were written")
+		}
+	}
+	if err != nil {
+		return s.toolFailed(log, t, &hostError{err})
 	}
 	x := exchangeFrom(ctx) // the values go around go-sdk's encoding (bypass.go)
 	out := &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: x.text(res.Text)}}}

@@ -25,7 +25,10 @@
 // that it exits 0 on SIGTERM and leaves no handler behind. [StartSelfhost]
 // does the same for the self hosting: the handler staged for it ([SelfApp])
 // run on its own, the MCP server itself, as make start runs it without
-// func. Both answer [Endpoint]: where a client connects. [Inspector] runs
+// func. Both answer [Endpoint]: where a client connects.
+// [StartStorageProxy] stands between a server and an Azurite and holds the
+// storage requests a test picks, to play slow or frozen storage in an
+// order the test chooses. [Inspector] runs
 // the pinned MCP Inspector CLI; [Conformance] runs the pinned MCP
 // conformance suite's server scenarios and reads its per-check results.
 //

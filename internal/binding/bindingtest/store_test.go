@@ -1,0 +1,8 @@
+package bindingtest
+
+import "testing"
+
+func TestConditions(t *testing.T) {
+	s := NewStore()
+	CheckConditions(t, s, "notes", "n.txt", func(container, blob string) { s.Delete(container + "/" + blob) })
+}
