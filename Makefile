@@ -103,17 +103,16 @@ cross: go-deps ## vet, staticcheck and compile every package and its tests for t
 	done
 
 .PHONY: fuzz
-fuzz: go-deps ## fuzz the host-payload decoding, the arguments decoder, the binding path grammar and the self hosting's message front for a bounded time (FUZZTIME=30s per target)
+fuzz: go-deps ## fuzz the host-payload decoding, the JSON reader, the arguments decoder, the binding path grammar and the MCP servers' message front for a bounded time (FUZZTIME=30s per target)
 	$(GO) test ./internal/invoke -run '^$$' -fuzz '^FuzzDecodeString$$' -fuzztime $(or $(FUZZTIME),30s)
 	$(GO) test ./internal/invoke -run '^$$' -fuzz '^FuzzParseRequest$$' -fuzztime $(or $(FUZZTIME),30s)
-	$(GO) test ./internal/invoke -run '^$$' -fuzz '^FuzzCheckDepth$$' -fuzztime $(or $(FUZZTIME),30s)
 	$(GO) test ./internal/invoke -run '^$$' -fuzz '^FuzzAnswer$$' -fuzztime $(or $(FUZZTIME),30s)
 	$(GO) test ./internal/rawjson -run '^$$' -fuzz '^FuzzValid$$' -fuzztime $(or $(FUZZTIME),30s)
 	$(GO) test ./internal/rawjson -run '^$$' -fuzz '^FuzzString$$' -fuzztime $(or $(FUZZTIME),30s)
 	$(GO) test ./internal/rawjson -run '^$$' -fuzz '^FuzzAppendEscaped$$' -fuzztime $(or $(FUZZTIME),30s)
 	$(GO) test ./internal/mcpfunc -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(or $(FUZZTIME),30s)
 	$(GO) test ./internal/funcapp -run '^$$' -fuzz '^FuzzParsePath$$' -fuzztime $(or $(FUZZTIME),30s)
-	$(GO) test ./internal/selfhost -run '^$$' -fuzz '^FuzzScanValue$$' -fuzztime $(or $(FUZZTIME),30s)
+	$(GO) test ./internal/rpcmsg -run '^$$' -fuzz '^FuzzPeek$$' -fuzztime $(or $(FUZZTIME),30s)
 	$(GO) test ./internal/selfhost -run '^$$' -fuzz '^FuzzBypass$$' -fuzztime $(or $(FUZZTIME),30s)
 
 .PHONY: bench

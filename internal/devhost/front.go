@@ -15,6 +15,7 @@ import (
 	"remote-mcp-functions-go/internal/invoke"
 	"remote-mcp-functions-go/internal/logval"
 	"remote-mcp-functions-go/internal/mcpext"
+	"remote-mcp-functions-go/internal/rawjson"
 	"remote-mcp-functions-go/internal/rpcmsg"
 )
 
@@ -30,6 +31,7 @@ import (
 // src/WebJobs.Script.WebHost/Middleware/ExceptionMiddleware.cs @89dc438d).
 // System.Text.Json throws for:
 //
+//   - text that is not JSON;
 //   - a message nested deeper than 64 levels (JsonSerializerOptions.MaxDepth
 //     0 means 64; invoke.MaxDepth);
 //   - anything but one JSON object: a batch (JSON array) included, the
@@ -43,7 +45,8 @@ import (
 //     or an integer").
 //
 // devhost answers these 500 too, with the reason in the body (the host's
-// is empty) and a log line. Beyond them:
+// is empty) and a log line; one pass over the body finds them all
+// (rpcmsg.Peek). Beyond them:
 //
 //   - an id within Int64 but beyond 2^53 comes back exactly, as the
 //     extension echoes a long; go-sdk would round it (it decodes ids into
@@ -80,12 +83,11 @@ func (s *Server) front(w http.ResponseWriter, r *http.Request, streamable bool) 
 		s.refuse(w, r, http.StatusInternalServerError, reason)
 		return nil, nil, nil, false
 	}
-	if invoke.CheckDepth(body) != nil {
-		return fail(fmt.Sprintf("The JSON-RPC message nests deeper than %d levels, the Functions host's limit.", invoke.MaxDepth))
-	}
-	ms, peeked := rpcmsg.Peek(body)
+	ms, err := rpcmsg.Peek(body, invoke.MaxDepth)
 	switch {
-	case !peeked:
+	case errors.Is(err, rawjson.ErrTooDeep):
+		return fail(fmt.Sprintf("The JSON-RPC message nests deeper than %d levels, the Functions host's limit.", invoke.MaxDepth))
+	case err != nil:
 		return fail("The body is not a JSON-RPC message the Functions host can read.")
 	case ms.Batch:
 		return fail("The Functions host reads one JSON-RPC message per request, not a batch.")
@@ -99,8 +101,14 @@ func (s *Server) front(w http.ResponseWriter, r *http.Request, streamable bool) 
 		s.notAvailable(w, r, m, streamable)
 		return nil, nil, nil, false
 	}
+	body, rewritten := mcpext.NullPromptArguments(body, ms) // go-sdk would read a null prompt argument as ""
 	if m.ID != nil && rpcmsg.Kind(m.ID) == rpcmsg.Number {
 		if v, _ := strconv.ParseInt(string(m.ID), 10, 64); v > 1<<53 || v < -(1<<53) {
+			if rewritten { // the id is swapped in the message as it now is
+				if ms, err = rpcmsg.Peek(body, invoke.MaxDepth); err != nil {
+					return fail("The body is not a JSON-RPC message the Functions host can read.")
+				}
+			}
 			all := func(*rpcmsg.Message) bool { return true }
 			var restorer *rpcmsg.Restorer
 			body, restorer = rpcmsg.Rebuild(body, ms, all, all)
@@ -111,7 +119,6 @@ func (s *Server) front(w http.ResponseWriter, r *http.Request, streamable bool) 
 			}
 		}
 	}
-	body = mcpext.NullPromptArguments(body) // go-sdk would read a null prompt argument as ""
 	r.Body = readCloser{bytes.NewReader(body)}
 	r.ContentLength = int64(len(body))
 	return w, r, release, true

@@ -38,7 +38,7 @@ func sseData(body string) string {
 
 // What System.Text.Json cannot read as one JSON-RPC message is a 500,
 // logged, that reaches no handler: a batch, an id the C# SDK's RequestId
-// refuses. An id within Int64 comes back exactly, however large.
+// refuses, text that is not JSON. An id within Int64 comes back exactly, however large.
 func TestMessagesTheHostCannotRead(t *testing.T) {
 	e := newEnv(t, snippetApp())
 	s := e.rawConnect(nil)
@@ -53,6 +53,9 @@ func TestMessagesTheHostCannotRead(t *testing.T) {
 		`{"jsonrpc":"2.0","id":true,"method":"tools/call","params":{"name":"hello","arguments":{}}}`,
 		`{"jsonrpc":"2.0","id":1,"method":7}`,
 		`"x"`,
+		// Not JSON, past where the id and method are.
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"hello","arguments":{"a":tru}}}`,
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"hello","arguments":{"a":"x"},}}`,
 	} {
 		before := len(e.logs.String())
 		resp, got := s.post(body)

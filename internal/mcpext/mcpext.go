@@ -11,9 +11,9 @@
 //     JsonElement.IsNullOrUndefined counts null as missing; prompts from
 //     extension 1.5.0).
 //   - NullPromptArguments: go-sdk reads prompts/get arguments as strings,
-//     so null would arrive as ""; the message is read before go-sdk
-//     decodes it, and a null argument is left out, as the extension
-//     counts it.
+//     so null would arrive as ""; a front reads the message before go-sdk
+//     decodes it (rpcmsg.Peek), and a null argument is left out, as the
+//     extension counts it.
 //   - UnknownTool: a call to a tool the app does not declare is -32602
 //     "Unknown tool: '<name>'", not go-sdk's own wording.
 //   - Capabilities: what initialize advertises.
@@ -32,6 +32,7 @@ import (
 
 	"remote-mcp-functions-go/internal/invoke"
 	"remote-mcp-functions-go/internal/rawjson"
+	"remote-mcp-functions-go/internal/rpcmsg"
 )
 
 // Arguments checks tools/call arguments: nil when the client sent none,
@@ -79,79 +80,57 @@ func PromptArguments(given map[string]string) json.RawMessage {
 	return b
 }
 
-// NullPromptArguments returns body, a JSON-RPC message or batch, with
-// every null argument of a prompts/get left out, so that go-sdk, which
-// reads them as strings, does not make them "": the extension counts null
-// as missing. Anything else, and any body it cannot read, is returned as
-// it is: go-sdk answers it.
-func NullPromptArguments(body []byte) []byte {
-	// Cheap tests first: most messages are no prompts/get (a method
-	// name with escapes in it holds "prompts" or a \u escape).
-	if !bytes.Contains(body, []byte("null")) || !bytes.Contains(body, []byte("prompts")) && !bytes.Contains(body, []byte(`\u`)) {
-		return body
-	}
-	trimmed := bytes.TrimSpace(body)
-	if rawjson.Kind(trimmed, 0) == '[' {
-		var batch []json.RawMessage
-		if json.Unmarshal(trimmed, &batch) != nil {
-			return body
+// NullPromptArguments returns body, the JSON-RPC message or batch ms was
+// read from, with every null argument of a prompts/get left out, so that
+// go-sdk, which reads them as strings, does not make them "": the
+// extension counts null as missing. changed says whether anything was.
+func NullPromptArguments(body []byte, ms rpcmsg.Messages) (_ []byte, changed bool) {
+	out := ms.SetArguments(body, func(m *rpcmsg.Message) ([]byte, bool) {
+		if m.Method != "prompts/get" {
+			return nil, false
 		}
-		changed := false
-		for i, m := range batch {
-			if out, ok := dropNullPromptArguments(m); ok {
-				batch[i], changed = out, true
-			}
-		}
-		if !changed {
-			return body
-		}
-		out, err := json.Marshal(batch)
-		if err != nil {
-			return body
-		}
-		return out
-	}
-	if out, ok := dropNullPromptArguments(trimmed); ok {
-		return out
-	}
-	return body
+		args, ok := withoutNulls(m.Arguments)
+		changed = changed || ok
+		return args, ok
+	})
+	return out, changed
 }
 
-// dropNullPromptArguments rewrites one message; ok is false when there is
-// nothing to change.
-func dropNullPromptArguments(msg []byte) ([]byte, bool) {
-	var m map[string]json.RawMessage
-	var method string
-	if json.Unmarshal(msg, &m) != nil || json.Unmarshal(m["method"], &method) != nil || method != "prompts/get" {
+// withoutNulls returns args, when it is a JSON object with a null member,
+// without the names whose value is null: a name's last value, as go-sdk
+// and the extension keep it. ok is false when there is nothing to leave
+// out.
+func withoutNulls(args []byte) (_ []byte, ok bool) {
+	if rawjson.Kind(args, 0) != '{' {
 		return nil, false
 	}
-	var params map[string]json.RawMessage
-	if json.Unmarshal(m["params"], &params) != nil {
-		return nil, false
+	type member struct {
+		name  string
+		value []byte
 	}
-	var args map[string]json.RawMessage
-	if json.Unmarshal(params["arguments"], &args) != nil {
-		return nil, false
-	}
-	changed := false
-	for k, v := range args {
-		if string(bytes.TrimSpace(v)) == "null" {
-			delete(args, k)
-			changed = true
+	var members []member
+	_, err := rawjson.Object(args, 0, func(name []byte, at int) (int, error) {
+		end, err := rawjson.Skip(args, at, invoke.MaxDepth)
+		if i := slices.IndexFunc(members, func(m member) bool { return m.name == string(name) }); i >= 0 {
+			members[i].value = args[at:end]
+		} else {
+			members = append(members, member{string(name), args[at:end]})
 		}
-	}
-	if !changed {
+		return end, err
+	})
+	null := func(m member) bool { return rawjson.Kind(m.value, 0) == 'n' }
+	if err != nil || !slices.ContainsFunc(members, null) {
 		return nil, false
 	}
-	var err error
-	if params["arguments"], err = json.Marshal(args); err != nil {
-		return nil, false
+	out := []byte{'{'}
+	for _, m := range slices.DeleteFunc(members, null) {
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+		out = append(rawjson.AppendEscaped(append(out, '"'), m.name, 1), '"', ':')
+		out = append(out, m.value...)
 	}
-	if m["params"], err = json.Marshal(params); err != nil {
-		return nil, false
-	}
-	out, err := json.Marshal(m)
-	return out, err == nil
+	return append(out, '}'), true
 }
 
 // MissingToolArguments is the extension's error for a tools/call without

@@ -1,37 +1,55 @@
 // Package rpcmsg looks at a JSON-RPC request body before an MCP SDK reads
-// it, for what a server must decide first: whether it is a batch, and each
-// message's id and method. It is one quick pass over the bytes that jumps
-// over strings and the members it does not need (params, most of a body),
-// so a megabyte costs far less than decoding it; it does not validate the
-// JSON, which the SDK's decoder does after it.
+// it, for what a server must decide first: whether it is a batch, each
+// message's id and method, and where a message's arguments are. [Peek] is
+// one pass over the bytes (package rawjson) that checks the body is JSON,
+// no deeper than the server allows, and decodes only member names and
+// methods: a megabyte of arguments costs far less than decoding it.
 //
 // Both MCP servers here use it in front of go-sdk: the self hosting, to
 // answer what go-sdk answers wrongly or not at all (an unknown method, a
-// batch reusing an id, an id go-sdk cannot echo), and devhost, to answer
-// as the Functions host's MCP extension does. [Swap] and [Restorer] let a
-// server pass go-sdk an id it can echo and give the client back its own.
+// batch reusing an id, an id go-sdk cannot echo, a message nested too
+// deeply) and to take a tool call's arguments around go-sdk's JSON
+// passes; devhost, to answer as the Functions host's MCP extension does.
+// [Rebuild] and [Restorer] let a server pass go-sdk an id it can echo and
+// give the client back its own; [Messages.SetArguments] rewrites
+// arguments in place.
 package rpcmsg
 
 import (
-	"bytes"
-	"encoding/json"
+	"errors"
 	"math/big"
+
+	"remote-mcp-functions-go/internal/rawjson"
 )
 
-// Message is what Peek reads of one message.
+// Message is what Peek reads of one message. Member names match exactly,
+// escapes decoded, as go-sdk matches them; a later member of the same name
+// wins, as in its decoder.
 type Message struct {
 	// ID is the raw JSON of the id member, nil when there is none.
 	ID []byte
-	// idAt is where ID starts in the body; start and end are where the
-	// message is.
-	idAt, start, end int
 	// Method is the method, when HasMethod.
 	Method    string
 	HasMethod bool
+	// Arguments is the raw JSON of params.arguments, nil when params is
+	// not an object or has none.
+	Arguments []byte
+
+	// idAt and argsAt are where ID and Arguments start in the body; start
+	// and end are where the message is.
+	idAt, argsAt, start, end int
+	// repeated says the message names method or params twice, or its
+	// params name arguments twice.
+	repeated bool
 }
 
 // IsCall reports a request that expects an answer: a method and an id.
 func (m *Message) IsCall() bool { return m.HasMethod && m.ID != nil }
+
+// Unambiguous reports a message that names method and params once each,
+// and whose params name arguments once at most: one whose Method and
+// Arguments every JSON decoder reads alike, whichever duplicate it keeps.
+func (m *Message) Unambiguous() bool { return !m.repeated }
 
 // Messages is what Peek reads of a body.
 type Messages struct {
@@ -40,52 +58,140 @@ type Messages struct {
 	List  []Message
 }
 
-// Peek reads the messages of body: a JSON object, or an array of them.
-// ok is false for anything else, as far as one quick look can tell, or
-// when a method is not a string: the SDK's decoder says what is wrong.
-func Peek(body []byte) (ms Messages, ok bool) {
-	s := &scanner{b: body}
-	s.ws()
-	switch s.peek() {
+// ErrNotRPC is a body that is JSON but not a JSON-RPC message or batch as
+// far as Peek reads it: not an object or an array of objects, or a method
+// that is not a string. The SDK's decoder says what is wrong.
+var ErrNotRPC = errors.New("not a JSON-RPC message or batch")
+
+// Peek reads the messages of body: a JSON object, or an array of them,
+// nested no deeper than depth (the outermost value counting as one). The
+// error is rawjson.ErrTooDeep for a body nested deeper, a
+// *rawjson.SyntaxError for one that is not JSON, ErrNotRPC for JSON of
+// another shape.
+func Peek(body []byte, depth int) (Messages, error) {
+	ms, err := peek(body, depth)
+	if errors.Is(err, ErrNotRPC) {
+		// Not a message: still, a body nested too deeply is refused as
+		// such wherever the nesting is.
+		if verr := rawjson.Valid(body, depth); verr != nil {
+			err = verr
+		}
+	}
+	if err != nil {
+		return Messages{}, err
+	}
+	return ms, nil
+}
+
+func peek(body []byte, depth int) (ms Messages, err error) {
+	i := rawjson.SkipSpace(body, 0)
+	switch rawjson.Kind(body, i) {
 	case '{':
-		m, ok := s.object()
-		if !ok {
-			return Messages{}, false
+		m, end, err := message(body, i, depth)
+		if err != nil {
+			return ms, err
 		}
-		ms.List = []Message{m}
+		ms.List, i = []Message{m}, end
 	case '[':
-		ms.Batch = true
-		s.i++
-		s.ws()
-		if s.peek() == ']' {
-			s.i++
-			break
+		if depth < 1 {
+			return ms, rawjson.ErrTooDeep
 		}
-		for {
-			s.ws()
-			if s.peek() != '{' {
-				return Messages{}, false
+		ms.Batch = true
+		i, err = rawjson.Array(body, i, func(at int) (int, error) {
+			if rawjson.Kind(body, at) != '{' {
+				return at, ErrNotRPC
 			}
-			m, ok := s.object()
-			if !ok {
-				return Messages{}, false
-			}
+			m, end, err := message(body, at, depth-1)
 			ms.List = append(ms.List, m)
-			s.ws()
-			c := s.peek()
-			s.i++
-			if c == ']' {
-				break
-			}
-			if c != ',' {
-				return Messages{}, false
-			}
+			return end, err
+		})
+		if err != nil {
+			return ms, err
 		}
 	default:
-		return Messages{}, false
+		return ms, ErrNotRPC
 	}
-	s.ws()
-	return ms, s.i == len(body)
+	if rawjson.SkipSpace(body, i) != len(body) {
+		return ms, ErrNotRPC
+	}
+	return ms, nil
+}
+
+// message reads the message object at body[i], which may nest depth
+// levels, and returns the offset after it.
+func message(body []byte, i, depth int) (m Message, end int, err error) {
+	if depth < 1 {
+		return m, i, rawjson.ErrTooDeep
+	}
+	m.start = i
+	var method, params bool // seen
+	end, err = rawjson.Object(body, i, func(name []byte, at int) (int, error) {
+		switch string(name) {
+		case "id":
+			end, err := rawjson.Skip(body, at, depth-1)
+			m.ID, m.idAt = body[at:end], at
+			return end, err
+		case "method":
+			m.repeated = m.repeated || method
+			method = true
+			if rawjson.Kind(body, at) != '"' {
+				return at, ErrNotRPC
+			}
+			var end int
+			var err error
+			m.Method, end, err = rawjson.String(body, at)
+			m.HasMethod = true
+			return end, err
+		case "params":
+			m.repeated = m.repeated || params
+			params = true
+			m.Arguments, m.argsAt = nil, 0 // a later params wins
+			if rawjson.Kind(body, at) != '{' || depth < 2 {
+				return rawjson.Skip(body, at, depth-1)
+			}
+			arguments := false
+			return rawjson.Object(body, at, func(name []byte, at int) (int, error) {
+				end, err := rawjson.Skip(body, at, depth-2)
+				if string(name) == "arguments" {
+					m.repeated = m.repeated || arguments
+					arguments = true
+					m.Arguments, m.argsAt = body[at:end], at
+				}
+				return end, err
+			})
+		}
+		return rawjson.Skip(body, at, depth-1)
+	})
+	m.end = end
+	return m, end, err
+}
+
+// SetArguments returns body with the arguments of each message replaced by
+// what with returns for it, when it returns true; with sees only messages
+// that have arguments. body is returned as it is when nothing is replaced.
+func (ms Messages) SetArguments(body []byte, with func(m *Message) ([]byte, bool)) []byte {
+	var out []byte
+	from := 0 // what of body is copied to out
+	for k := range ms.List {
+		m := &ms.List[k]
+		if m.Arguments == nil {
+			continue
+		}
+		args, ok := with(m)
+		if !ok {
+			continue
+		}
+		if out == nil {
+			out = make([]byte, 0, len(body)-len(m.Arguments)+len(args))
+		}
+		out = append(out, body[from:m.argsAt]...)
+		out = append(out, args...)
+		from = m.argsAt + len(m.Arguments)
+	}
+	if out == nil {
+		return body
+	}
+	return append(out, body[from:]...)
 }
 
 // IDKind is the JSON type of an id.
@@ -101,13 +207,10 @@ const (
 
 // Kind is the JSON type of a raw id.
 func Kind(id []byte) IDKind {
-	if len(id) == 0 {
-		return Other
-	}
-	switch c := id[0]; {
-	case c == '"':
+	switch rawjson.Kind(id, 0) {
+	case '"':
 		return String
-	case c == '-' || c >= '0' && c <= '9':
+	case '0':
 		return Number
 	}
 	return Other
@@ -135,8 +238,7 @@ func (ms Messages) Duplicate() []byte {
 func idKey(id []byte) string {
 	switch Kind(id) {
 	case String:
-		var s string
-		if json.Unmarshal(id, &s) == nil {
+		if s, _, err := rawjson.String(id, 0); err == nil {
 			return "s" + s
 		}
 	case Number:
@@ -145,173 +247,4 @@ func idKey(id []byte) string {
 		}
 	}
 	return "o" + string(id)
-}
-
-// scanner walks a body.
-type scanner struct {
-	b []byte
-	i int
-}
-
-func (s *scanner) peek() byte {
-	if s.i < len(s.b) {
-		return s.b[s.i]
-	}
-	return 0
-}
-
-func (s *scanner) ws() {
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
-			return
-		}
-	}
-}
-
-// object reads a message: the object at s.i, keeping id and method.
-// Member names match exactly, as go-sdk matches them; a later member of
-// the same name wins, as in its decoder.
-func (s *scanner) object() (m Message, ok bool) {
-	m.start = s.i
-	defer func() { m.end = s.i }()
-	s.i++ // {
-	s.ws()
-	if s.peek() == '}' {
-		s.i++
-		return m, true
-	}
-	for {
-		s.ws()
-		if s.peek() != '"' {
-			return m, false
-		}
-		ks, ke, ok := s.str()
-		if !ok {
-			return m, false
-		}
-		key := s.b[ks+1 : ke-1]
-		if !plain(s.b[ks:ke]) {
-			var k string
-			if json.Unmarshal(s.b[ks:ke], &k) != nil {
-				return m, false
-			}
-			key = []byte(k)
-		}
-		s.ws()
-		if s.peek() != ':' {
-			return m, false
-		}
-		s.i++
-		s.ws()
-		vs, ve, ok := s.value()
-		if !ok {
-			return m, false
-		}
-		switch string(key) {
-		case "id":
-			m.ID, m.idAt = s.b[vs:ve], vs
-		case "method":
-			if s.b[vs] != '"' {
-				return m, false
-			}
-			m.HasMethod = true
-			raw := s.b[vs:ve]
-			if plain(raw) {
-				m.Method = string(raw[1 : len(raw)-1])
-			} else if json.Unmarshal(raw, &m.Method) != nil {
-				return m, false
-			}
-		}
-		s.ws()
-		c := s.peek()
-		s.i++
-		switch c {
-		case ',':
-			continue
-		case '}':
-			return m, true
-		}
-		return m, false
-	}
-}
-
-// str reads the string at s.i and says where it starts and ends (quotes
-// included).
-func (s *scanner) str() (start, end int, ok bool) {
-	start = s.i
-	i := s.i + 1
-	for {
-		j := bytes.IndexByte(s.b[i:], '"')
-		if j < 0 {
-			return 0, 0, false
-		}
-		i += j
-		// The quote ends the string unless an odd run of backslashes
-		// escapes it.
-		k := i - 1
-		for k > start && s.b[k] == '\\' {
-			k--
-		}
-		if (i-1-k)%2 == 0 {
-			s.i = i + 1
-			return start, s.i, true
-		}
-		i++
-	}
-}
-
-// value skips the value at s.i and says where it was.
-func (s *scanner) value() (start, end int, ok bool) {
-	start = s.i
-	switch s.peek() {
-	case '"':
-		_, end, ok := s.str()
-		return start, end, ok
-	case '{', '[':
-		depth := 0
-		for s.i < len(s.b) {
-			switch s.b[s.i] {
-			case '"':
-				if _, _, ok := s.str(); !ok {
-					return 0, 0, false
-				}
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					s.i++
-					return start, s.i, true
-				}
-			}
-			s.i++
-		}
-		return 0, 0, false
-	case 0:
-		return 0, 0, false
-	}
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case ',', '}', ']', ' ', '\t', '\n', '\r':
-			return start, s.i, s.i > start
-		}
-		s.i++
-	}
-	return start, s.i, s.i > start
-}
-
-// plain reports a JSON string that means its bytes: printable ASCII, no
-// escape. Anything else is decoded (an invalid UTF-8 byte becomes U+FFFD,
-// as in every Go JSON decoder).
-func plain(raw []byte) bool {
-	for _, c := range raw[1 : len(raw)-1] {
-		if c < 0x20 || c >= 0x7f || c == '\\' {
-			return false
-		}
-	}
-	return true
 }

@@ -9,6 +9,8 @@ import (
 	"slices"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"remote-mcp-functions-go/internal/rpcmsg"
 )
 
 // Large values bypass go-sdk's JSON passes.
@@ -30,15 +32,15 @@ import (
 //
 // So the bulk of a message goes around go-sdk, which keeps the protocol:
 //
-//   - Requests: [Server.bypass] gets the body the front read, and when it is one
-//     tools/call (not a batch) it takes the call's arguments out, with a
-//     single strict scan (jsonscan.go), and hands go-sdk the message with
-//     {} in their place. go-sdk decodes that small message as it decodes
-//     any; [restoreArguments], a receiving middleware, puts the client's
-//     arguments back in the request before any other middleware or the
-//     tool sees it. Whatever the scanner does not accept as plainly valid
-//     (a batch, escaped or repeated keys, invalid JSON or UTF-8, deep
-//     nesting) reaches go-sdk exactly as it came.
+//   - Requests: [Server.bypass] gets the body the front read and what
+//     its one pass over it found (rpcmsg.Peek): when it is one tools/call
+//     (not a batch), the call's arguments are taken out, and go-sdk gets
+//     the message with {} in their place. go-sdk decodes that small
+//     message as it decodes any; [restoreArguments], a receiving
+//     middleware, puts the client's arguments back in the request before
+//     any other middleware or the tool sees it. A body Peek did not read
+//     (not JSON-RPC), a batch, and a message naming its method, params or
+//     arguments twice reach go-sdk exactly as they came.
 //   - Results: a handler puts [exchange.text] and [exchange.json] in its
 //     result: placeholders (random, so no client text can forge one) for
 //     the values encoded once, here. go-sdk encodes the small result and
@@ -99,18 +101,19 @@ func (x *exchange) add(data []byte) string {
 // bypass hands body, a request to Path that the front has read and
 // checked, to go-sdk's Streamable HTTP handler, taking a tools/call's
 // arguments out of it first and putting the result's large values into
-// the response as it goes out; see the top of this file.
-func (s *Server) bypass(w http.ResponseWriter, r *http.Request, body []byte) {
-	bypassTo(s.streamable, s.headerArgs, w, r, body)
+// the response as it goes out; see the top of this file. ms is what
+// rpcmsg.Peek read of body, nil when it read nothing.
+func (s *Server) bypass(w http.ResponseWriter, r *http.Request, body []byte, ms *rpcmsg.Messages) {
+	bypassTo(s.streamable, s.headerArgs, w, r, body, ms)
 }
 
 // bypassTo is [Server.bypass] to next, keeping the message whole when
 // keep says so; r has an exchange (withExchange).
-func bypassTo(next http.Handler, keep bool, w http.ResponseWriter, r *http.Request, body []byte) {
+func bypassTo(next http.Handler, keep bool, w http.ResponseWriter, r *http.Request, body []byte, ms *rpcmsg.Messages) {
 	x := exchangeFrom(r.Context())
 	x.splicing = true
-	if !keep {
-		if rest, args, ok := takeArguments(body); ok {
+	if !keep && ms != nil {
+		if rest, args, ok := takeArguments(body, *ms); ok {
 			body, x.args = rest, args
 		}
 	}
@@ -122,65 +125,24 @@ func bypassTo(next http.Handler, keep bool, w http.ResponseWriter, r *http.Reque
 	next.ServeHTTP(&splicer{ResponseWriter: w, x: x}, r)
 }
 
-// takeArguments finds the arguments of a message that is one tools/call
-// request, in one pass: rest is the message with {} in their place, args
-// the arguments as sent. ok is false, and the message is to go as it is,
-// unless the whole message is valid JSON (see jsonscan.go) whose method
-// is "tools/call" and whose params is an object with "arguments", the
-// keys of both levels without escapes and none repeated: exactly the
-// messages in which go-sdk's decoder finds those arguments, so that it
-// decodes rest to the same request with {} for arguments.
-func takeArguments(body []byte) (rest []byte, args json.RawMessage, ok bool) {
-	var method, params, found []int // spans: [start, end]
-	once := func(span *[]int, start, end int) bool {
-		if *span != nil {
-			return false // a repeated key: which one wins is go-sdk's to say
-		}
-		*span = []int{start, end}
-		return true
-	}
-	escaped := func(key []byte) bool { return bytes.IndexByte(key, '\\') >= 0 }
-	inParams := func(key []byte, start, depth int) (end int, ok bool) {
-		if escaped(key) {
-			return 0, false
-		}
-		end, ok = scanValue(body, start, depth)
-		if string(key) != "arguments" {
-			return end, ok
-		}
-		return end, ok && once(&found, start, end)
-	}
-	top := func(key []byte, start, depth int) (end int, ok bool) {
-		if escaped(key) {
-			return 0, false
-		}
-		switch string(key) {
-		case "params":
-			if start < len(body) && body[start] == '{' {
-				end, ok = eachMember(body, start, depth, inParams)
-			} else {
-				end, ok = scanValue(body, start, depth)
-			}
-			return end, ok && once(&params, start, end)
-		case "method":
-			end, ok = scanValue(body, start, depth)
-			return end, ok && once(&method, start, end)
-		}
-		return scanValue(body, start, depth)
-	}
-	start := skipSpace(body, 0)
-	if start >= len(body) || body[start] != '{' {
+// takeArguments takes the arguments out of body, a message ms was read
+// from, when it is one tools/call request (not a batch) with arguments:
+// rest is the message with {} in their place, args the arguments as sent.
+// ok is false, and the message is to go as it is, unless it names its
+// method, params and arguments once each (Message.Unambiguous): which
+// duplicate wins is go-sdk's to say. Peek reads the names and the method
+// as go-sdk's decoder does, so go-sdk decodes rest to the same request
+// with {} for arguments.
+func takeArguments(body []byte, ms rpcmsg.Messages) (rest []byte, args json.RawMessage, ok bool) {
+	if ms.Batch || len(ms.List) != 1 {
 		return nil, nil, false
 	}
-	end, ok := eachMember(body, start, 0, top)
-	if !ok || skipSpace(body, end) != len(body) || method == nil || found == nil ||
-		string(body[method[0]:method[1]]) != `"tools/call"` {
+	m := &ms.List[0]
+	if m.Method != "tools/call" || m.Arguments == nil || !m.Unambiguous() {
 		return nil, nil, false
 	}
-	a, z := found[0], found[1]
-	rest = make([]byte, 0, len(body)-(z-a)+2)
-	rest = append(append(append(rest, body[:a]...), "{}"...), body[z:]...)
-	return rest, body[a:z], true
+	rest = ms.SetArguments(body, func(*rpcmsg.Message) ([]byte, bool) { return []byte("{}"), true })
+	return rest, m.Arguments, true
 }
 
 // restoreArguments is the receiving middleware that puts the arguments

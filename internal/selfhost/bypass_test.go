@@ -16,6 +16,9 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"remote-mcp-functions-go/internal/invoke"
+	"remote-mcp-functions-go/internal/rpcmsg"
 )
 
 // twin is go-sdk's own Streamable HTTP handler for a server with one raw
@@ -120,17 +123,17 @@ var bypassSeeds = []struct {
 	{`{"jsonrpc":"2.0","method":"tools/call","params":{"name":"t","arguments":{"a":1}}}`, true}, // a notification
 	{toolsCall(11, `{"name":"t"}`), false},
 	{toolsCall(12, `{"name":"t","Arguments":{"a":1}}`), false},
-	{toolsCall(13, `{"name":"t","\u0061rguments":{"a":1}}`), false},
+	{toolsCall(13, `{"name":"t","\u0061rguments":{"a":1}}`), true}, // names read as go-sdk reads them, escapes decoded
 	{toolsCall(14, `{"name":"t","arguments":{"a":1},"arguments":{"b":2}}`), false},
 	{`{"jsonrpc":"2.0","id":15,"method":"tools/call","params":{"name":"t","arguments":{"a":1}},"params":{"name":"t"}}`, false},
 	{`{"jsonrpc":"2.0","id":16,"method":"tools/list","method":"tools/call","params":{"name":"t","arguments":{"a":1}}}`, false},
-	{`{"jsonrpc":"2.0","id":17,"\u006dethod":"tools/call","params":{"name":"t","arguments":{"a":1}}}`, false},
-	{`{"jsonrpc":"2.0","id":18,"method":"tools\/call","params":{"name":"t","arguments":{"a":1}}}`, false},
+	{`{"jsonrpc":"2.0","id":17,"\u006dethod":"tools/call","params":{"name":"t","arguments":{"a":1}}}`, true},
+	{`{"jsonrpc":"2.0","id":18,"method":"tools\/call","params":{"name":"t","arguments":{"a":1}}}`, true}, // the method too
 	{`{"jsonrpc":"2.0","id":19,"method":"tools/list","params":{"arguments":{"a":1}}}`, false},
 	{`[` + toolsCall(20, `{"name":"t","arguments":{"a":1}}`) + `,` + toolsCall(21, `{"name":"t","arguments":{"b":2}}`) + `]`, false},
 	{toolsCall(22, `{"name":"t","arguments":{"a":1}}`) + ` x`, false},
 	{toolsCall(23, `{"name":"t","arguments":{"a":1}}`)[:40], false},
-	{toolsCall(24, "{\"name\":\"t\",\"arguments\":{\"a\":\"\xff\"}}"), false},
+	{toolsCall(24, "{\"name\":\"t\",\"arguments\":{\"a\":\"\xff\"}}"), true}, // invalid UTF-8 goes to the tool as it came, as go-sdk passes it
 	{toolsCall(25, "{\"name\":\"t\",\"arguments\":{\"a\":\"tab\there\"}}"), false},
 	{toolsCall(26, `{"name":"t","arguments":{"a":`+strings.Repeat("[", 150)+strings.Repeat("]", 150)+`}}`), false},
 	{toolsCall(27, `{"name":"t","arguments":{"a":01}}`), false},
@@ -143,14 +146,17 @@ var bypassSeeds = []struct {
 // takes the arguments out of and for those it leaves whole.
 func TestBypassIsInvisible(t *testing.T) {
 	tw := newTwin()
+	taken := func(msg string) bool {
+		ms, err := rpcmsg.Peek([]byte(msg), invoke.MaxDepth)
+		_, _, taken := takeArguments([]byte(msg), ms)
+		return err == nil && taken
+	}
 	for _, s := range bypassSeeds {
-		_, _, taken := takeArguments([]byte(s.msg))
-		assert.Equal(t, s.taken, taken, "takes the arguments out of %.200q", s.msg)
+		assert.Equal(t, s.taken, taken(s.msg), "takes the arguments out of %.200q", s.msg)
 		checkTwin(t, tw, []byte(s.msg))
 	}
 	big := toolsCall(1, `{"name":"t","arguments":{"content":`+jsonString(t, trickyText(1<<20))+`}}`)
-	_, _, taken := takeArguments([]byte(big))
-	assert.True(t, taken, "a 1 MiB call")
+	assert.True(t, taken(big), "a 1 MiB call")
 	checkTwin(t, tw, []byte(big))
 }
 
@@ -268,5 +274,9 @@ func (f *asFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r, _ = withExchange(r)
-	bypassTo(f.next, false, w, r, body)
+	var read *rpcmsg.Messages // as the front reads it
+	if ms, err := rpcmsg.Peek(body, invoke.MaxDepth); err == nil {
+		read = &ms
+	}
+	bypassTo(f.next, false, w, r, body, read)
 }

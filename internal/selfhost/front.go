@@ -16,6 +16,7 @@ import (
 	"remote-mcp-functions-go/internal/invoke"
 	"remote-mcp-functions-go/internal/logval"
 	"remote-mcp-functions-go/internal/mcpext"
+	"remote-mcp-functions-go/internal/rawjson"
 	"remote-mcp-functions-go/internal/rpcmsg"
 )
 
@@ -60,16 +61,15 @@ func (s *Server) serveMCP(w http.ResponseWriter, r *http.Request) {
 		s.bodyRefused(sw, r, err)
 		return
 	}
-	if invoke.CheckDepth(body) != nil {
+	ms, err := rpcmsg.Peek(body, invoke.MaxDepth)
+	switch {
+	case errors.Is(err, rawjson.ErrTooDeep):
 		s.rpcRefuse(sw, r, http.StatusBadRequest, nil, &jsonrpc.Error{Code: jsonrpc.CodeParseError,
 			Message: fmt.Sprintf("Parse error: the message nests deeper than %d levels", invoke.MaxDepth)})
 		return
-	}
-	ms, ok := rpcmsg.Peek(body)
-	if !ok {
-		// Not JSON-RPC as far as a quick look can tell: go-sdk's decoder
-		// says what is wrong.
-		s.forward(sw, r, body, nil)
+	case err != nil:
+		// Not JSON, or not JSON-RPC: go-sdk's decoder says what is wrong.
+		s.forward(sw, r, body, nil, nil)
 		return
 	}
 	var single []byte // the id to answer with, for a single call
@@ -105,7 +105,7 @@ func (s *Server) serveMCP(w http.ResponseWriter, r *http.Request) {
 		swaps = swaps || mustSwap(m)
 	}
 	if len(unknown) == 0 && !swaps {
-		s.forward(sw, r, body, nil)
+		s.forward(sw, r, body, &ms, nil)
 		return
 	}
 	notFound := http.StatusOK
@@ -127,7 +127,7 @@ func (s *Server) serveMCP(w http.ResponseWriter, r *http.Request) {
 	known := func(m *rpcmsg.Message) bool { return !m.HasMethod || rpcmsg.GoSDKMethods[m.Method] }
 	rebuilt, restorer := rpcmsg.Rebuild(body, ms, known, mustSwap)
 	if !ms.Batch || len(unknown) == 0 {
-		s.forward(sw, r, rebuilt, restorer)
+		s.forward(sw, r, rebuilt, peeked(rebuilt), restorer)
 		return
 	}
 	s.batchWithUnknown(sw, r, len(ms.List), unknown, rebuilt, restorer)
@@ -152,7 +152,7 @@ func (s *Server) batchWithUnknown(w http.ResponseWriter, r *http.Request, n int,
 		return
 	}
 	c := newCapture()
-	s.forward(c, r, rebuilt, nil)
+	s.forward(c, r, rebuilt, peeked(rebuilt), nil)
 	status, answer := c.status, c.body.Bytes()
 	switch {
 	case status == http.StatusAccepted && len(errs) > 0:
@@ -170,10 +170,25 @@ func (s *Server) batchWithUnknown(w http.ResponseWriter, r *http.Request, n int,
 }
 
 // forward hands body to go-sdk, with the ids restorer swapped put back
-// into its answer.
-func (s *Server) forward(w http.ResponseWriter, r *http.Request, body []byte, restorer *rpcmsg.Restorer) {
-	body = mcpext.NullPromptArguments(body) // go-sdk would read a null prompt argument as ""
-	s.bypass(restorer.Writer(w), r, body)
+// into its answer; ms is what Peek read of body, nil when it read nothing.
+func (s *Server) forward(w http.ResponseWriter, r *http.Request, body []byte, ms *rpcmsg.Messages, restorer *rpcmsg.Restorer) {
+	if ms != nil {
+		var changed bool
+		// go-sdk would read a null prompt argument as "".
+		if body, changed = mcpext.NullPromptArguments(body, *ms); changed {
+			ms = nil // read before the change; a prompts/get has nothing to bypass
+		}
+	}
+	s.bypass(restorer.Writer(w), r, body, ms)
+}
+
+// peeked is what Peek reads of a body the front rebuilt from one it read.
+func peeked(body []byte) *rpcmsg.Messages {
+	ms, err := rpcmsg.Peek(body, invoke.MaxDepth)
+	if err != nil {
+		return nil
+	}
+	return &ms
 }
 
 type readCloser struct{ *bytes.Reader }
