@@ -10,8 +10,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"remote-mcp-functions-go/internal/rawjson"
 )
 
 // This file is the host's side of the request: what the Functions host
@@ -94,25 +92,6 @@ func (inv *ToolInvocation) ToolArgs() map[string]string { return elementStrings(
 
 // PromptArgs returns mcppromptargs, converted as mcptoolargs is.
 func (inv *PromptInvocation) PromptArgs() map[string]string { return elementStrings(inv.Arguments) }
-
-// ElementStrings is the text the host substitutes for
-// {mcptoolargs.<name>} (or mcppromptargs) of each argument named, read from
-// args, a call's arguments object: what a hosting needs for binding
-// paths, without decoding the other arguments. Nil when args is.
-func ElementStrings(args json.RawMessage, names []string) map[string]string {
-	if rawjson.Kind(args, 0) != '{' {
-		return nil
-	}
-	out := make(map[string]string, len(names))
-	_, _ = rawjson.Object(args, 0, func(name []byte, at int) (int, error) {
-		end, err := rawjson.Skip(args, at, MaxDepth)
-		if err == nil && slices.Contains(names, string(name)) {
-			out[string(name)] = ElementString(args[at:end])
-		}
-		return end, err
-	})
-	return out
-}
 
 func elementStrings(args map[string]json.RawMessage) map[string]string {
 	if args == nil {

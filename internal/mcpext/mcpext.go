@@ -4,8 +4,8 @@
 // answers for itself but keeps the extension's answers to bad input.
 //
 //   - Arguments: tools/call arguments must be a JSON object, or absent.
-//   - Missing: a required argument absent or null is refused before
-//     anything else, with JSON-RPC -32602 and the extension's message
+//   - Missing, Prepare: a required argument absent or null is refused
+//     before anything else, with JSON-RPC -32602 and the extension's message
 //     (Azure/azure-functions-mcp-extension ToolInputSchema/ToolInputSchema.cs
 //     and, for prompts, Trigger/McpPromptListener.cs @cd0d1e8c, where
 //     JsonElement.IsNullOrUndefined counts null as missing; prompts from
@@ -36,37 +36,54 @@ import (
 )
 
 // Arguments checks tools/call arguments: nil when the client sent none,
-// -32602 when they are not a JSON object; else the object as sent.
+// -32602 when they are not a JSON object; else the object as sent. raw is
+// JSON: go-sdk decoded the message it came in, or a front read it
+// (rpcmsg.Peek).
 func Arguments(raw json.RawMessage) (json.RawMessage, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}
-	if rawjson.Kind(raw, 0) != '{' || rawjson.Valid(raw, invoke.MaxDepth) != nil {
+	if rawjson.Kind(raw, 0) != '{' {
 		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: "arguments must be a JSON object"}
 	}
 	return raw, nil
 }
 
-// Missing lists the required arguments that are absent or null in args (a
-// JSON object, or nil), in the order declared. A name sent twice counts
+// Prepare reads a call's arguments (a JSON object, or nil) once, for what
+// is done with them before its function runs: missing lists the required
+// ones that are absent or null, in the order declared; paths is the text
+// the host substitutes for {mcptoolargs.<name>} (or mcppromptargs) of
+// each argument pathArgs names and the call has (invoke.ElementString), so
+// that only those are decoded; nil when args is. A name sent twice counts
 // as its last value, as the extension's dictionary keeps it.
-func Missing(required []string, args json.RawMessage) []string {
+func Prepare(args json.RawMessage, required, pathArgs []string) (missing []string, paths map[string]string) {
 	present := make(map[string]bool, len(required))
 	if rawjson.Kind(args, 0) == '{' {
+		paths = make(map[string]string, len(pathArgs))
 		_, _ = rawjson.Object(args, 0, func(name []byte, at int) (int, error) {
+			end, err := rawjson.Skip(args, at, invoke.MaxDepth)
 			if slices.Contains(required, string(name)) {
 				present[string(name)] = rawjson.Kind(args, at) != 'n'
 			}
-			return rawjson.Skip(args, at, invoke.MaxDepth)
+			if err == nil && slices.Contains(pathArgs, string(name)) {
+				paths[string(name)] = invoke.ElementString(args[at:end])
+			}
+			return end, err
 		})
 	}
-	var missing []string
 	for _, name := range required {
 		if !present[name] {
 			missing = append(missing, name)
 		}
 	}
+	return missing, paths
+}
+
+// Missing lists the required arguments that are absent or null in args (a
+// JSON object, or nil), in the order declared; see Prepare.
+func Missing(required []string, args json.RawMessage) []string {
+	missing, _ := Prepare(args, required, nil)
 	return missing
 }
 

@@ -31,6 +31,19 @@ func TestArgumentsAndMissing(t *testing.T) {
 	if got := Missing([]string{"a", "b", "c", "d"}, args); len(got) != 2 || got[0] != "b" || got[1] != "d" {
 		t.Fatalf("Missing = %v, want [b d]: null counts as missing, 0 does not", got)
 	}
+	// One read gives the missing ones and the path text: the host's
+	// JsonElement.ToString of each named argument, the last of a name.
+	missing, paths := Prepare(json.RawMessage(`{"a":"x\u00e9","n":1.50,"t":true,"z":null,"o":{"k":[1]},"a":"y","big":"unread"}`),
+		[]string{"a", "z", "q"}, []string{"a", "n", "t", "z", "o", "absent"})
+	if !reflect.DeepEqual(missing, []string{"z", "q"}) {
+		t.Errorf("missing = %v", missing)
+	}
+	if want := map[string]string{"a": "y", "n": "1.50", "t": "True", "z": "", "o": `{"k":[1]}`}; !reflect.DeepEqual(paths, want) {
+		t.Errorf("paths = %v, want %v", paths, want)
+	}
+	if missing, paths := Prepare(nil, []string{"a"}, []string{"a"}); paths != nil || !reflect.DeepEqual(missing, []string{"a"}) {
+		t.Errorf("no arguments: %v, %v", missing, paths)
+	}
 	if err := MissingToolArguments([]string{"b", "d"}); err.Error() != "One or more required tool properties are missing values. Please provide: b, d" {
 		t.Fatalf("message: %v", err)
 	}

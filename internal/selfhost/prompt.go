@@ -7,7 +7,6 @@ import (
 
 	"remote-mcp-functions-go/internal/binding"
 	"remote-mcp-functions-go/internal/funcgen"
-	"remote-mcp-functions-go/internal/invoke"
 	"remote-mcp-functions-go/internal/mcpext"
 	"remote-mcp-functions-go/internal/mcpfunc"
 )
@@ -41,12 +40,13 @@ func (s *Server) getPrompt(ctx context.Context, p *mcpfunc.Prompt, fn *function,
 	ctx, stop := untilAbandoned(ctx)
 	defer stop()
 	args := mcpext.PromptArguments(given)
-	if missing := mcpext.Missing(required, args); len(missing) > 0 {
+	missing, paths := mcpext.Prepare(args, required, p.PathArgs())
+	if len(missing) > 0 {
 		return nil, mcpext.MissingPromptArguments(missing)
 	}
 	inv := s.invocation(fn.Name)
 	log := s.callLog("prompt", p.Name, inv.RandGUID)
-	call := &mcpfunc.Call{Tool: p.Name, Args: args, PathArgs: invoke.ElementStrings(args, p.PathArgs()), Log: log.line}
+	call := &mcpfunc.Call{Tool: p.Name, Args: args, PathArgs: paths, Log: log.line}
 	locs, err := binding.Resolve(fn.blobs, binding.PromptData(call.PathArgs, inv.Sys()))
 	if err != nil {
 		return nil, logged(s.rpcFailed(log, &hostError{err}))

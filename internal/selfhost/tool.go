@@ -65,13 +65,14 @@ func (s *Server) callTool(ctx context.Context, t *tool, req *mcp.CallToolRequest
 	if err != nil {
 		return nil, err
 	}
-	if missing := mcpext.Missing(t.required, args); len(missing) > 0 {
-		return nil, mcpext.MissingToolArguments(missing)
-	}
 	// The binding data the host would make of this call: of the
 	// arguments, only the ones its paths name.
+	missing, paths := mcpext.Prepare(args, t.required, t.decl.PathArgs())
+	if len(missing) > 0 {
+		return nil, mcpext.MissingToolArguments(missing)
+	}
 	inv := s.invocation(t.fn.Name)
-	call := &mcpfunc.Call{Tool: t.decl.Name, Args: args, PathArgs: invoke.ElementStrings(args, t.decl.PathArgs())}
+	call := &mcpfunc.Call{Tool: t.decl.Name, Args: args, PathArgs: paths}
 	log := s.callLog("tool", t.decl.Name, inv.RandGUID)
 	call.Log = log.line
 	fail := func(err error) (*mcp.CallToolResult, error) {
