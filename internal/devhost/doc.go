@@ -1,8 +1,13 @@
 // Package devhost plays the Azure Functions host and its MCP extension for
-// one function app, locally: it serves MCP to clients and invokes the custom
-// handler for each tool call exactly as the host does, so a handler that
-// works here works on Azure. It is a development tool, not a production
-// host.
+// one function app, locally: it serves MCP to clients and invokes the
+// custom handler for each tool call as the host does, each behaviour as the
+// host's and the extension's source show it (the files cite them), so that
+// a handler meets here what it meets under the host. It is a development
+// tool, not a production host: it plays the host and the extension, not
+// the platform around them on Azure (scaling out, instances recycled, the
+// front end's own limits and authentication); where devhost and the host
+// differ, the host is right. Run the app under func start, or deploy it,
+// before relying on it.
 //
 // # What the host does, and where it is here
 //
@@ -15,16 +20,16 @@
 //
 //   - Tools: each function folder whose function.json has an mcpToolTrigger
 //     is one tool. Its inputSchema is built from toolProperties as the
-//     extension builds it ([InputSchema]); the trigger's metadata becomes
-//     the tool's _meta.
+//     extension builds it ([funcapp.Binding.ListedInputSchema]); the
+//     trigger's metadata becomes the tool's _meta.
 //   - Resources and prompts: an mcpResourceTrigger is a resource, or a
 //     resource template when its uri has {parameters} (matched as the
 //     extension matches them); an mcpPromptTrigger is a prompt with its
 //     arguments (a required one sent as null is missing, as in the
 //     extension; go-sdk would read it as "", so the message is read
 //     first, see mcpext.NullPromptArguments). They are invoked as tools
-//     are, with
-//     [invoke.NewResourceRequest] and [invoke.NewPromptRequest]; a failure
+//     are, with [invoke.NewResourceRequest] and [invoke.NewPromptRequest];
+//     a failure
 //     is JSON-RPC error -32603 "An error occurred.", as the extension
 //     answers it.
 //   - Transports: Streamable HTTP on /runtime/webhooks/mcp and the legacy
@@ -54,8 +59,8 @@
 //     listens on loopback, gets 403. With [Options.CORS] (Host.CORS in
 //     local.settings.json), preflights and responses get CORS headers as
 //     func start gives them.
-//   - Messages: what the host cannot read (a batch, nesting past 64
-//     levels, an id beyond Int64) is 500, as the host answers an exception
+//   - Messages: what the host cannot read (text that is not JSON, a
+//     batch, nesting past 64 levels, an id beyond Int64) is 500, as the host answers an exception
 //     the extension does not catch; an id within Int64 comes back exactly;
 //     a method no SDK serves gets the C# SDK's -32601; MCP-Protocol-Version
 //     is not read, as the extension does not read it (front.go). Bodies

@@ -16,8 +16,8 @@ type Function struct {
 	Bindings []*Binding `json:"bindings"`
 }
 
-// Binding is one entry of function.json's bindings. Trigger-specific fields
-// are read for mcpToolTrigger only.
+// Binding is one entry of function.json's bindings. A trigger type's own
+// fields are read and checked only on a binding of that type.
 type Binding struct {
 	Type       string `json:"type"`
 	Direction  string `json:"direction"`
