@@ -65,7 +65,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, environ
 	appDir := fs.String("app", "build/app", "the staged function app (make build)")
 	addr := fs.String("addr", "127.0.0.1:7071", "where to serve MCP; port 0 picks a free one")
 	key := fs.String("key", "", "require this key on every MCP request (default $"+devhost.KeyEnv+"; empty: no key)")
-	storage := fs.String("storage", "", "connection string for "+devhost.StorageSetting+" (default: the environment, then local.settings.json; prefer those for a real account: a flag's value shows in the process list)")
+	storage := fs.String("storage", "", "connection string for "+funcapp.StorageSetting+" (default: the environment, then local.settings.json; prefer those for a real account: a flag's value shows in the process list)")
 	verbose := fs.Bool("v", false, "log every call at debug level")
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		return nil

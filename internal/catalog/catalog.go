@@ -16,6 +16,7 @@ import (
 	"strconv"
 
 	"remote-mcp-functions-go/internal/blobstore"
+	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/invoke"
 	"remote-mcp-functions-go/internal/mcpfunc"
 	"remote-mcp-functions-go/internal/snippet"
@@ -34,16 +35,12 @@ type Config struct {
 // SnippetMaxBytesSetting is the app setting that changes the snippet limit.
 const SnippetMaxBytesSetting = "SNIPPET_MAX_BYTES"
 
-// StorageSetting is the connection setting the snippet tools use, as the
-// blob bindings do.
-const StorageSetting = "AzureWebJobsStorage"
-
 // ConfigFromEnv reads Config from app settings, which the host passes to
 // the handler as environment variables. Storage is opened, not contacted.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	var c Config
 	lookup := func(k string) (string, bool) { v := getenv(k); return v, v != "" }
-	switch acct, err := blobstore.OpenSetting(StorageSetting, lookup, nil); {
+	switch acct, err := blobstore.OpenSetting(funcapp.StorageSetting, lookup, nil); {
 	case errors.Is(err, blobstore.ErrNoConnection):
 	case err != nil:
 		return c, err

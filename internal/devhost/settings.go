@@ -7,10 +7,6 @@ import (
 	"remote-mcp-functions-go/internal/funcapp"
 )
 
-// StorageSetting is the app setting of the host's own storage and of the
-// app's blob bindings.
-const StorageSetting = "AzureWebJobsStorage"
-
 // KeyEnv is the environment variable that sets devhost's MCP key. It is
 // devhost's own: it never reaches the handler.
 const KeyEnv = "MCP_EXTENSION_KEY"
@@ -48,8 +44,8 @@ func NewSettings(app *funcapp.App, environ []string, storage string) *Settings {
 		}
 	}
 	if storage != "" {
-		s.values[StorageSetting] = storage
-		delete(s.fromFile, StorageSetting)
+		s.values[funcapp.StorageSetting] = storage
+		delete(s.fromFile, funcapp.StorageSetting)
 	}
 	delete(s.values, KeyEnv)
 	return s

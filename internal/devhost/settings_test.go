@@ -36,10 +36,10 @@ func TestSettingsPrecedence(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := NewSettings(appWithValues(file), append(tt.environ, "PATH=/bin", KeyEnv+"=secret"), tt.storage)
-			got, ok := s.Lookup(StorageSetting)
+			got, ok := s.Lookup(funcapp.StorageSetting)
 			require.True(t, ok)
 			assert.Equal(t, tt.wantStorage, got)
-			assert.Equal(t, tt.wantFile, s.FromFile(StorageSetting))
+			assert.Equal(t, tt.wantFile, s.FromFile(funcapp.StorageSetting))
 			env := s.Environ()
 			assert.Contains(t, env, "AzureWebJobsStorage="+tt.wantStorage, "the handler sees the same storage")
 			assert.Contains(t, env, "SNIPPET_MAX_BYTES=100")

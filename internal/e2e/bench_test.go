@@ -22,6 +22,7 @@ import (
 
 	"remote-mcp-functions-go/internal/benchbase"
 	"remote-mcp-functions-go/internal/catalog"
+	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/selfhost"
 	"remote-mcp-functions-go/internal/snippet"
 	"remote-mcp-functions-go/internal/testenv"
@@ -133,7 +134,7 @@ func BenchmarkE2E(b *testing.B) {
 func BenchmarkSelf(b *testing.B) {
 	az := testenv.SharedAzurite(b)
 	lookup := func(k string) (string, bool) {
-		if k == catalog.StorageSetting {
+		if k == funcapp.StorageSetting {
 			return az.ConnectionString(), true
 		}
 		return "", false

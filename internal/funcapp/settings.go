@@ -2,6 +2,12 @@ package funcapp
 
 import "strings"
 
+// StorageSetting is the app setting of the host's own storage
+// (AzureWebJobsStorage): the connection a blob binding uses when it names
+// none, and the one this app's snippet tools list and delete through.
+// Every part of the project that means it uses this name.
+const StorageSetting = "AzureWebJobsStorage"
+
 // Settings is local.settings.json, which `func start` (and the local
 // stand-in for the host) read; it never goes into a deployment.
 type Settings struct {

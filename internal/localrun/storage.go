@@ -10,6 +10,7 @@ import (
 
 	"remote-mcp-functions-go/internal/azurite"
 	"remote-mcp-functions-go/internal/devstore"
+	"remote-mcp-functions-go/internal/funcapp"
 )
 
 // storage reuses or starts Azurite and returns the hosts' environment:
@@ -42,9 +43,9 @@ func (r *runner) storage(ctx context.Context) ([]string, error) {
 
 	env := o.Environ
 	defaults := o.BlobPort == devstore.BlobPort && o.QueuePort == devstore.QueuePort && o.TablePort == devstore.TablePort
-	if !defaults && !hasVar(env, "AzureWebJobsStorage") {
+	if !defaults && !hasVar(env, funcapp.StorageSetting) {
 		// UseDevelopmentStorage=true means the default ports: name these.
-		env = append(append([]string(nil), env...), "AzureWebJobsStorage="+devstore.ConnectionString(o.BlobPort, o.QueuePort, o.TablePort))
+		env = append(append([]string(nil), env...), funcapp.StorageSetting+"="+devstore.ConnectionString(o.BlobPort, o.QueuePort, o.TablePort))
 	}
 	return env, nil
 }

@@ -66,14 +66,11 @@ func BlobIn(name, path string) Blob { return Blob{Name: name, Path: path} }
 // BlobOut declares a blob output binding.
 func BlobOut(name, path string) Blob { return Blob{Name: name, Out: true, Path: path} }
 
-// DefaultConnection is the storage setting a binding uses unless it names
-// another: the host's own storage.
-const DefaultConnection = "AzureWebJobsStorage"
-
-// ConnectionName is b.Connection, or DefaultConnection.
+// ConnectionName is b.Connection, or the host's own storage
+// (funcapp.StorageSetting) when it names none.
 func (b Blob) ConnectionName() string {
 	if b.Connection == "" {
-		return DefaultConnection
+		return funcapp.StorageSetting
 	}
 	return b.Connection
 }

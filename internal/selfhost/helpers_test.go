@@ -16,6 +16,7 @@ import (
 
 	"remote-mcp-functions-go/internal/binding"
 	"remote-mcp-functions-go/internal/binding/bindingtest"
+	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/lines"
 	"remote-mcp-functions-go/internal/mcpfunc"
 )
@@ -108,7 +109,7 @@ func newEnv(t testing.TB, fns mcpfunc.Functions, edit ...func(*Options)) *env {
 	e := &env{t: t, store: bindingtest.NewStore(), logs: &lines.Buffer{}}
 	opts := Options{
 		Server: mcpfunc.ServerInfo{Name: "Test server", Version: "9.9.9", Instructions: "Use the tools."},
-		Stores: map[string]binding.Store{mcpfunc.DefaultConnection: e.store},
+		Stores: map[string]binding.Store{funcapp.StorageSetting: e.store},
 		Logger: slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Now:    func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/hosting"
 	"remote-mcp-functions-go/internal/proc"
 )
@@ -49,7 +50,7 @@ type Devhost struct {
 // unsetForDevhost are variables of the test's own environment that would
 // change what devhost or the handler does: each test says what it wants.
 var unsetForDevhost = []string{
-	"AzureWebJobsStorage", "MCP_EXTENSION_KEY", "FUNCTIONS_CUSTOMHANDLER_PORT", "SNIPPET_MAX_BYTES",
+	funcapp.StorageSetting, "MCP_EXTENSION_KEY", "FUNCTIONS_CUSTOMHANDLER_PORT", "SNIPPET_MAX_BYTES",
 }
 
 // StartDevhost starts devhost on a free port and waits until it serves.

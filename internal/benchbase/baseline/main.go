@@ -17,13 +17,14 @@ import (
 	"time"
 
 	"remote-mcp-functions-go/internal/benchbase"
+	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/graceful"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	h, err := benchbase.Handler(ctx, os.Getenv("AzureWebJobsStorage"))
+	h, err := benchbase.Handler(ctx, os.Getenv(funcapp.StorageSetting))
 	if err == nil {
 		var ln net.Listener
 		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err == nil {
