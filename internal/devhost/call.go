@@ -3,7 +3,6 @@ package devhost
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -42,7 +41,7 @@ func (s *Server) newTool(f *funcapp.Function) (*tool, error) {
 		required:        tr.Required(),
 		useResultSchema: tr.UseResultSchema,
 		blobs:           blobs,
-		errorResult:     fmt.Sprintf("An error occurred invoking '%s'.", tr.ToolName),
+		errorResult:     mcpext.ToolFailed(tr.ToolName),
 	}
 	desc := ""
 	if tr.Description != nil {

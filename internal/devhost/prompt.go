@@ -43,7 +43,7 @@ func (s *Server) newPrompt(f *funcapp.Function) (*prompt, error) {
 		mp.Arguments = append(mp.Arguments, &mcp.PromptArgument{Name: a.Name, Title: a.Title, Description: a.Description, Required: a.Required})
 	}
 	s.mcp.AddPrompt(mp, func(context.Context, *mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
-		return nil, errAnErrorOccurred // getPrompts answers first
+		return nil, mcpext.ErrFailed // getPrompts answers first
 	})
 	return p, nil
 }
@@ -91,7 +91,7 @@ func (s *Server) getPrompts(next mcp.MethodHandler) mcp.MethodHandler {
 		if err != nil {
 			s.logFailure("prompt failed; the client gets the extension's error", err, "prompt", p.name,
 				"function", p.function, "invocation", id)
-			return nil, errAnErrorOccurred
+			return nil, mcpext.ErrFailed
 		}
 		return out, nil
 	}

@@ -13,6 +13,7 @@ import (
 	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/invoke"
 	"remote-mcp-functions-go/internal/logval"
+	"remote-mcp-functions-go/internal/mcpext"
 )
 
 // resource is one function served as an MCP resource or resource template.
@@ -25,13 +26,6 @@ type resource struct {
 	mimeType string
 	blobs    []binding.Blob
 }
-
-// errAnErrorOccurred is how the extension answers any failure of a
-// resources/read or prompts/get: the C# SDK's session handler turns an
-// exception that is not an McpProtocolException into -32603 "An error
-// occurred." (modelcontextprotocol/csharp-sdk
-// src/ModelContextProtocol.Core/McpSessionHandler.cs @v0.4.0-preview.3).
-var errAnErrorOccurred = &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "An error occurred."}
 
 // newResource prepares f's resource, or returns nil when f has no
 // mcpResourceTrigger.
@@ -61,7 +55,7 @@ func (s *Server) newResource(f *funcapp.Function) (*resource, error) {
 // unreachableRead is registered so that go-sdk lists the resource;
 // resources/read never reaches it (see readResources).
 func unreachableRead(context.Context, *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
-	return nil, errAnErrorOccurred
+	return nil, mcpext.ErrFailed
 }
 
 // readResources answers resources/read as the extension does
@@ -79,7 +73,7 @@ func (s *Server) readResources(next mcp.MethodHandler) mcp.MethodHandler {
 		requested := r.Params.URI
 		if u, err := url.Parse(requested); err != nil || !u.IsAbs() {
 			s.log.Error("resource read failed: not an absolute URI", "uri", logval.Short(requested))
-			return nil, errAnErrorOccurred
+			return nil, mcpext.ErrFailed
 		}
 		res, params := s.matchResource(requested)
 		if res == nil {
@@ -96,7 +90,7 @@ func (s *Server) readResources(next mcp.MethodHandler) mcp.MethodHandler {
 		if err != nil {
 			s.logFailure("resource read failed; the client gets the extension's error", err, "uri", logval.Short(requested),
 				"function", res.function, "invocation", id)
-			return nil, errAnErrorOccurred
+			return nil, mcpext.ErrFailed
 		}
 		return out, nil
 	}

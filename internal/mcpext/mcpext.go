@@ -16,6 +16,8 @@
 //     extension counts it.
 //   - UnknownTool: a call to a tool the app does not declare is -32602
 //     "Unknown tool: '<name>'", not go-sdk's own wording.
+//   - ToolFailed, ErrFailed: what a client is told of a function that
+//     failed, a tool's and a resource's or prompt's.
 //   - Capabilities: what initialize advertises.
 package mcpext
 
@@ -167,6 +169,24 @@ func MissingPromptArguments(missing []string) error {
 		Message: "One or more required prompt arguments are missing values. Please provide: " + strings.Join(missing, ", "),
 	}
 }
+
+// ToolFailed is the text of the isError result a client gets for a tool
+// call that failed for any reason the extension does not pass on: the
+// function failed (the handler's non-2xx, a body that is not JSON, a
+// binding error), and the C# SDK's call-tool pipeline answers every
+// exception that is not an McpProtocolException so
+// (Azure/azure-functions-mcp-extension Trigger/McpToolListener.cs
+// @cd0d1e8c; modelcontextprotocol/csharp-sdk
+// src/ModelContextProtocol.Core/Server/McpServerImpl.cs ConfigureTools
+// @2da92991).
+func ToolFailed(tool string) string { return fmt.Sprintf("An error occurred invoking '%s'.", tool) }
+
+// ErrFailed is the extension's answer to any failure of a resources/read
+// or prompts/get: the C# SDK's session handler turns an exception that is
+// not an McpProtocolException into -32603 "An error occurred."
+// (modelcontextprotocol/csharp-sdk
+// src/ModelContextProtocol.Core/McpSessionHandler.cs @v0.4.0-preview.3).
+var ErrFailed = &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "An error occurred."}
 
 // UnknownTool answers a call to a tool not in known as the extension does
 // (McpProtocolException, InvalidParams).

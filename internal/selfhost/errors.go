@@ -13,6 +13,7 @@ import (
 	"remote-mcp-functions-go/internal/binding"
 	"remote-mcp-functions-go/internal/blobstore"
 	"remote-mcp-functions-go/internal/logval"
+	"remote-mcp-functions-go/internal/mcpext"
 	"remote-mcp-functions-go/internal/mcpfunc"
 )
 
@@ -70,7 +71,7 @@ func (l callLog) at(level slog.Level, msg string, kv ...any) {
 // toolFailed answers a failed tools/call as the trigger hosting answers
 // it, or says what became of an output it could not write safely.
 func (s *Server) toolFailed(log callLog, t *tool, err error) (*mcp.CallToolResult, error) {
-	generic := fmt.Sprintf("An error occurred invoking '%s'.", t.decl.Name)
+	generic := mcpext.ToolFailed(t.decl.Name)
 	var (
 		refused *mcpfunc.Error
 		host    *hostError
@@ -128,11 +129,6 @@ func writtenBefore(e *binding.OutputError) string {
 	return " Saved before it: " + written(e) + "."
 }
 
-// errAnErrorOccurred is the extension's answer to every failed
-// resources/read and prompts/get, kept here for what no message helps
-// with: storage down, a bug.
-var errAnErrorOccurred = &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "An error occurred."}
-
 // rpcFailed answers a failed resources/read or prompts/get with a JSON-RPC
 // error that says what is wrong when the function said it.
 func (s *Server) rpcFailed(log callLog, err error) error {
@@ -140,10 +136,10 @@ func (s *Server) rpcFailed(log callLog, err error) error {
 	switch {
 	case errors.Is(err, errAbandoned):
 		log.at(slog.LevelWarn, "the client abandoned the call")
-		return errAnErrorOccurred
+		return mcpext.ErrFailed
 	case binding.IsPathError(err):
 		log.at(slog.LevelWarn, "the arguments make a binding path storage refuses; the client gets -32603", "err", logval.Short(err.Error()))
-		return errAnErrorOccurred
+		return mcpext.ErrFailed
 	case errors.As(err, &refused):
 		log.at(slog.LevelInfo, log.kind+" refused the call", "code", string(refused.Code), "reason", logval.Short(refused.Message))
 		code := int64(jsonrpc.CodeInvalidParams)
@@ -153,5 +149,5 @@ func (s *Server) rpcFailed(log callLog, err error) error {
 		return &jsonrpc.Error{Code: code, Message: refused.Message}
 	}
 	log.at(slog.LevelError, log.kind+" failed; the client gets -32603", "err", logval.Short(err.Error()))
-	return errAnErrorOccurred
+	return mcpext.ErrFailed
 }

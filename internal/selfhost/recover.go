@@ -2,12 +2,12 @@ package selfhost
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"remote-mcp-functions-go/internal/logval"
+	"remote-mcp-functions-go/internal/mcpext"
 )
 
 // A panic fails one request, never the process, and is answered as the
@@ -36,11 +36,11 @@ func (s *Server) recoverCalls(next mcp.MethodHandler) mcp.MethodHandler {
 			s.log.Error(logval.PanicMsg, append(kv, logval.Panic(v)...)...)
 			if r, ok := req.(*mcp.CallToolRequest); ok && r.Params != nil {
 				res, err = &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{
-					Text: fmt.Sprintf("An error occurred invoking '%s'.", r.Params.Name),
+					Text: mcpext.ToolFailed(r.Params.Name),
 				}}}, nil
 				return
 			}
-			res, err = nil, errAnErrorOccurred
+			res, err = nil, mcpext.ErrFailed
 		}()
 		return next(ctx, method, req)
 	}
