@@ -92,6 +92,22 @@ type ReadError struct{ Err error }
 func (e *ReadError) Error() string { return "reading the request body: " + e.Err.Error() }
 func (e *ReadError) Unwrap() error { return e.Err }
 
+// Status is the HTTP status that answers err, what [Budget.Read] failed
+// with: 413 for a body over its cap, 503 when no budget came in time
+// (with Retry-After: 1 set in h: a later request gets it), 400 for a body
+// not received whole.
+func Status(h http.Header, err error) int {
+	var tooLarge *TooLargeError
+	switch {
+	case errors.As(err, &tooLarge):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, ErrBusy):
+		h.Set("Retry-After", "1")
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusBadRequest
+}
+
 // Budget bounds the bytes of the request bodies held at once.
 type Budget struct {
 	size  int64

@@ -2,6 +2,7 @@ package bodylimit
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -146,4 +147,22 @@ func TestMemoryReturnedAfterABurst(t *testing.T) {
 		release()
 	}
 	require.Eventually(t, func() bool { return b.returned.Load() == 1 }, 10*time.Second, 10*time.Millisecond)
+}
+
+// Each refusal has its status; only the busy one asks to come back.
+func TestStatus(t *testing.T) {
+	for _, tt := range []struct {
+		err    error
+		status int
+		retry  string
+	}{
+		{&TooLargeError{Limit: 10, Announced: 11}, http.StatusRequestEntityTooLarge, ""},
+		{fmt.Errorf("read: %w", &TooLargeError{Limit: 10, Announced: -1}), http.StatusRequestEntityTooLarge, ""},
+		{ErrBusy, http.StatusServiceUnavailable, "1"},
+		{&ReadError{Err: io.ErrUnexpectedEOF}, http.StatusBadRequest, ""},
+	} {
+		h := http.Header{}
+		assert.Equal(t, tt.status, Status(h, tt.err), tt.err.Error())
+		assert.Equal(t, tt.retry, h.Get("Retry-After"), tt.err.Error())
+	}
 }

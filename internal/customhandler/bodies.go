@@ -2,7 +2,6 @@ package customhandler
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 
@@ -62,52 +61,11 @@ func (h *heldBody) Read(p []byte) (int, error) {
 func (h *heldBody) Close() error { return nil }
 
 // readBody is the body holdBodies read, without copying it, or why there
-// is none: *errBodyTooLarge, *errBodyRead or errBusy.
-func readBody(body io.Reader, limit int64) ([]byte, error) {
+// is none: what bodylimit.Budget.Read failed with.
+func readBody(body io.Reader) ([]byte, error) {
 	h, ok := body.(*heldBody)
 	if !ok {
-		return nil, &errBodyRead{errors.New("the body was not read within the budget")}
+		return nil, &bodylimit.ReadError{Err: errors.New("the body was not read within the budget")}
 	}
-	var (
-		tooLarge *bodylimit.TooLargeError
-		readErr  *bodylimit.ReadError
-	)
-	switch {
-	case h.err == nil:
-		return h.body, nil
-	case errors.As(h.err, &tooLarge):
-		return nil, &errBodyTooLarge{limit: limit, announced: tooLarge.Announced}
-	case errors.As(h.err, &readErr):
-		return nil, &errBodyRead{readErr.Err}
-	case errors.Is(h.err, bodylimit.ErrBusy):
-		return nil, errBusy
-	}
-	return nil, &errBodyRead{h.err}
+	return h.body, h.err
 }
-
-// errBodyTooLarge is a body over Options.MaxBodyBytes.
-type errBodyTooLarge struct {
-	limit int64
-	// announced is the Content-Length refused before reading, or -1 when
-	// the body was read and discarded.
-	announced int64
-}
-
-func (e *errBodyTooLarge) Error() string {
-	if e.announced >= 0 {
-		return fmt.Sprintf("invocation body of %d bytes announced, over %d bytes", e.announced, e.limit)
-	}
-	return fmt.Sprintf("invocation body over %d bytes", e.limit)
-}
-
-// errBodyRead is a body that could not be read to its end: the host went
-// away or stopped sending (the server's read timeout).
-type errBodyRead struct{ err error }
-
-func (e *errBodyRead) Error() string { return "reading the invocation body: " + e.err.Error() }
-func (e *errBodyRead) Unwrap() error { return e.err }
-
-// errBusy is an invocation whose body could not have budget in time: as
-// many bodies are in flight as the handler holds at once. The host
-// answers the client with its generic error; a later call succeeds.
-var errBusy = errors.New("invocation refused: " + bodylimit.ErrBusy.Error())

@@ -15,9 +15,9 @@ import (
 // A body that could not have budget in time is 503 (the host's generic
 // error for the client; a later call succeeds), with a line saying why.
 func TestBusyIs503(t *testing.T) {
-	body, err := readBody(&heldBody{err: bodylimit.ErrBusy}, 1<<20)
+	body, err := readBody(&heldBody{err: bodylimit.ErrBusy})
 	assert.Nil(t, body)
-	assert.ErrorIs(t, err, errBusy)
+	assert.ErrorIs(t, err, bodylimit.ErrBusy)
 	rec := httptest.NewRecorder()
 	log := newLog(slog.New(slog.NewTextHandler(io.Discard, nil)), httptest.NewRequest(http.MethodPost, "/t", nil), "t")
 	fail(rec, log, &target{name: "t", kind: "tool", isError: true}, nil, err)

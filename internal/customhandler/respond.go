@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 
+	"remote-mcp-functions-go/internal/bodylimit"
 	"remote-mcp-functions-go/internal/invoke"
 	"remote-mcp-functions-go/internal/mcpfunc"
 )
@@ -76,8 +77,8 @@ func fail(w http.ResponseWriter, log invocationLog, t *target, resp *invoke.Resp
 
 	var (
 		toolErr  *mcpfunc.Error
-		tooLarge *errBodyTooLarge
-		readErr  *errBodyRead
+		tooLarge *bodylimit.TooLargeError
+		readErr  *bodylimit.ReadError
 	)
 	switch {
 	case errors.Is(err, errNoFunction):
@@ -87,7 +88,7 @@ func fail(w http.ResponseWriter, log invocationLog, t *target, resp *invoke.Resp
 		log.attrs(slog.LevelWarn, "method not allowed", "err", err.Error())
 		writeStatus(w, http.StatusMethodNotAllowed, err.Error(), resp)
 	case errors.As(err, &tooLarge):
-		log.attrs(slog.LevelWarn, "invocation body over the limit", "limit", tooLarge.limit, "err", err.Error())
+		log.attrs(slog.LevelWarn, "invocation body over the limit", "limit", tooLarge.Limit, "err", err.Error())
 		if !rich {
 			writeStatus(w, http.StatusRequestEntityTooLarge, err.Error(), resp)
 			return
@@ -97,11 +98,11 @@ func fail(w http.ResponseWriter, log invocationLog, t *target, resp *invoke.Resp
 			msg = "The call's arguments are too large for this tool."
 		}
 		writeIsError(w, resp, msg)
-	case errors.Is(err, errBusy):
+	case errors.Is(err, bodylimit.ErrBusy):
 		log.attrs(slog.LevelWarn, "invocation refused: too many bodies in flight", "err", err.Error())
 		writeStatus(w, http.StatusServiceUnavailable, err.Error(), resp)
 	case errors.As(err, &readErr):
-		log.attrs(slog.LevelInfo, "invocation body not received whole; the host stopped sending", "err", readErr.err.Error())
+		log.attrs(slog.LevelInfo, "invocation body not received whole; the host stopped sending", "err", readErr.Err.Error())
 		writeStatus(w, http.StatusBadRequest, err.Error(), resp)
 	case errors.Is(err, invoke.ErrMalformed):
 		log.attrs(slog.LevelWarn, "malformed invocation", "err", err.Error())

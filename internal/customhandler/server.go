@@ -117,7 +117,7 @@ func toolTarget(t *mcpfunc.Tool) *target {
 func invocation(w http.ResponseWriter, r *http.Request, opts Options, tg *target, blobs []mcpfunc.Blob) (req *invoke.Request, call *mcpfunc.Call, resp *invoke.Response, log invocationLog, ok bool) {
 	log = newLog(opts.Logger, r, tg.name)
 	resp = invoke.NewResponse()
-	body, err := readBody(r.Body, opts.MaxBodyBytes)
+	body, err := readBody(r.Body)
 	if err != nil {
 		fail(w, log, tg, resp, err)
 		return nil, nil, nil, log, false

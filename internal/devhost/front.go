@@ -75,7 +75,7 @@ func (s *Server) front(w http.ResponseWriter, r *http.Request, streamable bool) 
 	body, release, err := s.bodies.Read(r, s.opts.MaxMessageBytes)
 	if err != nil {
 		release()
-		s.bodyRefused(w, r, err)
+		s.refuse(w, r, bodylimit.Status(w.Header(), err), err.Error())
 		return nil, nil, nil, false
 	}
 	fail := func(reason string) (http.ResponseWriter, *http.Request, func(), bool) {
@@ -174,22 +174,6 @@ func dropUnknownVersion(r *http.Request) {
 	if v := r.Header.Get("MCP-Protocol-Version"); v != "" && !slices.Contains(ProtocolVersions, v) {
 		r.Header.Del("MCP-Protocol-Version")
 	}
-}
-
-// bodyRefused answers a body that could not be had: over the cap (413,
-// before reading when Content-Length says so), the budget taken for too
-// long (503), or not received whole (400).
-func (s *Server) bodyRefused(w http.ResponseWriter, r *http.Request, err error) {
-	status := http.StatusBadRequest
-	var tooLarge *bodylimit.TooLargeError
-	switch {
-	case errors.As(err, &tooLarge):
-		status = http.StatusRequestEntityTooLarge
-	case errors.Is(err, bodylimit.ErrBusy):
-		status = http.StatusServiceUnavailable
-		w.Header().Set("Retry-After", "1")
-	}
-	s.refuse(w, r, status, err.Error())
 }
 
 type readCloser struct{ *bytes.Reader }

@@ -243,15 +243,7 @@ func (s *Server) unsupportedVersion(w http.ResponseWriter, r *http.Request, vers
 // bodyRefused answers a body that could not be had: over the cap (413),
 // the budget taken for too long (503), or not received whole (400).
 func (s *Server) bodyRefused(w http.ResponseWriter, r *http.Request, err error) {
-	status := http.StatusBadRequest
-	var tooLarge *bodylimit.TooLargeError
-	switch {
-	case errors.As(err, &tooLarge):
-		status = http.StatusRequestEntityTooLarge
-	case errors.Is(err, bodylimit.ErrBusy):
-		status = http.StatusServiceUnavailable
-		w.Header().Set("Retry-After", "1")
-	}
+	status := bodylimit.Status(w.Header(), err)
 	s.logRefused(r, exchangeOf(r), status, err.Error())
 	http.Error(w, err.Error(), status)
 }
