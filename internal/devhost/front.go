@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -119,7 +120,7 @@ func (s *Server) front(w http.ResponseWriter, r *http.Request, streamable bool) 
 			}
 		}
 	}
-	r.Body = readCloser{bytes.NewReader(body)}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))
 	return w, r, release, true
 }
@@ -175,7 +176,3 @@ func dropUnknownVersion(r *http.Request) {
 		r.Header.Del("MCP-Protocol-Version")
 	}
 }
-
-type readCloser struct{ *bytes.Reader }
-
-func (readCloser) Close() error { return nil }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"io"
 	"net/http"
 	"slices"
 
@@ -119,7 +120,7 @@ func bypassTo(next http.Handler, keep bool, w http.ResponseWriter, r *http.Reque
 	}
 	r.Body = http.NoBody
 	if len(body) > 0 {
-		r.Body = readCloser{bytes.NewReader(body)}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	r.ContentLength = int64(len(body))
 	next.ServeHTTP(&splicer{ResponseWriter: w, x: x}, r)

@@ -191,10 +191,6 @@ func peeked(body []byte) *rpcmsg.Messages {
 	return &ms
 }
 
-type readCloser struct{ *bytes.Reader }
-
-func (readCloser) Close() error { return nil }
-
 // protocolVersionHeader carries the protocol version on every request after
 // initialize (transports, Protocol Version Header).
 const protocolVersionHeader = "MCP-Protocol-Version"
