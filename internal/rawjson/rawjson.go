@@ -134,28 +134,44 @@ func skipNested(data []byte, i, depth int) (int, error) {
 				return i, nil
 			}
 			object := kinds[len(kinds)-1]
-			i = SkipSpace(data, i)
-			if i >= len(data) {
-				return i, syntaxError(i, "unexpected end")
+			close := byte(']')
+			if object {
+				close = '}'
 			}
-			if data[i] == ',' {
-				i = SkipSpace(data, i+1)
-				if object {
-					var err error
-					if i, err = memberName(data, i); err != nil {
-						return i, err
-					}
-				}
-				break
+			var done bool
+			var err error
+			if i, done, err = afterValue(data, i, close); err != nil {
+				return i, err
 			}
-			if object && data[i] == '}' || !object && data[i] == ']' {
+			if done {
 				kinds = kinds[:len(kinds)-1]
-				i++
 				continue
 			}
-			return i, syntaxError(i, "want ',' or the end of the "+map[bool]string{true: "object", false: "array"}[object])
+			if object {
+				if i, err = memberName(data, i); err != nil {
+					return i, err
+				}
+			}
+			break
 		}
 	}
+}
+
+// afterValue reads what follows a value in an object or an array whose
+// closing byte is close: a comma, returning the offset of the next value
+// (or member), or close, returning the offset after it and done.
+func afterValue(data []byte, i int, close byte) (next int, done bool, err error) {
+	i = SkipSpace(data, i)
+	if i >= len(data) {
+		return i, false, syntaxError(i, "unexpected end")
+	}
+	switch data[i] {
+	case ',':
+		return SkipSpace(data, i+1), false, nil
+	case close:
+		return i + 1, true, nil
+	}
+	return i, false, syntaxError(i, "want ',' or '"+string(close)+"'")
 }
 
 // memberName checks a member's name and colon at data[i] and returns the
@@ -516,17 +532,9 @@ func Object(data []byte, i int, member func(name []byte, at int) (int, error)) (
 		if i, err = member(name, SkipSpace(data, i+1)); err != nil {
 			return i, err
 		}
-		i = SkipSpace(data, i)
-		if i >= len(data) {
-			return i, syntaxError(i, "unexpected end")
-		}
-		switch data[i] {
-		case ',':
-			i = SkipSpace(data, i+1)
-		case '}':
-			return i + 1, nil
-		default:
-			return i, syntaxError(i, "want ',' or '}'")
+		var done bool
+		if i, done, err = afterValue(data, i, '}'); done || err != nil {
+			return i, err
 		}
 	}
 }
@@ -547,17 +555,9 @@ func Array(data []byte, i int, elem func(at int) (int, error)) (int, error) {
 		if i, err = elem(i); err != nil {
 			return i, err
 		}
-		i = SkipSpace(data, i)
-		if i >= len(data) {
-			return i, syntaxError(i, "unexpected end")
-		}
-		switch data[i] {
-		case ',':
-			i = SkipSpace(data, i+1)
-		case ']':
-			return i + 1, nil
-		default:
-			return i, syntaxError(i, "want ',' or ']'")
+		var done bool
+		if i, done, err = afterValue(data, i, ']'); done || err != nil {
+			return i, err
 		}
 	}
 }
