@@ -1,8 +1,6 @@
 package selfhost
 
 import (
-	"encoding/json"
-	"strings"
 	"testing"
 
 	"remote-mcp-functions-go/internal/invoke"
@@ -10,21 +8,14 @@ import (
 	"remote-mcp-functions-go/internal/rpcmsg"
 )
 
-// inboundCall is a 1 MiB savesnippet tools/call: source code with some
-// non-ASCII text.
-var inboundCall = func() []byte {
-	s := strings.Repeat("print(\"hello\")\n\tx = 1 # ünïcode\n", 1<<20/32)
-	b, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": map[string]any{"name": "savesnippet", "arguments": map[string]any{"snippetname": "a", "snippet": s}}})
-	return b
-}()
-
 // BenchmarkInbound1MiB: what the self hosting reads of a 1 MiB tools/call
 // before the tool decodes its arguments: the front's pass, the bypass, the
 // required arguments and the path arguments.
 func BenchmarkInbound1MiB(b *testing.B) {
-	b.SetBytes(int64(len(inboundCall)))
+	call := []byte(toolsCall(1, `{"name":"savesnippet","arguments":{"snippetname":"a","snippet":`+jsonString(b, trickyText(1<<20))+`}}`))
+	b.SetBytes(int64(len(call)))
 	for b.Loop() {
-		body := inboundCall
+		body := call
 		ms, err := rpcmsg.Peek(body, invoke.MaxDepth)
 		if err != nil {
 			b.Fatal(err)
