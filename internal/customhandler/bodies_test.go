@@ -1,55 +1,36 @@
 package customhandler_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/tools/txtar"
 
+	"remote-mcp-functions-go/internal/bodylimit/bodylimittest"
 	"remote-mcp-functions-go/internal/customhandler"
 	"remote-mcp-functions-go/internal/mcpfunc"
 )
-
-// rawPost sends a request's head, with the Content-Length given, and as
-// much of a body as given, and reads the answer: the server must answer
-// without waiting for the rest.
-func rawPost(t *testing.T, url, path string, length int, body string) *http.Response {
-	t.Helper()
-	conn, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
-	require.NoError(t, err)
-	t.Cleanup(func() { conn.Close() })
-	require.NoError(t, conn.SetDeadline(time.Now().Add(10*time.Second)))
-	_, err = fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", path, length, body)
-	require.NoError(t, err)
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	require.NoError(t, err, "an answer without the body")
-	return resp
-}
 
 // A Content-Length over the cap is answered before the body is sent: 413
 // for a plain tool, the tool's own message for a rich one.
 func TestAnnouncedBodyOverTheCap(t *testing.T) {
 	srv, logs := testServer(t, 1<<10)
-	resp := rawPost(t, srv.URL, "/ok", 48<<20, "")
+	resp := bodylimittest.Post(t, srv.URL, "/ok", 48<<20, "")
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, "%s", b)
 	assert.Contains(t, string(b), "50331648 bytes announced")
 
-	resp = rawPost(t, srv.URL, "/refuses", 48<<20, `{"Data":`)
+	resp = bodylimittest.Post(t, srv.URL, "/refuses", 48<<20, `{"Data":`)
 	b, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode)

@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -17,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"remote-mcp-functions-go/internal/bodylimit/bodylimittest"
 	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/funcgen"
 	"remote-mcp-functions-go/internal/mcpfunc"
@@ -112,16 +111,8 @@ func TestProtocolVersionHeaderIgnored(t *testing.T) {
 // Kestrel refuses one over MaxRequestBodySize.
 func TestAnnouncedBodyOverTheCap(t *testing.T) {
 	e := newEnv(t, snippetApp(), func(o *Options) { o.MaxMessageBytes = 1 << 20 })
-	conn, err := net.Dial("tcp", strings.TrimPrefix(e.http.URL, "http://"))
-	require.NoError(t, err)
-	defer conn.Close()
-	require.NoError(t, conn.SetDeadline(time.Now().Add(10*time.Second)))
-	_, err = fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: %d\r\n\r\n", MCPPath, 48<<20)
-	require.NoError(t, err)
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	require.NoError(t, err, "answered without the body")
+	resp := bodylimittest.Post(t, e.http.URL, MCPPath, 48<<20, "")
 	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
 	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, "%s", b)
 	assert.Contains(t, e.logs.String(), "status=413")
 }

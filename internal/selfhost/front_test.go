@@ -1,22 +1,20 @@
 package selfhost
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"remote-mcp-functions-go/internal/bodylimit/bodylimittest"
 )
 
 // The expected answers in this file come from the MCP specification
@@ -236,17 +234,9 @@ func TestMessageDepth(t *testing.T) {
 // sent: the server reads none of it.
 func TestAnnouncedBodyOverTheCap(t *testing.T) {
 	e := newEnv(t, testFunctions(), func(o *Options) { o.MaxMessageBytes = 1 << 20 })
-	conn, err := net.Dial("tcp", strings.TrimPrefix(e.http.URL, "http://"))
-	require.NoError(t, err)
-	defer conn.Close()
-	require.NoError(t, conn.SetDeadline(time.Now().Add(10*time.Second)))
-	_, err = fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: %d\r\n\r\n", Path, 48<<20)
-	require.NoError(t, err)
 	// Not a byte of the body is sent: the answer must come anyway.
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	require.NoError(t, err, "the server answers without the body")
+	resp := bodylimittest.Post(t, e.http.URL, Path, 48<<20, "")
 	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
 	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
 	assert.Contains(t, string(b), strconv.Itoa(48<<20))
 	assert.Contains(t, e.logs.String(), `status=413`)
