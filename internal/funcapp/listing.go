@@ -3,6 +3,8 @@ package funcapp
 import (
 	"bytes"
 	"encoding/json"
+
+	"remote-mcp-functions-go/internal/rawjson"
 )
 
 // ListedInputSchema is the tool's inputSchema as the MCP extension lists
@@ -65,8 +67,6 @@ func writeTypeAndEnum(b *bytes.Buffer, p ToolProperty) {
 // writeJSON writes v, which always encodes (strings and string slices),
 // without HTML escaping, as the extension's serializer does.
 func writeJSON(b *bytes.Buffer, v any) {
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
-	b.Truncate(b.Len() - 1) // Encode's newline
+	data, _ := rawjson.Marshal(v)
+	b.Write(data)
 }

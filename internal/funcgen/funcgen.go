@@ -50,6 +50,7 @@ import (
 
 	"remote-mcp-functions-go/internal/invoke"
 	"remote-mcp-functions-go/internal/mcpfunc"
+	"remote-mcp-functions-go/internal/rawjson"
 )
 
 // FunctionsDir is where the function folders live in the repository.
@@ -207,16 +208,17 @@ func render(trigger any, blobs []mcpfunc.Blob) ([]byte, error) {
 		}
 		bindings = append(bindings, blob{Type: "blob", Direction: dir, Name: b.Name, Path: b.Path, Connection: b.ConnectionName()})
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(struct {
+	compact, err := rawjson.Marshal(struct {
 		Bindings []any `json:"bindings"`
-	}{bindings}); err != nil {
+	}{bindings})
+	if err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, compact, "", "  "); err != nil {
+		return nil, err
+	}
+	return append(buf.Bytes(), '\n'), nil
 }
 
 // Files renders every function's function.json, keyed by its path
@@ -258,13 +260,8 @@ func Files(fns mcpfunc.Functions) (map[string][]byte, error) {
 // jsonText is v's compact JSON, without HTML escaping, as a string for a
 // string-typed trigger member.
 func jsonText(v any) (string, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return "", err
-	}
-	return string(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), nil
+	b, err := rawjson.Marshal(v)
+	return string(b), err
 }
 
 // Path is where a rendered file goes under root.

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"remote-mcp-functions-go/internal/rawjson"
 )
 
 // This file is the host's side of the request: what the Functions host
@@ -453,7 +455,7 @@ func reparsedArguments(args map[string]json.RawMessage) map[string]json.RawMessa
 			out[k] = raw
 			continue
 		}
-		b, err := marshalNoHTML(redate(v))
+		b, err := rawjson.Marshal(redate(v))
 		if err != nil {
 			out[k] = raw
 			continue
@@ -514,7 +516,7 @@ func (o *object) open(name string) {
 }
 
 func (o *object) key(name string) {
-	k, _ := marshalNoHTML(name) // a string always encodes
+	k, _ := rawjson.Marshal(name) // a string always encodes
 	o.buf.Write(k)
 	o.buf.WriteByte(':')
 }
@@ -530,7 +532,7 @@ func (o *object) field(name string, value json.RawMessage) {
 
 // value writes v as Newtonsoft writes an object into the payload.
 func (o *object) value(name string, v any) {
-	b, err := marshalNoHTML(v)
+	b, err := rawjson.Marshal(v)
 	if err != nil && o.err == nil {
 		o.err = fmt.Errorf("invoke: Metadata.%s: %w", name, err)
 	}
@@ -549,8 +551,8 @@ func (o *object) bytes() ([]byte, error) {
 // dotnetString is a .NET string value as it appears on the wire: its JSON
 // text (JsonConvert.SerializeObject), written as a JSON string.
 func dotnetString(s string) json.RawMessage {
-	inner, _ := marshalNoHTML(s) // strings always encode
-	outer, _ := marshalNoHTML(string(inner))
+	inner, _ := rawjson.Marshal(s) // strings always encode
+	outer, _ := rawjson.Marshal(string(inner))
 	return outer
 }
 

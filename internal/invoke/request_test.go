@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"remote-mcp-functions-go/internal/rawjson"
 )
 
 func TestDecodeString(t *testing.T) {
@@ -61,7 +63,7 @@ func FuzzDecodeString(f *testing.F) {
 		// The host reads blobs as UTF-8 text, so invalid bytes arrive as
 		// U+FFFD; json.Marshal does the same.
 		var want string
-		enc, err := marshalNoHTML(content)
+		enc, err := rawjson.Marshal(content)
 		require.NoError(t, err)
 		require.NoError(t, json.Unmarshal(enc, &want))
 		if text != want {

@@ -318,7 +318,7 @@ func (c Content) MarshalJSON() ([]byte, error) {
 	if c.Raw != nil {
 		return c.Raw, nil
 	}
-	return marshalNoHTML(struct {
+	return rawjson.Marshal(struct {
 		Type string `json:"type"`
 		Text string `json:"text"`
 	}{c.Type, c.Text})
@@ -364,16 +364,4 @@ func RichReturn(res CallToolResult) (string, error) {
 	b := newBodyWriter(nil)
 	b.rich(&res, 0)
 	return string(b.buf), nil
-}
-
-// marshalNoHTML encodes v as compact JSON without HTML escaping, as
-// Newtonsoft does.
-func marshalNoHTML(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }

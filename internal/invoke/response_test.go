@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"remote-mcp-functions-go/internal/rawjson"
 )
 
 // The answer is written in one pass; these tests hold it to what encoding
@@ -19,9 +21,9 @@ func refRich(t testing.TB, res CallToolResult) string {
 	if res.Content == nil {
 		res.Content = []Content{}
 	}
-	inner, err := marshalNoHTML(res)
+	inner, err := rawjson.Marshal(res)
 	require.NoError(t, err)
-	outer, err := marshalNoHTML(struct {
+	outer, err := rawjson.Marshal(struct {
 		Type    string `json:"type"`
 		Content string `json:"content"`
 	}{ResultTypeCallToolResult, string(inner)})
@@ -35,7 +37,7 @@ func refBody(t testing.TB, outputs map[string][]byte, logs []string, returnValue
 	for k, v := range outputs {
 		b64[k] = base64.StdEncoding.EncodeToString(v)
 	}
-	b, err := marshalNoHTML(struct {
+	b, err := rawjson.Marshal(struct {
 		Outputs     map[string]string
 		Logs        []string
 		ReturnValue string
@@ -89,8 +91,8 @@ func TestAnswerWrittenOnce(t *testing.T) {
 		c := ResourceContents{URI: "snippet://" + text, MimeType: &mime, Text: &text}
 		got, err := ResourceReturn(c)
 		require.NoError(t, err)
-		inner, _ := marshalNoHTML(c)
-		want, _ := marshalNoHTML(struct {
+		inner, _ := rawjson.Marshal(c)
+		want, _ := rawjson.Marshal(struct {
 			Content string `json:"content"`
 		}{string(inner)})
 		assert.Equal(t, string(want), got, "%q", text)

@@ -17,7 +17,9 @@
 package rawjson
 
 import (
+	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -648,6 +650,20 @@ func AppendEscaped[T ~string | ~[]byte](dst []byte, s T, levels int) []byte {
 		i += n
 	}
 	return dst
+}
+
+// Marshal is json.Marshal without HTML escaping: '<', '>' and '&' are
+// written as they are, as the Functions host's serializers and go-sdk
+// write them; strings are escaped as by [AppendEscaped] with one level.
+// It is the one such encoder here.
+func Marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // appendEscapedASCII appends e, a level-1 escape, at levels.

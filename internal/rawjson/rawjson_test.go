@@ -210,3 +210,17 @@ func FuzzAppendEscaped(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) { checkEscaped(t, s) })
 }
+
+// Marshal escapes no HTML, and what it must as encoding/json does.
+func TestMarshal(t *testing.T) {
+	b, err := Marshal(map[string]any{"a": "<b> & \"c\"\u2028\n", "n": []int{1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"a":"<b> & \"c\"\u2028\n","n":[1]}`; string(b) != want {
+		t.Errorf("Marshal = %s, want %s", b, want)
+	}
+	if _, err := Marshal(func() {}); err == nil {
+		t.Error("a func encodes")
+	}
+}

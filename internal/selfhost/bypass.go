@@ -11,6 +11,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"remote-mcp-functions-go/internal/rawjson"
 	"remote-mcp-functions-go/internal/rpcmsg"
 )
 
@@ -74,12 +75,9 @@ func (x *exchange) text(s string) string {
 	if !x.splicing {
 		return s
 	}
-	var buf bytes.Buffer
-	buf.Grow(len(s) + len(s)/8 + 3)
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // as go-sdk encodes a message
-	_ = enc.Encode(s)        // a string always encodes
-	return x.add(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	// As go-sdk encodes a message: no HTML escaping.
+	buf := append(make([]byte, 0, len(s)+len(s)/8+2), '"')
+	return x.add(append(rawjson.AppendEscaped(buf, s, 1), '"'))
 }
 
 // json returns what a result carries in place of v, a valid JSON value: a
