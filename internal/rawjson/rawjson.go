@@ -3,8 +3,10 @@
 // caller does not ask for. It is the one reader of the large JSON this app
 // handles per call (the host's invocation payload, a call's arguments), so
 // that each byte is looked at about once instead of once per decoding
-// layer; and [AppendEscaped] writes text into JSON strings nested in JSON
-// strings, as the host's answers are, in one pass.
+// layer, and of the MCP servers' messages before go-sdk reads them
+// (package rpcmsg); [AppendEscaped] writes text into JSON strings nested
+// in JSON strings, as the host's answers are, in one pass; and [Marshal]
+// encodes without HTML escaping, as the host and go-sdk write JSON.
 //
 // What it accepts is what encoding/json accepts (RFC 8259; a string may
 // hold invalid UTF-8, which unquoting replaces with U+FFFD, as
