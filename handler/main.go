@@ -20,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"remote-mcp-functions-go/internal/blobstore"
 	"remote-mcp-functions-go/internal/catalog"
 	"remote-mcp-functions-go/internal/customhandler"
 	"remote-mcp-functions-go/internal/graceful"
@@ -44,14 +45,17 @@ func run(log *slog.Logger, listen string) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := catalog.ConfigFromEnv(os.Getenv)
+	// One storage client per connection setting, for the snippet tools'
+	// own calls and, self-hosted, the blob bindings alike.
+	accounts := blobstore.NewAccounts(os.LookupEnv, nil)
+	cfg, err := catalog.ConfigFromEnv(os.Getenv, accounts)
 	if err != nil {
 		return err
 	}
 	var h http.Handler
 	switch fns := catalog.Functions(cfg); {
 	case mode == hosting.Self:
-		if h, err = selfhost.FromEnv(fns, catalog.Server, log, os.LookupEnv, listen != ""); err != nil {
+		if h, err = selfhost.FromEnv(fns, catalog.Server, log, os.LookupEnv, accounts, listen != ""); err != nil {
 			return err
 		}
 	case listen != "":

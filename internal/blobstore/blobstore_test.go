@@ -65,6 +65,32 @@ func TestConnectionString(t *testing.T) {
 	}
 }
 
+// Accounts opens each setting once and shares it; a setting that cannot
+// be opened yet is tried again.
+func TestAccounts(t *testing.T) {
+	settings := map[string]string{"AzureWebJobsStorage": "UseDevelopmentStorage=true", "AzureWebJobsOther": "UseDevelopmentStorage=true"}
+	var mu sync.Mutex
+	lookup := func(k string) (string, bool) { mu.Lock(); defer mu.Unlock(); v, ok := settings[k]; return v, ok }
+	accts := NewAccounts(lookup, nil)
+	a1, err := accts.Open("AzureWebJobsStorage")
+	require.NoError(t, err)
+	a2, err := accts.Open("AzureWebJobsStorage")
+	require.NoError(t, err)
+	assert.Same(t, a1, a2, "one account per setting")
+	other, err := accts.Open("Other")
+	require.NoError(t, err)
+	assert.NotSame(t, a1, other, "one per setting, not one for all")
+
+	_, err = accts.Open("Later")
+	require.ErrorIs(t, err, ErrNoConnection)
+	mu.Lock()
+	settings["Later"] = "UseDevelopmentStorage=true"
+	mu.Unlock()
+	later, err := accts.Open("Later")
+	require.NoError(t, err, "a failure is not kept")
+	assert.NotNil(t, later)
+}
+
 func TestSplitPath(t *testing.T) {
 	tests := []struct{ path, container, blob string }{
 		{"snippets/a1.json", "snippets", "a1.json"},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
@@ -70,4 +71,40 @@ func OpenSetting(name string, lookup func(string) (string, bool), opts *Options)
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
 	return &Account{svc: client.ServiceClient(), endpoint: publicEndpoint(client.URL()), budget: o.Budget}, nil
+}
+
+// Accounts opens the account of each connection setting once, with
+// [OpenSetting], and shares it: every blob binding that names a setting,
+// and the app's own code that reaches storage through it, use one Account,
+// and so one client and one pool of connections. It is safe for
+// concurrent use.
+type Accounts struct {
+	lookup func(string) (string, bool)
+	opts   *Options
+
+	mu   sync.Mutex
+	open map[string]*Account
+}
+
+// NewAccounts returns the accounts of the settings lookup reads (app
+// settings: os.LookupEnv), opened with opts when first asked for.
+func NewAccounts(lookup func(string) (string, bool), opts *Options) *Accounts {
+	return &Accounts{lookup: lookup, opts: opts, open: map[string]*Account{}}
+}
+
+// Open returns the account of the connection setting name: the one
+// opened before, or one opened now. A setting that cannot be opened is
+// tried again on the next call.
+func (a *Accounts) Open(name string) (*Account, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if acct, ok := a.open[name]; ok {
+		return acct, nil
+	}
+	acct, err := OpenSetting(name, a.lookup, a.opts)
+	if err != nil {
+		return nil, err
+	}
+	a.open[name] = acct
+	return acct, nil
 }

@@ -36,11 +36,12 @@ type Config struct {
 const SnippetMaxBytesSetting = "SNIPPET_MAX_BYTES"
 
 // ConfigFromEnv reads Config from app settings, which the host passes to
-// the handler as environment variables. Storage is opened, not contacted.
-func ConfigFromEnv(getenv func(string) string) (Config, error) {
+// the handler as environment variables. Storage is the account of
+// funcapp.StorageSetting in accounts, shared with whatever else reaches
+// it (the self hosting's blob bindings): opened, not contacted.
+func ConfigFromEnv(getenv func(string) string, accounts *blobstore.Accounts) (Config, error) {
 	var c Config
-	lookup := func(k string) (string, bool) { v := getenv(k); return v, v != "" }
-	switch acct, err := blobstore.OpenSetting(funcapp.StorageSetting, lookup, nil); {
+	switch acct, err := accounts.Open(funcapp.StorageSetting); {
 	case errors.Is(err, blobstore.ErrNoConnection):
 	case err != nil:
 		return c, err

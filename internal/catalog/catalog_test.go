@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"remote-mcp-functions-go/internal/blobstore"
 	"remote-mcp-functions-go/internal/catalog"
 	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/funcgen"
@@ -91,14 +92,16 @@ func TestConfigFromEnv(t *testing.T) {
 			return ""
 		}
 	}
-	c, err := catalog.ConfigFromEnv(env(""))
+	none := blobstore.NewAccounts(func(string) (string, bool) { return "", false }, nil)
+	c, err := catalog.ConfigFromEnv(env(""), none)
 	require.NoError(t, err)
 	assert.Zero(t, c.SnippetMaxBytes, "unset means the default")
-	c, err = catalog.ConfigFromEnv(env("2048"))
+	assert.Nil(t, c.Storage, "no storage setting, no storage")
+	c, err = catalog.ConfigFromEnv(env("2048"), none)
 	require.NoError(t, err)
 	assert.Equal(t, 2048, c.SnippetMaxBytes)
 	for _, bad := range []string{"0", "-1", "1MB", "x"} {
-		_, err := catalog.ConfigFromEnv(env(bad))
+		_, err := catalog.ConfigFromEnv(env(bad), none)
 		assert.ErrorContains(t, err, catalog.SnippetMaxBytesSetting, bad)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"remote-mcp-functions-go/internal/benchbase"
+	"remote-mcp-functions-go/internal/blobstore"
 	"remote-mcp-functions-go/internal/catalog"
 	"remote-mcp-functions-go/internal/funcapp"
 	"remote-mcp-functions-go/internal/selfhost"
@@ -139,13 +140,14 @@ func BenchmarkSelf(b *testing.B) {
 		}
 		return "", false
 	}
-	cfg, err := catalog.ConfigFromEnv(func(k string) string { v, _ := lookup(k); return v })
+	accounts := blobstore.NewAccounts(lookup, nil)
+	cfg, err := catalog.ConfigFromEnv(func(k string) string { v, _ := lookup(k); return v }, accounts)
 	if err != nil {
 		b.Fatal(err)
 	}
 	// The handler logs a line per snippet call to its stderr; here to
 	// nowhere, as the baseline logs nothing.
-	srv, err := selfhost.FromEnv(catalog.Functions(cfg), catalog.Server, slog.New(slog.NewTextHandler(io.Discard, nil)), lookup, false)
+	srv, err := selfhost.FromEnv(catalog.Functions(cfg), catalog.Server, slog.New(slog.NewTextHandler(io.Discard, nil)), lookup, accounts, false)
 	if err != nil {
 		b.Fatal(err)
 	}

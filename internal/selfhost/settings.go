@@ -3,6 +3,7 @@ package selfhost
 import (
 	"log/slog"
 
+	"remote-mcp-functions-go/internal/blobstore"
 	"remote-mcp-functions-go/internal/mcpfunc"
 )
 
@@ -11,11 +12,12 @@ import (
 const KeySetting = "MCP_EXTENSION_KEY"
 
 // OptionsFromEnv reads what a server for fns needs from the app settings
-// (lookup is os.LookupEnv): the stores of its blob bindings (OpenStores)
-// and, when it faces clients directly, the local key. Behind the Functions
-// host no key is read: the host checks keys there.
-func OptionsFromEnv(fns mcpfunc.Functions, lookup func(string) (string, bool), direct bool) (Options, error) {
-	stores, err := OpenStores(fns, lookup, nil)
+// (lookup is os.LookupEnv): the stores of its blob bindings (OpenStores,
+// from accounts, which the app's own code shares) and, when it faces
+// clients directly, the local key. Behind the Functions host no key is
+// read: the host checks keys there.
+func OptionsFromEnv(fns mcpfunc.Functions, lookup func(string) (string, bool), accounts *blobstore.Accounts, direct bool) (Options, error) {
+	stores, err := OpenStores(fns, accounts)
 	if err != nil {
 		return Options{}, err
 	}
@@ -28,8 +30,8 @@ func OptionsFromEnv(fns mcpfunc.Functions, lookup func(string) (string, bool), d
 
 // FromEnv is New with the options OptionsFromEnv reads: what the handler
 // runs in the self hosting.
-func FromEnv(fns mcpfunc.Functions, server mcpfunc.ServerInfo, log *slog.Logger, lookup func(string) (string, bool), direct bool) (*Server, error) {
-	opts, err := OptionsFromEnv(fns, lookup, direct)
+func FromEnv(fns mcpfunc.Functions, server mcpfunc.ServerInfo, log *slog.Logger, lookup func(string) (string, bool), accounts *blobstore.Accounts, direct bool) (*Server, error) {
+	opts, err := OptionsFromEnv(fns, lookup, accounts, direct)
 	if err != nil {
 		return nil, err
 	}

@@ -13,9 +13,10 @@ import (
 // blob bindings name, as the host opens them: a connection string
 // (UseDevelopmentStorage=true for Azurite), or the identity-based
 // <name>__blobServiceUri, __credential and __clientId settings the app
-// runs with on Azure (see blobstore.OpenSetting). lookup reads app
-// settings (os.LookupEnv). Nothing is sent to storage yet.
-func OpenStores(fns mcpfunc.Functions, lookup func(string) (string, bool), opts *blobstore.Options) (map[string]binding.Store, error) {
+// runs with on Azure (see blobstore.OpenSetting). Each is the account
+// accounts has for the setting, shared with the app's own code that
+// reaches it. Nothing is sent to storage yet.
+func OpenStores(fns mcpfunc.Functions, accounts *blobstore.Accounts) (map[string]binding.Store, error) {
 	var names []string
 	add := func(blobs []mcpfunc.Blob) {
 		for _, b := range blobs {
@@ -35,7 +36,7 @@ func OpenStores(fns mcpfunc.Functions, lookup func(string) (string, bool), opts 
 	}
 	stores := make(map[string]binding.Store, len(names))
 	for _, name := range names {
-		acct, err := blobstore.OpenSetting(name, lookup, opts)
+		acct, err := accounts.Open(name)
 		if err != nil {
 			return nil, fmt.Errorf("storage for the blob bindings: %w", err)
 		}
