@@ -118,12 +118,12 @@ func fail(w http.ResponseWriter, log invocationLog, t *target, resp *invoke.Resp
 		}
 		writeIsError(w, resp, toolErr.Message)
 	default:
-		name, kind := "this function", "function"
+		name, kind := "", "function"
 		if t != nil {
-			name, kind = t.kind+" '"+t.name+"'", t.kind
+			name, kind = t.name, t.kind
 		}
 		log.attrs(slog.LevelError, kind+" failed", "err", err.Error())
-		msg := "Internal error in " + name + "; the function logs have the details."
+		msg := mcpfunc.InternalError(kind, name)
 		resp.Logs = append(resp.Logs, msg)
 		if !rich {
 			writeStatus(w, http.StatusInternalServerError, msg, resp)

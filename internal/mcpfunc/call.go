@@ -91,6 +91,18 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Message }
 
+// InternalError is what a client is told, where a function can tell it,
+// of a failure that is no *Error (a bug, a service failing unexpectedly):
+// that the function of that kind (tool, resource, prompt) and name failed,
+// and that its logs have the details; never the error itself. An empty
+// name is "this function".
+func InternalError(kind, name string) string {
+	if name == "" {
+		return "Internal error in this function; the function logs have the details."
+	}
+	return fmt.Sprintf("Internal error in %s '%s'; the function logs have the details.", kind, name)
+}
+
 // Errorf returns an *Error with a formatted message.
 func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}

@@ -2,17 +2,13 @@ package selfhost
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 
-	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"remote-mcp-functions-go/internal/bodylimit"
 	"remote-mcp-functions-go/internal/invoke"
 	"remote-mcp-functions-go/internal/logval"
 	"remote-mcp-functions-go/internal/mcpext"
@@ -36,8 +32,9 @@ import (
 //
 // The bodies themselves are read within the server's budget (package
 // bodylimit), which bounds the memory they take however many arrive at
-// once. Every refusal, the front's or go-sdk's, is logged once with its
-// reason (refused.go).
+// once. The answers are made in errors.go, with all the server's
+// refusals; every refusal, the front's or go-sdk's, is logged once with
+// its reason (refused.go).
 
 // serveMCP serves one request to Path, the key already checked.
 func (s *Server) serveMCP(w http.ResponseWriter, r *http.Request) {
@@ -64,8 +61,7 @@ func (s *Server) serveMCP(w http.ResponseWriter, r *http.Request) {
 	ms, err := rpcmsg.Peek(body, invoke.MaxDepth)
 	switch {
 	case errors.Is(err, rawjson.ErrTooDeep):
-		s.rpcRefuse(sw, r, http.StatusBadRequest, nil, &jsonrpc.Error{Code: jsonrpc.CodeParseError,
-			Message: fmt.Sprintf("Parse error: the message nests deeper than %d levels", invoke.MaxDepth)})
+		s.rpcRefuse(sw, r, http.StatusBadRequest, nil, errTooDeep)
 		return
 	case err != nil:
 		// Not JSON, or not JSON-RPC: go-sdk's decoder says what is wrong.
@@ -82,14 +78,12 @@ func (s *Server) serveMCP(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, m := range ms.List {
 		if m.ID != nil && rpcmsg.Kind(m.ID) == rpcmsg.Other {
-			s.rpcRefuse(sw, r, http.StatusBadRequest, nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidRequest,
-				Message: fmt.Sprintf("Invalid Request: an id must be a string or a number, not %s", logval.Short(string(m.ID)))})
+			s.rpcRefuse(sw, r, http.StatusBadRequest, nil, badID(m.ID))
 			return
 		}
 	}
 	if dup := ms.Duplicate(); dup != nil {
-		s.rpcRefuse(sw, r, http.StatusBadRequest, nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidRequest,
-			Message: fmt.Sprintf("Invalid Request: the batch uses the id %s for two requests; each request needs an id of its own", logval.Short(string(dup)))})
+		s.rpcRefuse(sw, r, http.StatusBadRequest, nil, duplicateID(dup))
 		return
 	}
 
@@ -221,52 +215,6 @@ func mustSwap(m *rpcmsg.Message) bool {
 	return v > 1<<53
 }
 
-// unsupportedVersion answers a request whose MCP-Protocol-Version header
-// names a version the server does not speak: 400, as the transports
-// section requires, with the new protocol's UnsupportedProtocolVersionError
-// (-32022) listing the versions it does, which clients of either
-// generation read.
-func (s *Server) unsupportedVersion(w http.ResponseWriter, r *http.Request, version string, id []byte) {
-	supported := mcp.SupportedProtocolVersions()
-	data, _ := json.Marshal(mcp.UnsupportedProtocolVersionData{Supported: supported, Requested: version})
-	s.rpcRefuse(w, r, http.StatusBadRequest, id, &jsonrpc.Error{
-		Code:    mcp.CodeUnsupportedProtocolVersion,
-		Message: fmt.Sprintf("Bad Request: Unsupported protocol version %q (supported versions: %s)", logval.Short(version), strings.Join(supported, ", ")),
-		Data:    data,
-	})
-}
-
-// bodyRefused answers a body that could not be had: over the cap (413),
-// the budget taken for too long (503), or not received whole (400).
-func (s *Server) bodyRefused(w http.ResponseWriter, r *http.Request, err error) {
-	status := bodylimit.Status(w.Header(), err)
-	s.logRefused(r, exchangeOf(r), status, err.Error())
-	http.Error(w, err.Error(), status)
-}
-
-// rpcRefuse answers a request with a JSON-RPC error, and logs it.
-func (s *Server) rpcRefuse(w http.ResponseWriter, r *http.Request, status int, id []byte, jerr *jsonrpc.Error) {
-	s.logRefused(r, exchangeOf(r), status, jerr.Message, "code", jerr.Code)
-	writeRPC(w, status, rpcError(id, jerr))
-}
-
-func methodNotFound(method string) *jsonrpc.Error {
-	return &jsonrpc.Error{Code: jsonrpc.CodeMethodNotFound, Message: "Method not found: " + logval.Short(method)}
-}
-
-// rpcError is a JSON-RPC error response for id (null when nil), the id
-// as the client wrote it.
-func rpcError(id []byte, jerr *jsonrpc.Error) []byte {
-	if id == nil {
-		id = []byte("null")
-	}
-	e, _ := json.Marshal(jerr) // code, message and JSON data always encode
-	out := append([]byte(`{"jsonrpc":"2.0","id":`), id...)
-	out = append(out, `,"error":`...)
-	out = append(out, e...)
-	return append(out, '}')
-}
-
 // joinBatch appends responses to a batch answer (a JSON array), or makes
 // one.
 func joinBatch(batch []byte, responses [][]byte) []byte {
@@ -281,12 +229,6 @@ func joinBatch(batch []byte, responses [][]byte) []byte {
 		out = append(out, resp...)
 	}
 	return append(out, ']')
-}
-
-func writeRPC(w http.ResponseWriter, status int, body []byte) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
 }
 
 // capture keeps an answer for the front to finish.

@@ -7,15 +7,15 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"remote-mcp-functions-go/internal/logval"
-	"remote-mcp-functions-go/internal/mcpext"
 )
 
 // A panic fails one request, never the process, and is answered as the
 // trigger hosting answers it: there, the handler's recover answers the
 // invocation with a 500, which the extension turns into "An error occurred
 // invoking '<tool>'." (isError) for a tool and -32603 "An error occurred."
-// for a resource or a prompt. One log line has the panic and its stack, in
-// the same words as the trigger hosting's (logval.PanicMsg).
+// for a resource or a prompt (the answers are made in errors.go). One log
+// line has the panic and its stack, in the same words as the trigger
+// hosting's (logval.PanicMsg).
 //
 // go-sdk runs each request's method handler, the functions included, in a
 // goroutine of its own without recover, so a panic there would end the
@@ -34,13 +34,7 @@ func (s *Server) recoverCalls(next mcp.MethodHandler) mcp.MethodHandler {
 			exchangeFrom(ctx).logged.Store(true)
 			kv := append([]any{"rpc_method", method}, requestNames(req)...)
 			s.log.Error(logval.PanicMsg, append(kv, logval.Panic(v)...)...)
-			if r, ok := req.(*mcp.CallToolRequest); ok && r.Params != nil {
-				res, err = &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{
-					Text: mcpext.ToolFailed(r.Params.Name),
-				}}}, nil
-				return
-			}
-			res, err = nil, mcpext.ErrFailed
+			res, err = panicked(req)
 		}()
 		return next(ctx, method, req)
 	}
@@ -61,7 +55,7 @@ func (s *Server) recoverHTTP(w *statusWriter, r *http.Request) {
 	if w.status != 0 {
 		panic(http.ErrAbortHandler)
 	}
-	http.Error(w, "internal error", http.StatusInternalServerError)
+	answerPanic(w)
 }
 
 // requestNames are the log line's key/value pairs naming what a request is

@@ -173,22 +173,4 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// refuse answers a request the server will not serve and logs one line
-// with the status, the reason, the method and the path: never the query
-// string or a header, where keys travel. A 401 carries WWW-Authenticate:
-// Bearer, as the host's does.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, reason string) {
-	path := r.URL.Path
-	if path != Path && path != "/" {
-		path = "/…" // a key pasted with & instead of ? would be in it
-	}
-	s.log.Warn("request refused", "status", status, "reason", reason, "method", r.Method, "path", path)
-	msg := reason
-	if status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", "Bearer")
-		msg = "Unauthorized: " + reason
-	}
-	http.Error(w, msg, status)
-}
-
 var _ http.Handler = (*Server)(nil)
