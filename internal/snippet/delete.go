@@ -2,7 +2,9 @@ package snippet
 
 import (
 	"context"
+	"errors"
 
+	"remote-mcp-functions-go/internal/blobstore"
 	"remote-mcp-functions-go/internal/mcpfunc"
 )
 
@@ -28,6 +30,12 @@ func (s *Service) delete(ctx context.Context, call *mcpfunc.Call, in DeleteInput
 		return "", errNoStorage
 	}
 	found, err := s.Storage.Delete(ctx, Container, in.Name+".json")
+	if errors.Is(err, blobstore.ErrUnconfirmed) {
+		// The delete reached storage and no answer came: it may have
+		// happened, and trying again would then say "not found".
+		logStorage(call, "delete", err)
+		return "", mcpfunc.Errorf(mcpfunc.Unavailable, "Snippet '%s' may or may not have been deleted: storage did not confirm the delete. List the snippets to check.", in.Name)
+	}
 	if err != nil {
 		return "", storageError(call, "delete", err)
 	}

@@ -143,14 +143,20 @@ func validatePrefix(prefix string) error {
 // errNoStorage answers when the handler has no storage setting.
 var errNoStorage = mcpfunc.Errorf(mcpfunc.Invalid, "Snippet storage is not configured: set AzureWebJobsStorage (or its identity-based form) for the function app.")
 
-// storageError is the client's message for a storage failure; the cause,
-// without secrets (blobstore's errors carry none), goes to the log.
+// storageError is the client's message for a storage failure that
+// changed nothing; the cause goes to the log (logStorage).
 func storageError(call *mcpfunc.Call, op string, err error) error {
+	logStorage(call, op, err)
+	return mcpfunc.Errorf(mcpfunc.Unavailable, "Snippet storage did not answer; try again in a moment.")
+}
+
+// logStorage logs why a storage operation failed, without secrets
+// (blobstore's errors carry none).
+func logStorage(call *mcpfunc.Call, op string, err error) {
 	var se *blobstore.Error
 	if errors.As(err, &se) {
 		call.Logf("storage %s failed: %s", op, se.Reason)
 	} else {
 		call.Logf("storage %s failed", op)
 	}
-	return mcpfunc.Errorf(mcpfunc.Unavailable, "Snippet storage did not answer; try again in a moment.")
 }

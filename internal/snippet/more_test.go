@@ -207,6 +207,18 @@ func TestDelete(t *testing.T) {
 	assert.Len(t, store.deleted, 1, "a bad name deletes nothing")
 }
 
+// A delete storage did not confirm (sent, unanswered) may have taken
+// effect: the client is told the outcome is unknown and how to learn it,
+// not to try again as if nothing happened.
+func TestDeleteUnconfirmed(t *testing.T) {
+	svc := New(0)
+	svc.Storage = &memStore{err: &blobstore.Error{Op: "delete", Container: Container, Blob: "a1.json", Reason: "storage budget spent", Unconfirmed: true}}
+	c, logs := call(map[string]any{"snippetname": "a1"}, nil)
+	_, err := svc.DeleteTool().Run(context.Background(), c)
+	requireToolError(t, err, mcpfunc.Unavailable, "Snippet 'a1' may or may not have been deleted: storage did not confirm the delete. List the snippets to check.")
+	assert.Contains(t, strings.Join(*logs, "\n"), "storage budget spent")
+}
+
 // TestStorageTrouble: an outage or a missing setting is a clear error
 // result; the cause goes to the log only.
 func TestStorageTrouble(t *testing.T) {
