@@ -46,8 +46,9 @@ func run(log *slog.Logger, listen string) error {
 		return err
 	}
 	// One storage client per connection setting, for the snippet tools'
-	// own calls and, self-hosted, the blob bindings alike.
-	accounts := blobstore.NewAccounts(os.LookupEnv, nil)
+	// own calls and, self-hosted, the blob bindings alike; each operation
+	// bounded so that one in flight at a stop ends within the grace.
+	accounts := blobstore.NewAccounts(os.LookupEnv, &blobstore.Options{Budget: graceful.StorageBudget})
 	cfg, err := catalog.ConfigFromEnv(os.Getenv, accounts)
 	if err != nil {
 		return err

@@ -277,7 +277,7 @@ func TestUnansweredWriteMayLand(t *testing.T) {
 
 		call := callAsync(t.Context(), s, saveArgs(name, "content"))
 		first := px.Next(t)
-		o := await(t, call) // once the 20 s budget is spent
+		o := await(t, call) // once the storage budget is spent (the handler's 8 s, devhost's 20 s)
 		require.NoError(t, o.err)
 		// Storage recovers: what it holds goes through, in order.
 		first.Release()
@@ -301,6 +301,41 @@ func TestUnansweredWriteMayLand(t *testing.T) {
 		requireToolError(t, o.res, "An error occurred invoking 'savesnippet'.")
 		assert.Empty(t, string(got), "the host's empty blob landed, its content never came")
 	})
+}
+
+// TestStopWithAWriteInFlight stops the self-hosted handler while a
+// save's write is in storage and unanswered: the write's outcome is logged
+// and answered (it may or may not have landed) within the grace, before
+// the handler exits, with status 0. Its storage budget is shorter than its
+// grace (graceful.StorageBudget), so no write is cut off with the process.
+func TestStopWithAWriteInFlight(t *testing.T) {
+	t.Parallel()
+	az := testenv.SharedAzurite(t)
+	withContainer(t, az)
+	px := testenv.StartStorageProxy(t, az)
+	srv := testenv.StartSelfhost(t, testenv.SelfhostOptions{Storage: px.ConnectionString()})
+	const name = "stop-in-flight"
+	px.Hold(testenv.Writes(container, blobName(name)))
+	s := connect(t, transports[0].dial(srv, nil))
+
+	call := callAsync(t.Context(), s, saveArgs(name, "content"))
+	held := px.Next(t) // the write has reached storage: the call is in flight
+	stopped := make(chan error, 1)
+	go func() { stopped <- srv.Stop() }()
+	o := await(t, call)
+	require.NoError(t, o.err, "the call is answered before the handler exits; its output:\n%s", srv.Output())
+	requireToolError(t, o.res, mayHaveLanded(name))
+	select {
+	case err := <-stopped:
+		require.NoError(t, err, "a clean exit; its output:\n%s", srv.Output())
+	case <-time.After(callLimit):
+		t.Fatal("the handler did not exit")
+	}
+	out := srv.Output()
+	outcome := strings.Index(out, "storage did not confirm an output's write")
+	require.GreaterOrEqual(t, outcome, 0, "the write's outcome is logged:\n%s", out)
+	assert.Less(t, outcome, strings.Index(out, "custom handler stopped"), "before the handler stops:\n%s", out)
+	held.Release() // storage recovers; nobody is waiting any more
 }
 
 // TestStaleWriteRounds repeats the lost save with storage frozen for

@@ -13,8 +13,29 @@ import (
 )
 
 // Grace is how long calls in flight get to finish once the server is asked
-// to stop.
+// to stop: the window the Functions host itself keeps. It gives its script
+// host, and the invocations in flight with it, 10 s to stop
+// (Azure/azure-functions-host
+// src/WebJobs.Script.WebHost/WebJobsScriptHostService.cs StopAsync
+// @89dc438d), then disposes the worker, which kills the handler's process
+// without asking it to stop first
+// (src/WebJobs.Script/Workers/ProcessManagement/WorkerProcess.cs Dispose,
+// Process.Kill). A longer grace would not be kept under the host; asked
+// to stop by anything else (make start, devhost), the handler keeps the
+// same one.
 const Grace = 10 * time.Second
+
+// StorageBudget is the longest one storage operation of the handler may
+// take, retries included (blobstore.Options.Budget): the grace less
+// answerTime. An operation in flight when the stop begins, the host's or a
+// signal's, then ends within the grace: answered, and logged with its
+// outcome (a write storage did not confirm: that it may or may not have
+// landed), rather than cut off with the process.
+const StorageBudget = Grace - answerTime
+
+// answerTime is what the grace keeps, past the storage budget, for a call
+// to answer and log once its storage operation has ended.
+const answerTime = 2 * time.Second
 
 // Serve runs srv on ln until ctx ends, then stops it gracefully: no new
 // connections, and calls in flight (a body still arriving included) finish

@@ -69,3 +69,13 @@ func TestStoppingBeforeStopped(t *testing.T) {
 	}
 	assert.Equal(t, []string{stoppingMsg, stoppedMsg}, log.messages())
 }
+
+// The grace is no longer than the Functions host's own window (10 s, read
+// in its source: see Grace), and a storage operation that was in flight
+// when the stop began ends within it, with time left to answer.
+func TestGraceAgreesWithTheHost(t *testing.T) {
+	const hostWindow = 10 * time.Second
+	assert.LessOrEqual(t, Grace, hostWindow)
+	assert.Less(t, StorageBudget, Grace)
+	assert.GreaterOrEqual(t, Grace-StorageBudget, time.Second, "time to answer and log")
+}

@@ -108,6 +108,11 @@ func StartSelfhost(tb testing.TB, opts SelfhostOptions) *Selfhost {
 // Output returns everything the handler printed so far.
 func (s *Selfhost) Output() string { return s.child.out.String() }
 
+// Stop asks the handler to stop (SIGTERM; CTRL_BREAK_EVENT on Windows),
+// waits for it to exit (killing it 20 s later) and returns the exit
+// error: nil for a clean exit with status 0.
+func (s *Selfhost) Stop() error { return s.child.stop() }
+
 // PID is the handler's process id.
 func (s *Selfhost) PID() int { return s.child.Pid() }
 
