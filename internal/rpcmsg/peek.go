@@ -1,9 +1,10 @@
 // Package rpcmsg looks at a JSON-RPC request body before an MCP SDK reads
 // it, for what a server must decide first: whether it is a batch, each
 // message's id and method, and where a message's arguments are. [Peek] is
-// one pass over the bytes (package rawjson) that checks the body is JSON,
-// no deeper than the server allows, and decodes only member names and
-// methods: a megabyte of arguments costs far less than decoding it.
+// one pass over the bytes (package rawjson; a second only for JSON that is
+// no JSON-RPC) that checks the body is JSON, no deeper than the server
+// allows, and decodes only member names and methods: a megabyte of
+// arguments costs far less than decoding it.
 //
 // Both MCP servers here use it in front of go-sdk: the self hosting, to
 // answer what go-sdk answers wrongly or not at all (an unknown method, a
