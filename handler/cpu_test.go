@@ -16,8 +16,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"remote-mcp-functions-go/internal/invoke"
-	"remote-mcp-functions-go/internal/proc"
+	"remote-mcp-functions-go/mcpfunc/internal/invoke"
+	"remote-mcp-functions-go/mcpfunc/internal/proc"
 )
 
 // BenchmarkCPUPerInvocation measures, from outside, the process CPU the

@@ -23,8 +23,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/tools/txtar"
 
-	"remote-mcp-functions-go/internal/freeport"
-	"remote-mcp-functions-go/internal/proc"
+	"remote-mcp-functions-go/mcpfunc/internal/freeport"
+	"remote-mcp-functions-go/mcpfunc/internal/proc"
 )
 
 // binary is the handler built once for this test binary, for this machine.

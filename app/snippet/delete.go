@@ -1,0 +1,47 @@
+package snippet
+
+import (
+	"context"
+	"errors"
+
+	"remote-mcp-functions-go/mcpfunc"
+)
+
+// DeleteInput is deletesnippet's argument.
+type DeleteInput struct {
+	Name string `json:"snippetname" jsonschema:"The name of the snippet to delete."`
+}
+
+// DeleteTool is deletesnippet.
+func (s Service) Delete() *mcpfunc.Tool {
+	return &mcpfunc.Tool{
+		Name:        "deletesnippet",
+		Description: "Delete a snippet by name.",
+		Handler:     mcpfunc.Typed(s.delete),
+	}
+}
+
+func (s Service) delete(ctx context.Context, call *mcpfunc.Call, in DeleteInput) (string, error) {
+	if err := checkName(in.Name); err != nil {
+		return "", err
+	}
+	store, err := storage(call)
+	if err != nil {
+		return "", err
+	}
+	found, err := store.Delete(ctx, Container, in.Name+".json")
+	if errors.Is(err, mcpfunc.ErrUnconfirmed) {
+		// The delete reached storage and no answer came: it may have
+		// happened, and trying again would then say "not found".
+		logStorage(call, "delete", err)
+		return "", mcpfunc.Errorf(mcpfunc.Unavailable, "Snippet '%s' may or may not have been deleted: storage did not confirm the delete. List the snippets to check.", in.Name)
+	}
+	if err != nil {
+		return "", storageError(call, "delete", err)
+	}
+	if !found {
+		return "", mcpfunc.Errorf(mcpfunc.NotFound, "Snippet '%s' not found.", in.Name)
+	}
+	call.Logf("Deleted snippet '%s'", in.Name)
+	return "Snippet '" + in.Name + "' deleted.", nil
+}

@@ -1,0 +1,88 @@
+package mcpfunc
+
+import (
+	"errors"
+	"fmt"
+
+	"remote-mcp-functions-go/mcpfunc/internal/decl"
+)
+
+// Call is one invocation of a function, as the function sees it beside
+// its typed input: the blob inputs the host read, the blob outputs to
+// write, the app's storage and a log.
+type Call struct{ c *decl.Call }
+
+// Input returns the text of a blob input binding; found is false when the
+// blob does not exist.
+func (c *Call) Input(binding string) (text string, found bool) { return c.c.Input(binding) }
+
+// Output sets the bytes written to a blob output binding once the call
+// succeeds. A call that fails writes nothing.
+func (c *Call) Output(binding string, data []byte) { c.c.Output(binding, data) }
+
+// Logf records one line in the function's log (the host keeps it). Log
+// names and sizes, never contents or secrets.
+func (c *Call) Logf(format string, args ...any) { c.c.Logf(format, args...) }
+
+// Blob is one blob binding: the host reads an input before the call and
+// writes an output after it succeeds. Path is container/blob with {…}
+// expressions: {mcptoolargs.<argument>} in a tool, {mcppromptargs.<argument>}
+// in a prompt, {<parameter>} of the URI template in a resource, and
+// {sys.randguid}, {sys.utcnow} anywhere. An argument a path names must be a
+// required string.
+type Blob struct {
+	// Name is the binding's name: a letter, then letters and digits.
+	Name string
+	// Path is where the blob is.
+	Path string
+	// Out is true for an output binding, false for an input.
+	Out bool
+	// Connection names the app setting of the storage account; empty
+	// means AzureWebJobsStorage, the app's own storage.
+	Connection string
+}
+
+// BlobIn declares a blob input binding.
+func BlobIn(name, path string) Blob { return Blob{Name: name, Path: path} }
+
+// BlobOut declares a blob output binding.
+func BlobOut(name, path string) Blob { return Blob{Name: name, Out: true, Path: path} }
+
+// Code classifies an error a client can act on.
+type Code string
+
+// The codes. In a tool's result each is an error result with the
+// message; in a resource or a prompt (self hosting) Unavailable is JSON-RPC
+// error -32603 and the others -32602.
+const (
+	Invalid     Code = "invalid"     // bad or missing arguments
+	NotFound    Code = "not_found"   // the thing asked for does not exist
+	TooLarge    Code = "too_large"   // content over a size limit
+	Unavailable Code = "unavailable" // a service it needs did not answer
+)
+
+// Error is a failure the client can act on: its Message reaches the
+// client as it is, so it must not carry secrets. Any other error a
+// function returns is internal: the client gets a generic message and
+// the details go to the log.
+type Error struct {
+	Code    Code
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Errorf returns an *Error with a formatted message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// toDecl is err as the hostings read it: an *Error becomes theirs, with the
+// chain kept for the log.
+func toDecl(err error) error {
+	var e *Error
+	if err == nil || !errors.As(err, &e) {
+		return err
+	}
+	return &decl.Error{Code: decl.Code(e.Code), Message: e.Message}
+}

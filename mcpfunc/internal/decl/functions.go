@@ -1,0 +1,57 @@
+package decl
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Functions are an app's MCP functions, each one function folder.
+type Functions struct {
+	Tools     []*Tool
+	Resources []*Resource
+	Prompts   []*Prompt
+}
+
+// Names lists every function's folder name.
+func (f Functions) Names() []string {
+	var out []string
+	for _, t := range f.Tools {
+		out = append(out, t.Name)
+	}
+	for _, r := range f.Resources {
+		out = append(out, r.Name)
+	}
+	for _, p := range f.Prompts {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+// Check checks every declaration, and that no two share a folder.
+func (f Functions) Check() error {
+	var errs []error
+	for _, t := range f.Tools {
+		errs = append(errs, t.Check())
+	}
+	for _, r := range f.Resources {
+		errs = append(errs, r.Check())
+	}
+	for _, p := range f.Prompts {
+		errs = append(errs, p.Check())
+	}
+	seen := map[string]bool{}
+	for _, n := range f.Names() {
+		if seen[strings.ToLower(n)] {
+			errs = append(errs, fmt.Errorf("function %q is declared twice", n))
+		}
+		seen[strings.ToLower(n)] = true
+	}
+	return errors.Join(errs...)
+}
+
+// ServerInfo is how an app presents itself to MCP clients: the server
+// name and version of initialize's serverInfo, and its instructions.
+type ServerInfo struct {
+	Name, Version, Instructions string
+}

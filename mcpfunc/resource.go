@@ -1,0 +1,63 @@
+package mcpfunc
+
+import (
+	"context"
+
+	"remote-mcp-functions-go/mcpfunc/internal/decl"
+)
+
+// Resource is one MCP resource, or a resource template when its URI holds
+// {parameters}: one function of the function app (extension 1.2.0;
+// templates 1.4.0).
+type Resource struct {
+	// Name is the function's folder and the handler's route.
+	Name string
+	// URI is the resource's URI, or a template such as note://{name}: a
+	// parameter matches one or more characters other than / ? # (the
+	// extension's matching: the literal text case-insensitively, without
+	// percent-decoding).
+	URI string
+	// ResourceName is the name clients list it by.
+	ResourceName string
+	// Title and Description are what clients show.
+	Title, Description string
+	// MimeType is the contents' type, such as text/plain.
+	MimeType string
+	// Blobs are read before the call; a path names a template parameter as
+	// {<parameter>}.
+	Blobs []Blob
+	// Read is the resource's function: its text becomes the contents, with
+	// the requested URI and MimeType. With the MCP extension an error of
+	// any kind reaches the client as JSON-RPC error -32603 "An error
+	// occurred." (it carries no message of a resource's), so say why in the
+	// log; the self hosting answers an *Error with its message.
+	Read func(ctx context.Context, call *Call, req ResourceRead) (string, error)
+}
+
+// ResourceRead is one resources/read.
+type ResourceRead struct {
+	// URI is the URI the client asked for.
+	URI string
+	// Params are the template's parameters, as the host put them in the
+	// binding paths.
+	Params map[string]string
+}
+
+func (r *Resource) decl() *decl.Resource {
+	d := &decl.Resource{
+		Name:         r.Name,
+		URI:          r.URI,
+		ResourceName: r.ResourceName,
+		Title:        r.Title,
+		Description:  r.Description,
+		MimeType:     r.MimeType,
+		Blobs:        blobs(r.Blobs),
+	}
+	if read := r.Read; read != nil {
+		d.Read = func(ctx context.Context, c *decl.Call, req decl.ResourceRead) (string, error) {
+			text, err := read(ctx, &Call{c: c}, ResourceRead{URI: req.URI, Params: req.Params})
+			return text, toDecl(err)
+		}
+	}
+	return d
+}

@@ -1,0 +1,123 @@
+package mcpfunc
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"remote-mcp-functions-go/mcpfunc/internal/blobstore"
+	"remote-mcp-functions-go/mcpfunc/internal/customhandler"
+	"remote-mcp-functions-go/mcpfunc/internal/decl"
+	"remote-mcp-functions-go/mcpfunc/internal/graceful"
+	"remote-mcp-functions-go/mcpfunc/internal/hosting"
+	"remote-mcp-functions-go/mcpfunc/internal/selfhost"
+)
+
+// Start runs the app as the function app's custom handler, and is the
+// whole of a handler's main:
+//
+//	func main() { mcpfunc.Start(app.New) }
+//
+// It calls newApp once, then serves in the hosting the app setting
+// MCP_HOSTING names: by default the MCP extension's triggers (the host
+// speaks MCP and invokes the handler per call), or with MCP_HOSTING=self
+// an MCP server of its own at /mcp. It listens on 127.0.0.1 at the port
+// the host gives in FUNCTIONS_CUSTOMHANDLER_PORT, and stops gracefully on
+// SIGTERM or an interrupt: no new connections, calls in flight finish.
+//
+// Flags, for development:
+//
+//	-listen addr   self hosting only: serve MCP clients at addr, with no host in front
+//	-generate      write functions/<name>/function.json and host.json's MCP block, then exit (make generate)
+//	-check         say where functions/ and host.json differ from the declarations, then exit non-zero if they do
+//	-root dir      the function app's source folder for -generate and -check (default .)
+//
+// Start does not return. On an error (a bad declaration, a bad setting,
+// a port taken) it prints "handler: <error>" and exits with status 1.
+func Start(newApp func() (*App, error)) {
+	if err := run(newApp, os.Args[1:], os.Stdout); err != nil {
+		// Plain text: the line a developer reads when the host reports
+		// that the handler exited.
+		fmt.Fprintln(os.Stderr, "handler:", err)
+		os.Exit(1)
+	}
+}
+
+func run(newApp func() (*App, error), args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("handler", flag.ContinueOnError)
+	listen := fs.String("listen", "", "self hosting only: serve MCP clients on this address, with no Functions host in front")
+	gen := fs.Bool("generate", false, "write functions/<name>/function.json and host.json's MCP block, then exit")
+	checkOnly := fs.Bool("check", false, "report where functions/ and host.json differ from the declarations, then exit")
+	root := fs.String("root", ".", "the function app's source folder, for -generate and -check")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	app, err := newApp()
+	if err != nil {
+		return err
+	}
+	switch {
+	case *gen:
+		return generate(app, *root, stdout)
+	case *checkOnly:
+		return check(app, *root, stdout)
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	mode, err := hosting.FromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
+	if *listen != "" && mode != hosting.Self {
+		return fmt.Errorf("-listen serves MCP clients directly, which only %s=%s does", hosting.Setting, hosting.Self)
+	}
+	h, err := handler(app, mode, log, *listen != "")
+	if err != nil {
+		return err
+	}
+	addr := *listen
+	if addr == "" {
+		if addr, err = hosting.ListenAddr(os.Getenv); err != nil {
+			return err
+		}
+	}
+	// The host sends each payload at once over loopback; the timeouts only
+	// bound a peer that stops sending.
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	log.Info("custom handler listening", "addr", ln.Addr().String(), "hosting", mode)
+	return graceful.Serve(ctx, srv, ln, log)
+}
+
+// handler is the app's HTTP handler in hosting mode, with the app settings
+// from the environment; direct (self hosting) serves clients with no host
+// in front.
+func handler(app *App, mode hosting.Mode, log *slog.Logger, direct bool) (http.Handler, error) {
+	fns, info, err := app.decl()
+	if err != nil {
+		return nil, err
+	}
+	// One storage client per connection setting, for the functions' own
+	// calls and, self-hosted, the blob bindings alike; each operation
+	// bounded so that one in flight at a stop ends within the grace.
+	accounts := blobstore.NewAccounts(os.LookupEnv, &blobstore.Options{Budget: graceful.StorageBudget})
+	if mode == hosting.Self {
+		return selfhost.FromEnv(fns, info, log, os.LookupEnv, accounts, direct)
+	}
+	return customhandler.New(fns, customhandler.Options{Logger: log, MaxBodyBytes: app.maxBodyBytes(), Store: decl.Stores(accounts)})
+}
+
+var errDrift = errors.New("the generated files differ from the declarations: run make generate")
