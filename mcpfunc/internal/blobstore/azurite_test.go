@@ -75,6 +75,16 @@ func TestAzuriteSameAsInMemory(t *testing.T) {
 	})
 }
 
+// TestAzuriteListingSameAsInMemory holds Azurite to the listing and
+// deleting semantics the in-memory store of the unit tests (and of
+// mcpfunctest) has.
+func TestAzuriteListingSameAsInMemory(t *testing.T) {
+	az := testenv.SharedAzurite(t)
+	acct, err := blobstore.Open(az.ConnectionString(), nil)
+	require.NoError(t, err)
+	bindingtest.CheckListing(t, acct, "listing")
+}
+
 // TestAzuriteHostWrite: a write without a condition, in the host's steps
 // (an empty blob, then blocks committed on it), stores the content exactly,
 // over several blocks when it is larger than one, replacing what was there.

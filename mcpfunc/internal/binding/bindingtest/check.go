@@ -3,10 +3,12 @@ package bindingtest
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"remote-mcp-functions-go/mcpfunc/internal/binding"
 	"remote-mcp-functions-go/mcpfunc/internal/blobstore"
+	"remote-mcp-functions-go/mcpfunc/internal/decl"
 )
 
 // CheckConditions runs the conditional-write semantics a binding.Store
@@ -85,4 +87,93 @@ func CheckConditions(t *testing.T, s binding.Store, container, blob string, remo
 		t.Fatalf("write without a condition over a blob: %v", err)
 	}
 	want("unconditional writes", "over")
+}
+
+// CheckListing runs the listing and deleting semantics a [decl.Store] must
+// have, on container (which must not exist yet), so that the in-memory
+// store and storage itself are held to the same: a missing container lists
+// as empty; blobs list in name order with their sizes, filtered by prefix,
+// a page of at most limit at a time, each page's next listing the rest and
+// the last page's empty; a delete finds a blob once.
+func CheckListing(t *testing.T, s decl.Store, container string) {
+	t.Helper()
+	ctx := context.Background()
+	items, next, err := s.List(ctx, container, "", 10, "")
+	if err != nil || len(items) != 0 || next != "" {
+		t.Fatalf("a missing container: listed %v, next %q, %v; want nothing", items, next, err)
+	}
+	// Written out of order: the listing sorts.
+	for _, name := range []string{"b/2.txt", "a.txt", "b/1.txt", "c.txt", "ab.txt"} {
+		if err := s.Write(ctx, container, name, []byte(name+" data"), nil); err != nil {
+			t.Fatalf("write %s: %v", name, err)
+		}
+	}
+	list := func(prefix string, limit int32) []string {
+		t.Helper()
+		var names []string
+		marker := ""
+		for page := 0; ; page++ {
+			items, next, err := s.List(ctx, container, prefix, limit, marker)
+			if err != nil {
+				t.Fatalf("list %q after %q: %v", prefix, marker, err)
+			}
+			if int32(len(items)) > limit {
+				t.Fatalf("list %q: %d items in a page of %d", prefix, len(items), limit)
+			}
+			for _, it := range items {
+				if it.Size != int64(len(it.Name+" data")) {
+					t.Errorf("%s: size %d, want %d", it.Name, it.Size, len(it.Name+" data"))
+				}
+				if it.LastModified.IsZero() {
+					t.Errorf("%s: no last-modified time", it.Name)
+				}
+				names = append(names, it.Name)
+			}
+			if next == "" {
+				return names
+			}
+			if page > 10 {
+				t.Fatalf("list %q: more than 10 pages of %d", prefix, limit)
+			}
+			marker = next
+		}
+	}
+	all := []string{"a.txt", "ab.txt", "b/1.txt", "b/2.txt", "c.txt"}
+	for _, limit := range []int32{1, 2, 5, 100} {
+		if got := list("", limit); !slices.Equal(got, all) {
+			t.Errorf("pages of %d: %v, want %v", limit, got, all)
+		}
+	}
+	if got := list("b/", 1); !slices.Equal(got, []string{"b/1.txt", "b/2.txt"}) {
+		t.Errorf("prefix b/: %v", got)
+	}
+	if got := list("a", 10); !slices.Equal(got, []string{"a.txt", "ab.txt"}) {
+		t.Errorf("prefix a: %v", got)
+	}
+	if got := list("zz", 10); len(got) != 0 {
+		t.Errorf("prefix zz: %v", got)
+	}
+	items, next, err = s.List(ctx, container, "", 2, "")
+	if err != nil || len(items) != 2 || next == "" {
+		t.Fatalf("the first page of 2: %v, next %q, %v; want 2 and a next", items, next, err)
+	}
+
+	found, err := s.Delete(ctx, container, "ab.txt")
+	if err != nil || !found {
+		t.Fatalf("delete ab.txt: found %v, %v", found, err)
+	}
+	found, err = s.Delete(ctx, container, "ab.txt")
+	if err != nil || found {
+		t.Fatalf("delete ab.txt again: found %v, %v; want not found", found, err)
+	}
+	found, err = s.Delete(ctx, container+"-none", "x.txt")
+	if err != nil || found {
+		t.Fatalf("delete in a missing container: found %v, %v; want not found", found, err)
+	}
+	if got := list("a", 10); !slices.Equal(got, []string{"a.txt"}) {
+		t.Errorf("after the delete, prefix a: %v", got)
+	}
+	if _, ok, _ := s.Read(ctx, container, "ab.txt"); ok {
+		t.Error("a deleted blob reads")
+	}
 }

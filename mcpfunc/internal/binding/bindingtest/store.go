@@ -1,22 +1,28 @@
-// Package bindingtest has an in-memory [binding.Store] for the tests of
-// what runs blob bindings (devhost and the self hosting): blobs by
-// "container/blob" path with an ETag each, the conditional writes storage
-// has (a write on condition of a version fails with
-// blobstore.ErrChanged once the blob changed), counts of reads and
-// writes, writes a test holds until it lets them go, and failures a test
-// switches on and off.
+// Package bindingtest has an in-memory blob store for the tests of what
+// runs blob bindings (devhost and the self hosting) and of functions that
+// use their app's storage (mcpfunctest): a [binding.Store] and a
+// [decl.Store]. Blobs are kept by "container/blob" path with an ETag and
+// a time of last write each; it has the conditional writes storage has (a
+// write on condition of a version fails with blobstore.ErrChanged once
+// the blob changed), listings in name order a page at a time, counts of
+// reads and writes, writes a test holds until it lets them go, and
+// failures a test switches on and off. CheckConditions and CheckListing
+// hold it and storage itself to the same behaviour.
 package bindingtest
 
 import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"remote-mcp-functions-go/mcpfunc/internal/binding"
 	"remote-mcp-functions-go/mcpfunc/internal/blobstore"
+	"remote-mcp-functions-go/mcpfunc/internal/decl"
 )
 
 // Store is an in-memory blob store, safe for concurrent use.
@@ -24,16 +30,22 @@ type Store struct {
 	mu                sync.Mutex
 	blobs             map[string][]byte
 	etags             map[string]string
+	modified          map[string]time.Time
 	version           int
 	readErr, writeErr error
 	reads, writes     int
 	held              chan<- HeldWrite
 }
 
-var _ binding.Store = (*Store)(nil)
+var (
+	_ binding.Store = (*Store)(nil)
+	_ decl.Store    = (*Store)(nil)
+)
 
 // NewStore returns an empty store.
-func NewStore() *Store { return &Store{blobs: map[string][]byte{}, etags: map[string]string{}} }
+func NewStore() *Store {
+	return &Store{blobs: map[string][]byte{}, etags: map[string]string{}, modified: map[string]time.Time{}}
+}
 
 // Read returns the blob at container/blob, or the error FailReads set.
 func (s *Store) Read(_ context.Context, container, blob string) ([]byte, bool, error) {
@@ -114,11 +126,13 @@ func (s *Store) Write(_ context.Context, container, blob string, data []byte, co
 	return nil
 }
 
-// set puts data at path with a new ETag; s.mu is held.
+// set puts data at path with a new ETag, modified now (to the second, as
+// storage keeps it); s.mu is held.
 func (s *Store) set(path string, data []byte) {
 	s.version++
 	s.blobs[path] = data
 	s.etags[path] = `"0x` + strconv.Itoa(s.version) + `"`
+	s.modified[path] = time.Now().UTC().Truncate(time.Second)
 }
 
 // Get returns the blob at path ("container/blob").
@@ -140,23 +154,75 @@ func (s *Store) Set(path string, data []byte) {
 	s.set(path, data)
 }
 
-// Delete removes the blob at path ("container/blob"), as another writer
+// Remove removes the blob at path ("container/blob"), as another writer
 // would.
-func (s *Store) Delete(path string) {
+func (s *Store) Remove(path string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.blobs, path)
-	delete(s.etags, path)
+	s.remove(path)
 }
 
-// FailReads makes every Read and Current fail with err; nil heals it.
+// remove deletes path's blob; s.mu is held.
+func (s *Store) remove(path string) {
+	delete(s.blobs, path)
+	delete(s.etags, path)
+	delete(s.modified, path)
+}
+
+// List lists up to limit blobs of container whose names start with prefix,
+// in name order, after marker (the next of the previous page: the last
+// name it listed); next is empty after the last page. A limit of zero or
+// less is storage's own, 5000. FailReads fails it.
+func (s *Store) List(_ context.Context, container, prefix string, limit int32, marker string) (items []blobstore.BlobItem, next string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.readErr != nil {
+		return nil, "", s.readErr
+	}
+	if limit <= 0 || limit > 5000 {
+		limit = 5000
+	}
+	var names []string
+	for path := range s.blobs {
+		c, name, _ := strings.Cut(path, "/")
+		if c == container && strings.HasPrefix(name, prefix) && name > marker {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	for i, name := range names {
+		if int32(i) == limit {
+			return items, items[i-1].Name, nil
+		}
+		path := container + "/" + name
+		items = append(items, blobstore.BlobItem{Name: name, Size: int64(len(s.blobs[path])), LastModified: s.modified[path]})
+	}
+	return items, "", nil
+}
+
+// Delete deletes the blob at container/blob; found is false when there was
+// none. FailWrites fails it, deleting nothing.
+func (s *Store) Delete(_ context.Context, container, blob string) (found bool, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.writeErr != nil {
+		return false, s.writeErr
+	}
+	path := container + "/" + blob
+	_, found = s.blobs[path]
+	s.remove(path)
+	return found, nil
+}
+
+// FailReads makes every Read, Current and List fail with err; nil heals
+// it.
 func (s *Store) FailReads(err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.readErr = err
 }
 
-// FailWrites makes every Write fail with err; nil heals it.
+// FailWrites makes every Write and Delete fail with err; nil heals it.
 func (s *Store) FailWrites(err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

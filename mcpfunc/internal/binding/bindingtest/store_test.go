@@ -4,5 +4,9 @@ import "testing"
 
 func TestConditions(t *testing.T) {
 	s := NewStore()
-	CheckConditions(t, s, "notes", "n.txt", func(container, blob string) { s.Delete(container + "/" + blob) })
+	CheckConditions(t, s, "notes", "n.txt", func(container, blob string) { s.Remove(container + "/" + blob) })
+}
+
+func TestListing(t *testing.T) {
+	CheckListing(t, NewStore(), "listing")
 }
