@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"remote-mcp-functions-go/mcpfunc/internal/apphook"
 	"remote-mcp-functions-go/mcpfunc/internal/blobstore"
 	"remote-mcp-functions-go/mcpfunc/internal/customhandler"
 	"remote-mcp-functions-go/mcpfunc/internal/decl"
@@ -117,7 +118,31 @@ func handler(app *App, mode hosting.Mode, log *slog.Logger, direct bool) (http.H
 	if mode == hosting.Self {
 		return selfhost.FromEnv(fns, info, log, os.LookupEnv, accounts, direct)
 	}
-	return customhandler.New(fns, customhandler.Options{Logger: log, MaxBodyBytes: app.maxBodyBytes(), Store: decl.Stores(accounts)})
+	return app.triggerHandler(fns, log, decl.Stores(accounts))
+}
+
+// triggerHandler is the custom handler of the trigger hosting for fns, the
+// app's functions, its body limits derived from MaxContentBytes.
+func (a *App) triggerHandler(fns decl.Functions, log *slog.Logger, store func(string) (decl.Store, error)) (http.Handler, error) {
+	return customhandler.New(fns, customhandler.Options{Logger: log, MaxBodyBytes: a.maxBodyBytes(), Store: store})
+}
+
+// The view of an app mcpfunctest runs.
+func init() {
+	apphook.Of = func(v any) (*apphook.App, error) {
+		app, _ := v.(*App)
+		fns, info, err := app.decl()
+		if err != nil {
+			return nil, err
+		}
+		return &apphook.App{
+			Functions: fns,
+			Server:    info,
+			Handler: func(log *slog.Logger, store func(string) (decl.Store, error)) (http.Handler, error) {
+				return app.triggerHandler(fns, log, store)
+			},
+		}, nil
+	}
 }
 
 var errDrift = errors.New("the generated files differ from the declarations: run make generate")

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"remote-mcp-functions-go/mcpfunc/internal/binding"
@@ -67,7 +66,7 @@ func (s *Server) getPrompts(next mcp.MethodHandler) mcp.MethodHandler {
 			}
 		}
 		if p == nil {
-			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: fmt.Sprintf("Unknown prompt: '%s'", r.Params.Name)}
+			return nil, mcpext.Unknown("prompt", r.Params.Name)
 		}
 		var args map[string]json.RawMessage
 		if r.Params.Arguments != nil {

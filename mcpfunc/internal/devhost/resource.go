@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 
-	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"remote-mcp-functions-go/mcpfunc/internal/binding"
@@ -77,7 +76,7 @@ func (s *Server) readResources(next mcp.MethodHandler) mcp.MethodHandler {
 		}
 		res, params := s.matchResource(requested)
 		if res == nil {
-			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: fmt.Sprintf("Unknown resource: '%s'", requested)}
+			return nil, mcpext.Unknown("resource", requested)
 		}
 		if !s.calls.enter() {
 			return nil, errStopping

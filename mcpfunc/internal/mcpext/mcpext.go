@@ -15,7 +15,8 @@
 //     decodes it (rpcmsg.Peek), and a null argument is left out, as the
 //     extension counts it.
 //   - UnknownTool: a call to a tool the app does not declare is -32602
-//     "Unknown tool: '<name>'", not go-sdk's own wording.
+//     "Unknown tool: '<name>'", not go-sdk's own wording; Unknown is that
+//     error for a tool, a prompt or a resource.
 //   - ToolFailed, ErrFailed: what a client is told of a function that
 //     failed, a tool's and a resource's or prompt's.
 //   - Capabilities: what initialize advertises.
@@ -188,6 +189,14 @@ func ToolFailed(tool string) string { return fmt.Sprintf("An error occurred invo
 // src/ModelContextProtocol.Core/McpSessionHandler.cs @v0.4.0-preview.3).
 var ErrFailed = &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "An error occurred."}
 
+// Unknown is the extension's error for a tools/call, prompts/get or
+// resources/read of a name or URI the app does not have: kind is "tool",
+// "prompt" or "resource" (McpProtocolException, InvalidParams:
+// "Unknown tool: '<name>'", and so on).
+func Unknown(kind, name string) error {
+	return &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: fmt.Sprintf("Unknown %s: '%s'", kind, name)}
+}
+
 // UnknownTool answers a call to a tool not in known as the extension does
 // (McpProtocolException, InvalidParams).
 func UnknownTool(known map[string]bool) mcp.Middleware {
@@ -195,7 +204,7 @@ func UnknownTool(known map[string]bool) mcp.Middleware {
 		return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
 			if method == "tools/call" {
 				if r, ok := req.(*mcp.CallToolRequest); ok && r.Params != nil && !known[r.Params.Name] {
-					return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: fmt.Sprintf("Unknown tool: '%s'", r.Params.Name)}
+					return nil, Unknown("tool", r.Params.Name)
 				}
 			}
 			return next(ctx, method, req)
