@@ -13,16 +13,15 @@ import (
 
 	"golang.org/x/tools/txtar"
 
-	"remote-mcp-functions-go/mcpfunc/internal/catalog"
 	"remote-mcp-functions-go/mcpfunc/internal/customhandler"
 	"remote-mcp-functions-go/mcpfunc/internal/invoke"
 )
 
 // BenchmarkInvoke runs one invocation per tool through the real router:
-// the host's payloads from testdata/contract, and a getsnippet and a
-// savesnippet of 1 MiB of code encoded as the host encodes them.
+// the host's payloads from testdata/contract, and a get and a put of
+// 1 MiB of code encoded as the host encodes them.
 func BenchmarkInvoke(b *testing.B) {
-	h, err := customhandler.New(catalog.Functions(catalog.Config{}), customhandler.Options{
+	h, err := customhandler.New(fixtureFunctions(b), customhandler.Options{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
@@ -33,8 +32,8 @@ func BenchmarkInvoke(b *testing.B) {
 	var order []benchCase
 	for _, c := range []struct{ tool, file string }{
 		{"hello", "hello"},
-		{"getsnippet", "getsnippet_found"},
-		{"savesnippet", "savesnippet"},
+		{"get", "get_found"},
+		{"put", "put"},
 	} {
 		ar, err := txtar.ParseFile("testdata/contract/" + c.file + ".txtar")
 		if err != nil {
@@ -55,8 +54,8 @@ func BenchmarkInvoke(b *testing.B) {
 		args   map[string]json.RawMessage
 		inputs map[string][]byte
 	}{
-		{"getsnippet", map[string]json.RawMessage{"snippetname": name}, map[string][]byte{"file": []byte(code)}},
-		{"savesnippet", map[string]json.RawMessage{"snippetname": name, "snippet": content}, nil},
+		{"get", map[string]json.RawMessage{"key": name}, map[string][]byte{"file": []byte(code)}},
+		{"put", map[string]json.RawMessage{"key": name, "value": content}, nil},
 	} {
 		body, err := invoke.NewToolRequest(&invoke.ToolInvocation{
 			Invocation: invoke.Invocation{Function: c.tool, Inputs: c.inputs, SessionID: "S", Transport: "http-streamable",
@@ -94,7 +93,7 @@ func BenchmarkInvoke(b *testing.B) {
 }
 
 // codeOfSize is n bytes of source code: quotes, newlines, tabs and the
-// characters JSON encoders escape, as a snippet holds them.
+// characters JSON encoders escape, as an item of code holds them.
 func codeOfSize(n int) string {
 	const block = "func handle(w http.ResponseWriter, r *http.Request) {\n" +
 		"\tif r.Header.Get(\"Accept\") != \"application/json\" && len(r.URL.Query()) > 0 {\n" +

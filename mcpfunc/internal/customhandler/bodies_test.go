@@ -65,14 +65,14 @@ func TestPanicsInEveryFunctionKind(t *testing.T) {
 	var logs bytes.Buffer
 	h, err := customhandler.New(decl.Functions{
 		Resources: []*decl.Resource{{
-			Name: "snippetresource", URI: "snippet://{name}", ResourceName: "snippet", Description: "Panics.",
+			Name: "itemresource", URI: "item://{key}", ResourceName: "item", Description: "Panics.",
 			Read: func(context.Context, *decl.Call, decl.ResourceRead) (string, error) { panic("resource bug") },
 		}},
 		Prompts: []*decl.Prompt{{
-			Name: "reviewsnippet", Description: "Panics.",
+			Name: "describe", Description: "Panics.",
 			Handler: decl.TypedPrompt(func(context.Context, *decl.Call, struct {
-				Snippetname string `json:"snippetname" jsonschema:"The snippet."`
-				Focus       string `json:"focus,omitempty" jsonschema:"A focus."`
+				Key   string `json:"key" jsonschema:"The item."`
+				Style string `json:"style,omitempty" jsonschema:"A style."`
 			}) (string, error) {
 				panic("prompt bug")
 			}),
@@ -80,8 +80,8 @@ func TestPanicsInEveryFunctionKind(t *testing.T) {
 	}, customhandler.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	require.NoError(t, err)
 	for _, c := range []struct{ function, archive, panic string }{
-		{"snippetresource", "snippetresource_found", "resource bug"},
-		{"reviewsnippet", "reviewsnippet", "prompt bug"},
+		{"itemresource", "itemresource_found", "resource bug"},
+		{"describe", "describe", "prompt bug"},
 	} {
 		ar, err := txtar.ParseFile(filepath.Join("testdata", "contract", c.archive+".txtar"))
 		require.NoError(t, err)

@@ -19,7 +19,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/tools/txtar"
 
-	"remote-mcp-functions-go/mcpfunc/internal/catalog"
 	"remote-mcp-functions-go/mcpfunc/internal/customhandler"
 	"remote-mcp-functions-go/mcpfunc/internal/funcapp"
 	"remote-mcp-functions-go/mcpfunc/internal/invoke"
@@ -44,10 +43,10 @@ var update = flag.Bool("update", false, "rewrite request.json (from the goldens'
 // invoke's encoder and readers, which devhost uses, must agree with all of
 // it. -update rewrites request.json and response.json only; read the diff.
 func TestContract(t *testing.T) {
-	app, err := funcapp.LoadDirs("../../..", "../../../functions")
+	app, err := funcapp.LoadDirs(fixtureDir, fixtureDir+"/functions")
 	require.NoError(t, err)
 	var logs bytes.Buffer
-	h, err := customhandler.New(catalog.Functions(catalog.Config{}), customhandler.Options{
+	h, err := customhandler.New(fixtureFunctions(t), customhandler.Options{
 		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
 	})
 	require.NoError(t, err)
@@ -144,19 +143,27 @@ func TestContract(t *testing.T) {
 			assert.JSONEq(t, result, string(extJSON), "invoke maps the ReturnValue as the extension does")
 
 			// What the handler logged, to stderr and to the host, never
-			// carries the client's key or a snippet's content.
+			// carries the client's key or an item's content.
 			assert.NotContains(t, logs.String(), "REDACTED-KEY")
 			assert.NotContains(t, rec.Body.String(), "REDACTED-KEY")
-			var content string
-			_ = json.Unmarshal(c.Arguments["snippet"], &content)
-			for _, b := range c.Blobs {
-				if b != nil {
-					_ = json.Unmarshal(*b, &content)
+			var contents []string
+			for _, arg := range []string{"value", "text"} {
+				var s string
+				if json.Unmarshal(c.Arguments[arg], &s) == nil {
+					contents = append(contents, s)
 				}
 			}
-			if len(content) > 3 {
-				assert.NotContains(t, logs.String(), content)
-				assert.NotContains(t, strings.Join(host.Logs, "\n"), content)
+			for _, b := range c.Blobs {
+				var s string
+				if b != nil && json.Unmarshal(*b, &s) == nil {
+					contents = append(contents, s)
+				}
+			}
+			for _, content := range contents {
+				if len(content) > 3 {
+					assert.NotContains(t, logs.String(), content)
+					assert.NotContains(t, strings.Join(host.Logs, "\n"), content)
+				}
 			}
 		})
 	}

@@ -428,7 +428,9 @@ func compact(raw json.RawMessage) string {
 	return b.String()
 }
 
-// elementToString is JsonElement.ToString, the text of mcptoolargs.
+// elementToString is JsonElement.ToString, the text of mcptoolargs: for
+// an array or an object its raw text (GetRawText), as the client wrote
+// it, spaces included.
 func elementToString(raw json.RawMessage) string {
 	switch t := strings.TrimSpace(string(raw)); {
 	case t == "true":
@@ -443,6 +445,8 @@ func elementToString(raw json.RawMessage) string {
 			panic(err)
 		}
 		return s
+	case strings.HasPrefix(t, "[") || strings.HasPrefix(t, "{"):
+		return t
 	default:
 		return compact(raw)
 	}
