@@ -13,7 +13,7 @@ import (
 // runs to its end within the storage budget and the log says how it
 // ended. Being conditional on what the call saw when it started
 // (tool.go), a write that lands late cannot overwrite a newer save. What
-// a function does with storage itself (deletesnippet's delete) is its own
+// a function does with storage itself (a Call.Storage delete) is its own
 // business: its context ends, but a request it has sent may still take
 // effect.
 //

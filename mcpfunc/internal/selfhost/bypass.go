@@ -29,7 +29,7 @@ import (
 // MarshalJSON output compacted again (mcp/content.go
 // TextContent.MarshalJSON, mcp/protocol.go CallToolResult.MarshalJSON,
 // internal/jsonrpc2/messages.go marshalToRaw and EncodeMessage): four
-// passes over a text. For a 1 MiB snippet that was most of the time of a
+// passes over a text. For a 1 MiB argument that was most of the time of a
 // call.
 //
 // So the bulk of a message goes around go-sdk, which keeps the protocol:

@@ -243,8 +243,8 @@ func TestAnnouncedBodyOverTheCap(t *testing.T) {
 }
 
 // resources/read takes URIs as the extension does: the scheme and the
-// literal text of a template case-insensitively (SNIPPET://name reads
-// snippet://{name}); a URI with a control character gets a JSON-RPC error
+// literal text of a template case-insensitively (NOTE://n reads
+// note://{name}); a URI with a control character gets a JSON-RPC error
 // (and a log line), not an empty answer.
 func TestResourceURIs(t *testing.T) {
 	e := newEnv(t, testFunctions())

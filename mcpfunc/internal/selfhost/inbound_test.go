@@ -12,7 +12,7 @@ import (
 // before the tool decodes its arguments: the front's pass, the bypass, the
 // required arguments and the path arguments.
 func BenchmarkInbound1MiB(b *testing.B) {
-	call := []byte(toolsCall(1, `{"name":"savesnippet","arguments":{"snippetname":"a","snippet":`+jsonString(b, trickyText(1<<20))+`}}`))
+	call := []byte(toolsCall(1, `{"name":"put","arguments":{"key":"a","value":`+jsonString(b, trickyText(1<<20))+`}}`))
 	b.SetBytes(int64(len(call)))
 	for b.Loop() {
 		body := call
@@ -29,8 +29,8 @@ func BenchmarkInbound1MiB(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		missing, paths := mcpext.Prepare(args, []string{"snippetname", "snippet"}, []string{"snippetname"})
-		if len(missing) != 0 || paths["snippetname"] != "a" {
+		missing, paths := mcpext.Prepare(args, []string{"key", "value"}, []string{"key"})
+		if len(missing) != 0 || paths["key"] != "a" {
 			b.Fatal(missing, paths)
 		}
 	}

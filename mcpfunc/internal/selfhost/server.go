@@ -24,7 +24,7 @@ const Path = "/mcp"
 
 // DefaultMaxMessageBytes caps one MCP request body unless
 // Options.MaxMessageBytes says otherwise: devhost's cap, so that the same
-// calls reach the tools in both hostings (a snippet at its 1 MiB limit,
+// calls reach the tools in both hostings (an argument at the default 1 MiB content limit,
 // escaped as JSON, is far below it).
 const DefaultMaxMessageBytes = 16 << 20
 
