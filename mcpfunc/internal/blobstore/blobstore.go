@@ -14,7 +14,7 @@
 // (AzureWebJobsStorage__blobServiceUri with a managed identity on Azure):
 //
 //	acct, err := blobstore.OpenSetting("AzureWebJobsStorage", settings.Lookup, nil)
-//	data, found, err := acct.Read(ctx, "snippets", "a1.json")
+//	data, found, err := acct.Read(ctx, "notes", "a1.txt")
 //
 // # Semantics the host has
 //
@@ -31,9 +31,9 @@
 // written the blob since. A late write, one that reaches storage after a
 // newer one, then fails with [ErrChanged] instead of replacing it:
 //
-//	v, err := acct.Current(ctx, "snippets", "a1.json") // before the work
+//	v, err := acct.Current(ctx, "notes", "a1.txt") // before the work
 //	…
-//	err = acct.Write(ctx, "snippets", "a1.json", data, &v)
+//	err = acct.Write(ctx, "notes", "a1.txt", data, &v)
 //	if errors.Is(err, blobstore.ErrChanged) { … nothing was written … }
 //
 // # Errors
@@ -94,7 +94,7 @@ type Options struct {
 	RetryDelay time.Duration
 	// TryTimeout bounds one request, so a storage endpoint that accepts
 	// connections but never answers fails the try instead of hanging it.
-	// Zero means 10s: a snippet is at most a few MiB on a fast link.
+	// Zero means 10s: a blob of a call is at most a few MiB on a fast link.
 	TryTimeout time.Duration
 	// Budget bounds one operation, retries included. MCP clients commonly
 	// give up on a call after 60s, and the client should hear about a

@@ -149,7 +149,7 @@ func writeStatus(w http.ResponseWriter, status int, msg string, resp *invoke.Res
 }
 
 // writeResponse writes an invocation's answer as it is built, a chunk at
-// a time (invoke.Response.WriteTo): a 1 MiB snippet's answer is
+// a time (invoke.Response.WriteTo): a 1 MiB item's answer is
 // megabytes, and no buffer of that size is made for it.
 func writeResponse(w http.ResponseWriter, status int, resp *invoke.Response) {
 	w.Header()["Content-Type"] = jsonContentType

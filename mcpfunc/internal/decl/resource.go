@@ -16,7 +16,7 @@ import (
 type Resource struct {
 	// Name is the function folder and the handler's route.
 	Name string
-	// URI is the resource's URI, or a template such as snippet://{name}: a
+	// URI is the resource's URI, or a template such as note://{name}: a
 	// parameter matches one or more characters other than / ? # (the
 	// extension's matching, case-insensitive and without percent-decoding).
 	URI string
@@ -59,7 +59,7 @@ func (r *Resource) Check() error {
 		add("the function name must be 1-128 letters, digits, '_' or '-'")
 	}
 	if !strings.Contains(r.URI, "://") {
-		add("the URI %q needs a scheme, such as snippet://", r.URI)
+		add("the URI %q needs a scheme, such as note://", r.URI)
 	}
 	params := r.Params()
 	for _, p := range params {

@@ -12,37 +12,37 @@ import (
 	"remote-mcp-functions-go/mcpfunc/internal/invoke"
 )
 
-// BenchmarkGetSnippet measures what devhost adds to a tool call: the same
-// getsnippet (an in-memory blob, a handler that answers at once) served by
+// BenchmarkGet measures what devhost adds to a tool call: the same
+// get (an in-memory blob, a handler that answers at once) served by
 // devhost, which posts to the handler, and by a plain go-sdk server that
 // does the work itself. The difference is devhost's cost per call; storage
 // and the real handler are measured end to end elsewhere.
-func BenchmarkGetSnippet(b *testing.B) {
-	content := []byte("print('hello, snippet')\n")
+func BenchmarkGet(b *testing.B) {
+	content := []byte("print('hello, item')\n")
 	answer := func(w http.ResponseWriter, r *received) {
 		text, _, _ := r.Request.Input("file")
 		resp := invoke.NewResponse()
 		resp.ReturnValue = mustRich(invoke.CallToolResult{Content: []invoke.Content{{Type: "text", Text: text}}})
 		writeAnswer(w, resp)
 	}
-	args := map[string]any{"snippetname": "a1"}
+	args := map[string]any{"key": "a1"}
 
 	b.Run("devhost", func(b *testing.B) {
-		e := newEnv(b, snippetApp())
-		e.store.Set("snippets/a1.json", content)
+		e := newEnv(b, itemsApp())
+		e.store.Set("items/a1.txt", content)
 		e.handler.answer = answer
 		e.handler.record = false
 		cs := e.connect(TransportStreamable, nil)
-		benchCalls(b, cs, "getsnippet", args)
+		benchCalls(b, cs, "get", args)
 	})
 
 	b.Run("plain-go-sdk", func(b *testing.B) {
 		store := bindingtest.NewStore()
-		store.Set("snippets/a1.json", content)
+		store.Set("items/a1.txt", content)
 		s := mcp.NewServer(&mcp.Implementation{Name: "plain", Version: "1"}, nil)
-		s.AddTool(&mcp.Tool{Name: "getsnippet", InputSchema: map[string]any{"type": "object"}},
+		s.AddTool(&mcp.Tool{Name: "get", InputSchema: map[string]any{"type": "object"}},
 			func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-				data, _, err := store.Read(ctx, "snippets", "a1.json")
+				data, _, err := store.Read(ctx, "items", "a1.txt")
 				if err != nil {
 					return nil, err
 				}
@@ -56,7 +56,7 @@ func BenchmarkGetSnippet(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer cs.Close()
-		benchCalls(b, cs, "getsnippet", args)
+		benchCalls(b, cs, "get", args)
 	})
 }
 

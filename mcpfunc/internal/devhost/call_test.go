@@ -41,15 +41,15 @@ func TestRequiredArguments(t *testing.T) {
 		args any
 		want string
 	}{
-		{"no arguments object", "savesnippet", nil, "One or more required tool properties are missing values. Please provide: snippetname, snippet"},
-		{"empty object", "savesnippet", map[string]any{}, "One or more required tool properties are missing values. Please provide: snippetname, snippet"},
-		{"one missing", "savesnippet", map[string]any{"snippetname": "a1"}, "One or more required tool properties are missing values. Please provide: snippet"},
-		{"null counts as missing", "savesnippet", map[string]any{"snippetname": nil, "snippet": "x"}, "One or more required tool properties are missing values. Please provide: snippetname"},
-		{"getsnippet", "getsnippet", map[string]any{"other": 1}, "One or more required tool properties are missing values. Please provide: snippetname"},
+		{"no arguments object", "put", nil, "One or more required tool properties are missing values. Please provide: key, value"},
+		{"empty object", "put", map[string]any{}, "One or more required tool properties are missing values. Please provide: key, value"},
+		{"one missing", "put", map[string]any{"key": "a1"}, "One or more required tool properties are missing values. Please provide: value"},
+		{"null counts as missing", "put", map[string]any{"key": nil, "value": "x"}, "One or more required tool properties are missing values. Please provide: key"},
+		{"get", "get", map[string]any{"other": 1}, "One or more required tool properties are missing values. Please provide: key"},
 	}
 	for _, transport := range transports {
 		t.Run(transport, func(t *testing.T) {
-			e := newEnv(t, snippetApp())
+			e := newEnv(t, itemsApp())
 			cs := e.connect(transport, nil)
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
@@ -66,21 +66,21 @@ func TestRequiredArguments(t *testing.T) {
 func TestUnknownTool(t *testing.T) {
 	for _, transport := range transports {
 		t.Run(transport, func(t *testing.T) {
-			e := newEnv(t, snippetApp())
+			e := newEnv(t, itemsApp())
 			_, err := call(t, e.connect(transport, nil), "nosuch", map[string]any{})
 			requireRPCError(t, err, jsonrpc.CodeInvalidParams, "Unknown tool: 'nosuch'")
 		})
 	}
 }
 
-// A getsnippet call reaches the handler as the host sends it: the route is
+// A get call reaches the handler as the host sends it: the route is
 // the function folder, the host's headers, the blob content double-encoded
 // in Data, the arguments in Metadata, and the transport described.
 func TestInvocationAsTheHostSendsIt(t *testing.T) {
 	for _, transport := range transports {
 		t.Run(transport, func(t *testing.T) {
-			e := newEnv(t, snippetApp())
-			e.store.Set("snippets/a1.json", []byte("print(1)"))
+			e := newEnv(t, itemsApp())
+			e.store.Set("items/a1.txt", []byte("print(1)"))
 			e.handler.answer = func(w http.ResponseWriter, r *received) {
 				text, present, _ := r.Request.Input("file")
 				resp := invoke.NewResponse()
@@ -92,7 +92,7 @@ func TestInvocationAsTheHostSendsIt(t *testing.T) {
 			hc.Transport = headerTransport{name: "X-Custom", value: "yes", base: hc.Transport}
 			cs := e.connect(transport, hc)
 
-			res, err := call(t, cs, "getsnippet", map[string]any{"snippetname": "a1"})
+			res, err := call(t, cs, "get", map[string]any{"key": "a1"})
 			require.NoError(t, err)
 			assert.False(t, res.IsError)
 			assert.Equal(t, "print(1)|present", textOf(t, res))
@@ -100,7 +100,7 @@ func TestInvocationAsTheHostSendsIt(t *testing.T) {
 			calls := e.handler.received()
 			require.Len(t, calls, 1)
 			got := calls[0]
-			assert.Equal(t, "/getsnippet", got.Path)
+			assert.Equal(t, "/get", got.Path)
 			assert.Equal(t, "application/json; charset=utf-8", got.Header.Get("Content-Type"))
 			assert.Len(t, got.Header.Get("X-Azure-Functions-InvocationId"), 36)
 			assert.Equal(t, HostVersion, got.Header.Get("X-Azure-Functions-HostVersion"))
@@ -109,14 +109,14 @@ func TestInvocationAsTheHostSendsIt(t *testing.T) {
 			assert.JSONEq(t, `"\"print(1)\""`, string(got.Data["file"]), "blob text is encoded one extra time")
 			args, err := got.Request.Arguments()
 			require.NoError(t, err)
-			assert.JSONEq(t, `{"snippetname":"a1"}`, string(args))
-			assert.JSONEq(t, `{"snippetname":"a1"}`, string(got.Metadata["mcptoolargs"]))
-			assert.JSONEq(t, `{"MethodName":"getsnippet","UtcNow":"2026-01-02T03:04:05.0000000Z","RandGuid":"`+
+			assert.JSONEq(t, `{"key":"a1"}`, string(args))
+			assert.JSONEq(t, `{"key":"a1"}`, string(got.Metadata["mcptoolargs"]))
+			assert.JSONEq(t, `{"MethodName":"get","UtcNow":"2026-01-02T03:04:05.0000000Z","RandGuid":"`+
 				sysGUID(t, got.Metadata)+`"}`, string(got.Metadata["sys"]))
 
 			tc, err := got.Request.Context()
 			require.NoError(t, err)
-			assert.Equal(t, "getsnippet", tc.Name)
+			assert.Equal(t, "get", tc.Name)
 			require.NotNil(t, tc.ClientInfo)
 			assert.Equal(t, "unit-client", tc.ClientInfo.Name)
 			assert.NotEmpty(t, tc.SessionID)
@@ -152,35 +152,35 @@ func sysGUID(t *testing.T, meta map[string]json.RawMessage) string {
 // A missing blob reaches the handler as the host's null ("null"), and an
 // empty blob as an empty string: present.
 func TestMissingAndEmptyBlob(t *testing.T) {
-	e := newEnv(t, snippetApp())
-	e.store.Set("snippets/empty.json", nil) // found, with nil bytes: what a store may return for an empty blob
+	e := newEnv(t, itemsApp())
+	e.store.Set("items/empty.txt", nil) // found, with nil bytes: what a store may return for an empty blob
 	cs := e.connect(TransportStreamable, nil)
 	for name, want := range map[string]string{"nope": `"null"`, "empty": `"\"\""`} {
-		_, err := call(t, cs, "getsnippet", map[string]any{"snippetname": name})
+		_, err := call(t, cs, "get", map[string]any{"key": name})
 		require.NoError(t, err)
 		calls := e.handler.received()
 		assert.JSONEq(t, want, string(calls[len(calls)-1].Data["file"]), name)
 	}
 }
 
-// savesnippet's output is base64-decoded as the host does and written to
+// put's output is base64-decoded as the host does and written to
 // the resolved blob path; a plain (no useResultSchema) return value is one
 // text block.
 func TestOutputsWritten(t *testing.T) {
-	app := snippetApp()
+	app := itemsApp()
 	app.Functions[2].ToolTrigger().UseResultSchema = false
 	e := newEnv(t, app)
 	e.handler.answer = func(w http.ResponseWriter, r *received) {
 		resp := invoke.NewResponse()
 		resp.SetOutput("file", []byte("test")) // valid base64 as text: must arrive as bytes "test"
-		resp.ReturnValue = "Snippet 'a1' saved successfully"
+		resp.ReturnValue = "Put 'a1'"
 		writeAnswer(w, resp)
 	}
-	res, err := call(t, e.connect(TransportStreamable, nil), "savesnippet", map[string]any{"snippetname": "a1", "snippet": "test"})
+	res, err := call(t, e.connect(TransportStreamable, nil), "put", map[string]any{"key": "a1", "value": "test"})
 	require.NoError(t, err)
 	assert.False(t, res.IsError)
-	assert.Equal(t, "Snippet 'a1' saved successfully", textOf(t, res))
-	got, ok := e.store.Get("snippets/a1.json")
+	assert.Equal(t, "Put 'a1'", textOf(t, res))
+	got, ok := e.store.Get("items/a1.txt")
 	require.True(t, ok)
 	assert.Equal(t, "test", string(got))
 	_, hasFile := e.handler.received()[0].Data["file"]
@@ -191,7 +191,7 @@ func TestOutputsWritten(t *testing.T) {
 // generic tool error, writes nothing, and leaves a log line that names the
 // tool but carries no headers, keys or contents.
 func TestFailuresBecomeTheGenericToolError(t *testing.T) {
-	unresolvable := snippetApp()
+	unresolvable := itemsApp()
 	// Not required, so the argument check lets a call without it through
 	// and the path cannot be resolved (funcapp refuses such an app, but a
 	// host running one fails at binding time).
@@ -205,31 +205,31 @@ func TestFailuresBecomeTheGenericToolError(t *testing.T) {
 		setup   func(e *env)
 		wantLog string
 	}{
-		{name: "handler answers 500", tool: "savesnippet",
+		{name: "handler answers 500", tool: "put",
 			setup: func(e *env) {
 				e.handler.answer = func(w http.ResponseWriter, _ *received) { http.Error(w, `{"error":"boom"}`, 500) }
 			}, wantLog: "HTTP 500"},
-		{name: "handler answers garbage", tool: "savesnippet",
+		{name: "handler answers garbage", tool: "put",
 			setup: func(e *env) {
 				e.handler.answer = func(w http.ResponseWriter, _ *received) {
 					w.Header().Set("Content-Type", "application/json")
 					_, _ = w.Write([]byte("{not json"))
 				}
 			}, wantLog: "invalid response body"},
-		{name: "handler answers an empty body", tool: "savesnippet",
+		{name: "handler answers an empty body", tool: "put",
 			setup: func(e *env) {
 				e.handler.answer = func(w http.ResponseWriter, _ *received) { w.WriteHeader(200) }
 			}, wantLog: "empty response body"},
-		{name: "handler down", tool: "savesnippet",
+		{name: "handler down", tool: "put",
 			setup:   func(e *env) { e.worker.down = errors.New("handler not ready") },
 			wantLog: "handler unavailable"},
-		{name: "handler connection refused", tool: "savesnippet",
+		{name: "handler connection refused", tool: "put",
 			setup:   func(e *env) { e.worker.url = "http://127.0.0.1:1" },
 			wantLog: "post to handler"},
-		{name: "storage down on read", tool: "getsnippet",
+		{name: "storage down on read", tool: "get",
 			setup:   func(e *env) { e.store.FailReads(errStorageDown) },
 			wantLog: "connection refused"},
-		{name: "storage down on write", tool: "savesnippet",
+		{name: "storage down on write", tool: "put",
 			setup: func(e *env) {
 				e.store.FailWrites(errStorageDown)
 				e.handler.answer = func(w http.ResponseWriter, _ *received) {
@@ -239,7 +239,7 @@ func TestFailuresBecomeTheGenericToolError(t *testing.T) {
 					writeAnswer(w, resp)
 				}
 			}, wantLog: "connection refused"},
-		{name: "useResultSchema without an McpToolResult", tool: "savesnippet",
+		{name: "useResultSchema without an McpToolResult", tool: "put",
 			setup: func(e *env) {
 				e.handler.answer = func(w http.ResponseWriter, _ *received) {
 					resp := invoke.NewResponse()
@@ -247,15 +247,15 @@ func TestFailuresBecomeTheGenericToolError(t *testing.T) {
 					writeAnswer(w, resp)
 				}
 			}, wantLog: "McpToolResult"},
-		{name: "unresolvable binding path", app: unresolvable, tool: "getsnippet", args: map[string]any{},
-			wantLog: `no binding data for {mcptoolargs.snippetname}`},
+		{name: "unresolvable binding path", app: unresolvable, tool: "get", args: map[string]any{},
+			wantLog: `no binding data for {mcptoolargs.key}`},
 	}
 	for _, transport := range transports {
 		for _, tt := range tests {
 			t.Run(transport+"/"+tt.name, func(t *testing.T) {
 				app := tt.app
 				if app == nil {
-					app = snippetApp()
+					app = itemsApp()
 				}
 				e := newEnv(t, app)
 				if tt.setup != nil {
@@ -263,7 +263,7 @@ func TestFailuresBecomeTheGenericToolError(t *testing.T) {
 				}
 				args := tt.args
 				if args == nil {
-					args = map[string]any{"snippetname": "a1", "snippet": "secret-content"}
+					args = map[string]any{"key": "a1", "value": "secret-content"}
 				}
 				hc := e.http.Client()
 				hc.Transport = headerTransport{name: "Authorization", value: "Bearer top-secret", base: hc.Transport}
@@ -271,7 +271,7 @@ func TestFailuresBecomeTheGenericToolError(t *testing.T) {
 				require.NoError(t, err, "a failed invocation is a tool result, not a protocol error")
 				assert.True(t, res.IsError)
 				assert.Equal(t, "An error occurred invoking '"+tt.tool+"'.", textOf(t, res))
-				_, written := e.store.Get("snippets/a1.json")
+				_, written := e.store.Get("items/a1.txt")
 				assert.False(t, written, "nothing is written")
 
 				logs := e.logs.String()
@@ -289,8 +289,8 @@ func TestFailuresBecomeTheGenericToolError(t *testing.T) {
 // Storage that comes back serves calls again: devhost stays up through an
 // outage.
 func TestStorageOutageAndRecovery(t *testing.T) {
-	e := newEnv(t, snippetApp())
-	e.store.Set("snippets/a1.json", []byte("print(1)"))
+	e := newEnv(t, itemsApp())
+	e.store.Set("items/a1.txt", []byte("print(1)"))
 	e.handler.answer = func(w http.ResponseWriter, r *received) {
 		text, _, _ := r.Request.Input("file")
 		resp := invoke.NewResponse()
@@ -299,12 +299,12 @@ func TestStorageOutageAndRecovery(t *testing.T) {
 	}
 	cs := e.connect(TransportStreamable, nil)
 	e.store.FailReads(errStorageDown)
-	res, err := call(t, cs, "getsnippet", map[string]any{"snippetname": "a1"})
+	res, err := call(t, cs, "get", map[string]any{"key": "a1"})
 	require.NoError(t, err)
 	assert.True(t, res.IsError)
 
 	e.store.FailReads(nil)
-	res, err = call(t, cs, "getsnippet", map[string]any{"snippetname": "a1"})
+	res, err = call(t, cs, "get", map[string]any{"key": "a1"})
 	require.NoError(t, err)
 	assert.False(t, res.IsError)
 	assert.Equal(t, "print(1)", textOf(t, res))
@@ -315,7 +315,7 @@ func TestStorageOutageAndRecovery(t *testing.T) {
 // them. (The deadline only stops a broken build from hanging.)
 func TestCallsRunInParallel(t *testing.T) {
 	const n = 8
-	e := newEnv(t, snippetApp())
+	e := newEnv(t, itemsApp())
 	var arrived sync.WaitGroup
 	arrived.Add(n)
 	all := make(chan struct{})
@@ -357,7 +357,7 @@ func TestCallsRunInParallel(t *testing.T) {
 // as in the host; with {} it gets empty ones. go-sdk's client always sends
 // an object, so this one is written by hand.
 func TestArgumentsAbsentOrEmpty(t *testing.T) {
-	e := newEnv(t, snippetApp())
+	e := newEnv(t, itemsApp())
 	s := e.rawConnect(nil)
 	msg := s.call("tools/call", `{"name":"hello"}`)
 	require.Contains(t, msg, "result", "%s", msg["error"])
@@ -374,7 +374,7 @@ func TestArgumentsAbsentOrEmpty(t *testing.T) {
 
 // Arguments that are not an object are invalid params.
 func TestArgumentsNotAnObject(t *testing.T) {
-	e := newEnv(t, snippetApp())
+	e := newEnv(t, itemsApp())
 	msg := e.rawConnect(nil).call("tools/call", `{"name":"hello","arguments":[1]}`)
 	require.Contains(t, msg, "error")
 	assert.Contains(t, string(msg["error"]), `-32602`)
@@ -382,7 +382,7 @@ func TestArgumentsNotAnObject(t *testing.T) {
 }
 
 func TestNewRefusesAStorelessConnection(t *testing.T) {
-	_, err := New(snippetApp(), Options{Worker: &fakeWorker{}, Blobs: map[string]BlobStore{}})
+	_, err := New(itemsApp(), Options{Worker: &fakeWorker{}, Blobs: map[string]BlobStore{}})
 	require.Error(t, err)
 	assert.True(t, strings.Contains(err.Error(), `no storage for connection "AzureWebJobsStorage"`), err.Error())
 }

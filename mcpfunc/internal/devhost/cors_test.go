@@ -148,7 +148,7 @@ func TestCORSPreflight(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, snippetApp(), withKey(testKey), withCORS(tt.origins, tt.credentials))
+			e := newEnv(t, itemsApp(), withKey(testKey), withCORS(tt.origins, tt.credentials))
 			for _, path := range []string{MCPPath, SSEPath, MessagePath} {
 				resp := corsRequest(t, e, http.MethodOptions, path, tt.header, "")
 				assert.Equal(t, tt.status, resp.StatusCode, path)
@@ -163,7 +163,7 @@ func TestCORSPreflight(t *testing.T) {
 // endpoint answers, refusals included (a page can then read why it was
 // refused); the key is still required.
 func TestCORSResponses(t *testing.T) {
-	e := newEnv(t, snippetApp(), withKey(testKey), withCORS("https://app.example", true))
+	e := newEnv(t, itemsApp(), withKey(testKey), withCORS("https://app.example", true))
 	post := func(origin, key string) *http.Response {
 		h := map[string]string{"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
 		if origin != "" {
@@ -212,7 +212,7 @@ func TestCORSOff(t *testing.T) {
 		{"keys off", nil, http.StatusMethodNotAllowed},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, snippetApp(), tt.opts...)
+			e := newEnv(t, itemsApp(), tt.opts...)
 			resp := corsRequest(t, e, http.MethodOptions, MCPPath, preflight, "")
 			assert.Equal(t, tt.status, resp.StatusCode)
 			assert.Equal(t, none(), corsHeaders(resp))

@@ -39,7 +39,7 @@ func sseData(body string) string {
 // logged, that reaches no handler: a batch, an id the C# SDK's RequestId
 // refuses, text that is not JSON. An id within Int64 comes back exactly, however large.
 func TestMessagesTheHostCannotRead(t *testing.T) {
-	e := newEnv(t, snippetApp())
+	e := newEnv(t, itemsApp())
 	s := e.rawConnect(nil)
 	for _, body := range []string{
 		`[{"jsonrpc":"2.0","id":1,"method":"ping"}]`,
@@ -77,7 +77,7 @@ func TestMessagesTheHostCannotRead(t *testing.T) {
 // A method neither SDK serves gets the C# SDK's -32601 on the event
 // stream, as any other answer; a notification of one is accepted.
 func TestUnknownMethodAsTheExtension(t *testing.T) {
-	e := newEnv(t, snippetApp())
+	e := newEnv(t, itemsApp())
 	s := e.rawConnect(nil)
 	msg := s.call("foo/bar", `{}`)
 	assert.JSONEq(t, `{"code":-32601,"message":"Method 'foo/bar' is not available."}`, string(msg["error"]))
@@ -89,7 +89,7 @@ func TestUnknownMethodAsTheExtension(t *testing.T) {
 // The extension never reads MCP-Protocol-Version: whatever it says, the
 // request is served.
 func TestProtocolVersionHeaderIgnored(t *testing.T) {
-	e := newEnv(t, snippetApp())
+	e := newEnv(t, itemsApp())
 	s := e.rawConnect(nil)
 	for _, v := range []string{"2030-01-01", "garbage", "2000-01-01", "2025-11-25"} {
 		req, err := http.NewRequest(http.MethodPost, s.url, strings.NewReader(`{"jsonrpc":"2.0","id":9,"method":"tools/list"}`))
@@ -110,7 +110,7 @@ func TestProtocolVersionHeaderIgnored(t *testing.T) {
 // A Content-Length over the cap is refused before the body is sent, as
 // Kestrel refuses one over MaxRequestBodySize.
 func TestAnnouncedBodyOverTheCap(t *testing.T) {
-	e := newEnv(t, snippetApp(), func(o *Options) { o.MaxMessageBytes = 1 << 20 })
+	e := newEnv(t, itemsApp(), func(o *Options) { o.MaxMessageBytes = 1 << 20 })
 	resp := bodylimittest.Post(t, e.http.URL, MCPPath, 48<<20, "")
 	b, _ := io.ReadAll(resp.Body)
 	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, "%s", b)
@@ -120,7 +120,7 @@ func TestAnnouncedBodyOverTheCap(t *testing.T) {
 // Sessions are bounded: past MaxSessions, the least recently used is
 // closed, and its client is told so (404) on its next request.
 func TestSessionsBounded(t *testing.T) {
-	e := newEnv(t, snippetApp(), func(o *Options) { o.MaxSessions = 3 })
+	e := newEnv(t, itemsApp(), func(o *Options) { o.MaxSessions = 3 })
 	var ss []*rawSession
 	for range 3 {
 		ss = append(ss, e.rawConnect(nil))
@@ -143,15 +143,15 @@ func TestSessionsBounded(t *testing.T) {
 
 // resourceApp is a resource template and a prompt, as funcgen writes them.
 func resourceApp(t *testing.T) *funcapp.App {
-	res := &decl.Resource{Name: "snippetresource", URI: "snippet://{name}", ResourceName: "snippet", Description: "A snippet.",
+	res := &decl.Resource{Name: "itemresource", URI: "item://{name}", ResourceName: "item", Description: "An item.",
 		Read: func(context.Context, *decl.Call, decl.ResourceRead) (string, error) { return "", nil }}
-	prompt := &decl.Prompt{Name: "reviewsnippet", Description: "Review.",
+	prompt := &decl.Prompt{Name: "describe", Description: "Review.",
 		Handler: decl.TypedPrompt(func(context.Context, *decl.Call, struct {
-			Snippetname string `json:"snippetname" jsonschema:"The snippet."`
+			Key string `json:"key" jsonschema:"The item."`
 		}) (string, error) {
 			return "", nil
 		})}
-	app := snippetApp()
+	app := itemsApp()
 	for name, render := range map[string]func() ([]byte, error){
 		res.Name:    func() ([]byte, error) { return funcgen.ResourceJSON(res) },
 		prompt.Name: func() ([]byte, error) { return funcgen.PromptJSON(prompt) },
@@ -168,7 +168,7 @@ func resourceApp(t *testing.T) *funcapp.App {
 // A handler that fails with a 500 (its recover answers a panic so) fails
 // a resource read or a prompt with the extension's -32603, and a tool
 // call with the generic tool error; devhost keeps serving. URIs are
-// matched as the extension matches them: SNIPPET://a1 is snippet://{name}.
+// matched as the extension matches them: ITEM://a1 is item://{name}.
 func TestHandlerFailuresAnsweredAsTheExtension(t *testing.T) {
 	e := newEnv(t, resourceApp(t))
 	e.handler.answer = func(w http.ResponseWriter, _ *received) {
@@ -176,10 +176,10 @@ func TestHandlerFailuresAnsweredAsTheExtension(t *testing.T) {
 	}
 	cs := e.connect(TransportStreamable, nil)
 	var werr *jsonrpc.Error
-	_, err := cs.ReadResource(t.Context(), &mcp.ReadResourceParams{URI: "SNIPPET://a1"})
+	_, err := cs.ReadResource(t.Context(), &mcp.ReadResourceParams{URI: "ITEM://a1"})
 	require.ErrorAs(t, err, &werr)
 	assert.Equal(t, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "An error occurred."}, werr)
-	_, err = cs.GetPrompt(t.Context(), &mcp.GetPromptParams{Name: "reviewsnippet", Arguments: map[string]string{"snippetname": "a1"}})
+	_, err = cs.GetPrompt(t.Context(), &mcp.GetPromptParams{Name: "describe", Arguments: map[string]string{"key": "a1"}})
 	require.ErrorAs(t, err, &werr)
 	assert.Equal(t, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "An error occurred."}, werr)
 	res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "hello", Arguments: map[string]any{}})
@@ -188,7 +188,7 @@ func TestHandlerFailuresAnsweredAsTheExtension(t *testing.T) {
 	assert.Equal(t, "An error occurred invoking 'hello'.", textOf(t, res))
 	got := e.handler.received()
 	require.Len(t, got, 3, "each reached the handler")
-	assert.Equal(t, "/snippetresource", got[0].Path, "SNIPPET://a1 is the template's")
+	assert.Equal(t, "/itemresource", got[0].Path, "ITEM://a1 is the template's")
 
 	e.handler.answer = nil
 	res, err = cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "hello", Arguments: map[string]any{}})
@@ -199,7 +199,7 @@ func TestHandlerFailuresAnsweredAsTheExtension(t *testing.T) {
 // On the legacy SSE transport the same answers travel on the stream: the
 // POST gets 202, the stream the -32601 and the id as it was sent.
 func TestLegacySSEAnswersAsTheExtension(t *testing.T) {
-	e := newEnv(t, snippetApp())
+	e := newEnv(t, itemsApp())
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.http.URL+SSEPath, nil)

@@ -28,24 +28,24 @@ import (
 
 func ptr[T any](v T) *T { return &v }
 
-// snippetApp is the app's three tools, built in code so tests can vary it.
-func snippetApp() *funcapp.App {
-	name := funcapp.ToolProperty{Name: "snippetname", Type: "string", Description: "The name of the snippet.", IsRequired: true}
-	content := funcapp.ToolProperty{Name: "snippet", Type: "string", Description: "The content of the snippet.", IsRequired: true}
+// itemsApp is the app's three tools, built in code so tests can vary it.
+func itemsApp() *funcapp.App {
+	name := funcapp.ToolProperty{Name: "key", Type: "string", Description: "The item's key.", IsRequired: true}
+	content := funcapp.ToolProperty{Name: "value", Type: "string", Description: "The item's text.", IsRequired: true}
 	app := &funcapp.App{Functions: []*funcapp.Function{
-		{Name: "getsnippet", Bindings: []*funcapp.Binding{
-			{Type: "mcpToolTrigger", Direction: "in", Name: "context", ToolName: "getsnippet", Description: ptr("Retrieve a snippet by name."),
+		{Name: "get", Bindings: []*funcapp.Binding{
+			{Type: "mcpToolTrigger", Direction: "in", Name: "context", ToolName: "get", Description: ptr("Read an item by its key."),
 				Properties: []funcapp.ToolProperty{name}, UseResultSchema: true},
-			{Type: "blob", Direction: "in", Name: "file", Path: "snippets/{mcptoolargs.snippetname}.json", Connection: "AzureWebJobsStorage"},
+			{Type: "blob", Direction: "in", Name: "file", Path: "items/{mcptoolargs.key}.txt", Connection: "AzureWebJobsStorage"},
 		}},
 		{Name: "hello", Bindings: []*funcapp.Binding{
 			{Type: "mcpToolTrigger", Direction: "in", Name: "context", ToolName: "hello", Description: ptr("Hello world."),
 				Meta: map[string]any{"ui": map[string]any{"resourceUri": "ui://hello"}}},
 		}},
-		{Name: "savesnippet", Bindings: []*funcapp.Binding{
-			{Type: "mcpToolTrigger", Direction: "in", Name: "context", ToolName: "savesnippet", Description: ptr("Save a snippet with a name."),
+		{Name: "put", Bindings: []*funcapp.Binding{
+			{Type: "mcpToolTrigger", Direction: "in", Name: "context", ToolName: "put", Description: ptr("Store an item's text under its key."),
 				Properties: []funcapp.ToolProperty{name, content}, UseResultSchema: true},
-			{Type: "blob", Direction: "out", Name: "file", Path: "snippets/{mcptoolargs.snippetname}.json", Connection: "AzureWebJobsStorage"},
+			{Type: "blob", Direction: "out", Name: "file", Path: "items/{mcptoolargs.key}.txt", Connection: "AzureWebJobsStorage"},
 		}},
 	}}
 	app.Host.Extensions.MCP = funcapp.MCPOptions{ServerName: "Test server", ServerVersion: "9.9.9", Instructions: "Use the tools."}

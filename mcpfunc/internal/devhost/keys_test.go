@@ -27,7 +27,7 @@ const wrongKey = "Wr0ngK3y-zq"
 // does. Each refusal is one log line with status, reason, method and path,
 // and neither the key nor the query string.
 func TestKeyRequired(t *testing.T) {
-	e := newEnv(t, snippetApp(), withKey(testKey))
+	e := newEnv(t, itemsApp(), withKey(testKey))
 	initialize := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"x","version":"1"}}}`
 	tests := []struct {
 		name, method, path string
@@ -101,7 +101,7 @@ func TestKeyRequired(t *testing.T) {
 // to the announced endpoint, which carries no key, and is let through
 // because its session was opened with the key.
 func TestKeyAccepted(t *testing.T) {
-	e := newEnv(t, snippetApp(), withKey(testKey))
+	e := newEnv(t, itemsApp(), withKey(testKey))
 	withHeader := e.http.Client()
 	withHeader.Transport = headerTransport{name: guard.KeyHeader, value: testKey, base: withHeader.Transport}
 	tests := []struct {
@@ -130,7 +130,7 @@ func TestKeyAccepted(t *testing.T) {
 // key; posting there works only while that stream is open, and a made-up
 // session id gets 401.
 func TestSSEMessageEndpoint(t *testing.T) {
-	e := newEnv(t, snippetApp(), withKey(testKey))
+	e := newEnv(t, itemsApp(), withKey(testKey))
 	ctx, cancel := context.WithCancel(context.Background())
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.http.URL+SSEPath+"?code="+testKey, nil)
 	require.NoError(t, err)
@@ -167,7 +167,7 @@ func TestSSEMessageEndpoint(t *testing.T) {
 
 // Without a key configured nothing is asked, like func start.
 func TestNoKeyByDefault(t *testing.T) {
-	e := newEnv(t, snippetApp())
+	e := newEnv(t, itemsApp())
 	res, err := call(t, e.connect(TransportStreamable, nil), "hello", map[string]any{})
 	require.NoError(t, err)
 	assert.False(t, res.IsError)

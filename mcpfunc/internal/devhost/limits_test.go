@@ -18,7 +18,7 @@ import (
 func TestFunctionTimeout(t *testing.T) {
 	for _, transport := range transports {
 		t.Run(transport, func(t *testing.T) {
-			e := newEnv(t, snippetApp(), withFunctionTimeout(300*time.Millisecond))
+			e := newEnv(t, itemsApp(), withFunctionTimeout(300*time.Millisecond))
 			release := make(chan struct{})
 			defer close(release)
 			e.handler.answer = func(w http.ResponseWriter, r *received) { <-release }
@@ -42,7 +42,7 @@ func TestFunctionTimeout(t *testing.T) {
 func TestDrainLetsCallsFinish(t *testing.T) {
 	for _, transport := range transports {
 		t.Run(transport, func(t *testing.T) {
-			e := newEnv(t, snippetApp())
+			e := newEnv(t, itemsApp())
 			arrived, release := make(chan struct{}), make(chan struct{})
 			e.handler.answer = func(w http.ResponseWriter, r *received) {
 				close(arrived)
@@ -82,7 +82,7 @@ func TestDrainLetsCallsFinish(t *testing.T) {
 // TestMessageDepth: a message nested deeper than the host's JSON reader
 // allows never reaches the handler; one at the limit does.
 func TestMessageDepth(t *testing.T) {
-	e := newEnv(t, snippetApp())
+	e := newEnv(t, itemsApp())
 	s := e.rawConnect(nil)
 	// The message object, params and arguments are three levels.
 	msg := func(id, depth int) string {
@@ -104,19 +104,19 @@ func TestMessageDepth(t *testing.T) {
 }
 
 // TestBlobNameTheHostRefuses: a path the host's blob binding refuses (a
-// blob name over 1024 characters) fails the call without touching
+// blob name over 1024 characters: 2^20 of the key and ".txt") fails the call without touching
 // storage, and the log line stays short.
 func TestBlobNameTheHostRefuses(t *testing.T) {
-	e := newEnv(t, snippetApp())
+	e := newEnv(t, itemsApp())
 	name := strings.Repeat("n", 1<<20)
-	res, err := call(t, e.connect(TransportStreamable, nil), "getsnippet", map[string]any{"snippetname": name})
+	res, err := call(t, e.connect(TransportStreamable, nil), "get", map[string]any{"key": name})
 	require.NoError(t, err)
 	assert.True(t, res.IsError)
-	assert.Equal(t, "An error occurred invoking 'getsnippet'.", textOf(t, res))
+	assert.Equal(t, "An error occurred invoking 'get'.", textOf(t, res))
 	assert.Zero(t, e.store.Reads(), "storage is not asked")
 	assert.Empty(t, e.handler.received())
 	logs := e.logs.String()
-	assert.Contains(t, logs, "is 1048581 characters long; storage allows 1024")
+	assert.Contains(t, logs, "is 1048580 characters long; storage allows 1024")
 	for _, line := range strings.Split(logs, "\n") {
 		assert.Less(t, len(line), 2000, "a log line quotes a name in part only")
 	}

@@ -12,7 +12,7 @@ import (
 // Browsers on other sites and DNS-rebinding pages get 403, before the key
 // is even looked at; local clients and localhost pages pass.
 func TestCrossSiteRefused(t *testing.T) {
-	e := newEnv(t, snippetApp(), withKey(testKey))
+	e := newEnv(t, itemsApp(), withKey(testKey))
 	host := strings.TrimPrefix(e.http.URL, "http://")
 	tests := []struct {
 		name, origin, host string
@@ -60,7 +60,7 @@ func TestCrossSiteRefused(t *testing.T) {
 // Each 403 is one log line with its reason, method and path; no query
 // string.
 func TestCrossSiteLogged(t *testing.T) {
-	e := newEnv(t, snippetApp(), withKey(testKey))
+	e := newEnv(t, itemsApp(), withKey(testKey))
 	for _, tt := range []struct {
 		name, origin, host, reason string
 	}{

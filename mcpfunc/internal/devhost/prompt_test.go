@@ -11,13 +11,13 @@ import (
 	"remote-mcp-functions-go/mcpfunc/internal/funcapp"
 )
 
-// promptApp is the snippet app with a prompt of one required and one
+// promptApp is the items app with a prompt of one required and one
 // optional argument.
 func promptApp() *funcapp.App {
-	app := snippetApp()
+	app := itemsApp()
 	tr := &funcapp.Binding{Type: funcapp.PromptTriggerType, Direction: "in", Name: "context"}
 	tr.PromptName = "review"
-	tr.Arguments = []funcapp.PromptArgument{{Name: "snippetname", Required: true}, {Name: "focus"}}
+	tr.Arguments = []funcapp.PromptArgument{{Name: "key", Required: true}, {Name: "focus"}}
 	app.Functions = append(app.Functions, &funcapp.Function{Name: "review", Bindings: []*funcapp.Binding{tr}})
 	return app
 }
@@ -34,8 +34,8 @@ func TestPromptArgumentNull(t *testing.T) {
 	s := e.rawConnect(nil)
 
 	for _, params := range []string{
-		`{"name":"review","arguments":{"snippetname":null}}`,
-		`{"name":"review","arguments":{"snippetname":null,"focus":"naming"}}`,
+		`{"name":"review","arguments":{"key":null}}`,
+		`{"name":"review","arguments":{"key":null,"focus":"naming"}}`,
 		`{"name":"review"}`,
 	} {
 		msg := s.call("prompts/get", params)
@@ -46,17 +46,17 @@ func TestPromptArgumentNull(t *testing.T) {
 		}
 		require.NoError(t, json.Unmarshal(msg["error"], &rpcErr))
 		assert.Equal(t, -32602, rpcErr.Code, params)
-		assert.Equal(t, "One or more required prompt arguments are missing values. Please provide: snippetname", rpcErr.Message, params)
+		assert.Equal(t, "One or more required prompt arguments are missing values. Please provide: key", rpcErr.Message, params)
 	}
 	assert.Empty(t, e.handler.received(), "the handler is not invoked")
 
 	// An empty string is a value: the handler gets it.
-	msg := s.call("prompts/get", `{"name":"review","arguments":{"snippetname":"","focus":null}}`)
+	msg := s.call("prompts/get", `{"name":"review","arguments":{"key":"","focus":null}}`)
 	require.Contains(t, msg, "result", "%s", msg["error"])
 	got := e.handler.received()
 	require.Len(t, got, 1)
 	args, err := got[0].Request.Arguments()
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"snippetname":""}`, string(args))
-	assert.Equal(t, map[string]string{"snippetname": ""}, got[0].Request.PromptArgs())
+	assert.JSONEq(t, `{"key":""}`, string(args))
+	assert.Equal(t, map[string]string{"key": ""}, got[0].Request.PromptArgs())
 }

@@ -22,7 +22,7 @@ const extensionCapabilities = `{"logging":{},"prompts":{},"resources":{},"tools"
 // subscribe, no completions, whatever the app declares), the {} results and
 // the -32601 error.
 func TestExtensionProtocolOnTheWire(t *testing.T) {
-	e := newEnv(t, snippetApp())
+	e := newEnv(t, itemsApp())
 	initialize := `{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}`
 	msg := (&rawSession{t: t, url: e.http.URL + MCPPath}).call("initialize", initialize)
 	var init struct {
@@ -52,7 +52,7 @@ func TestExtensionMethods(t *testing.T) {
 	ctx := context.Background()
 	for _, transport := range transports {
 		t.Run(transport, func(t *testing.T) {
-			e := newEnv(t, snippetApp())
+			e := newEnv(t, itemsApp())
 			cs := e.connect(transport, nil)
 
 			caps, err := json.Marshal(cs.InitializeResult().Capabilities)
@@ -63,7 +63,7 @@ func TestExtensionMethods(t *testing.T) {
 			//lint:ignore SA1019 logging/setLevel is part of the protocol versions devhost speaks
 			require.NoError(t, cs.SetLoggingLevel(ctx, &mcp.SetLoggingLevelParams{Level: "debug"}))
 			// Any URI, declared or not: the SDK's default handlers ignore it.
-			for _, uri := range []string{"test://watched-resource", "snippet://hello", "not a uri"} {
+			for _, uri := range []string{"test://watched-resource", "item://hello", "not a uri"} {
 				require.NoError(t, cs.Subscribe(ctx, &mcp.SubscribeParams{URI: uri}), uri)
 				require.NoError(t, cs.Unsubscribe(ctx, &mcp.UnsubscribeParams{URI: uri}), uri)
 			}

@@ -29,15 +29,15 @@ func TestInputSchema(t *testing.T) {
 		{
 			name: "declared order kept, required listed",
 			props: []funcapp.ToolProperty{
-				{Name: "snippetname", Type: "string", Description: "The name.", IsRequired: true},
+				{Name: "key", Type: "string", Description: "The name.", IsRequired: true},
 				{Name: "count", Type: "integer", Description: "How many."},
-				{Name: "snippet", Type: "string", Description: "The content.", IsRequired: true},
+				{Name: "value", Type: "string", Description: "The content.", IsRequired: true},
 			},
 			want: `{"type":"object","properties":{` +
-				`"snippetname":{"type":"string","description":"The name."},` +
+				`"key":{"type":"string","description":"The name."},` +
 				`"count":{"type":"integer","description":"How many."},` +
-				`"snippet":{"type":"string","description":"The content."}},` +
-				`"required":["snippetname","snippet"]}`,
+				`"value":{"type":"string","description":"The content."}},` +
+				`"required":["key","value"]}`,
 		},
 		{
 			name:  "isArray: items carry the type, description stays outside",
@@ -75,7 +75,7 @@ func TestInputSchema(t *testing.T) {
 func TestToolsListAndServerInfo(t *testing.T) {
 	for _, transport := range transports {
 		t.Run(transport, func(t *testing.T) {
-			e := newEnv(t, snippetApp())
+			e := newEnv(t, itemsApp())
 			cs := e.connect(transport, nil)
 
 			init := cs.InitializeResult()
@@ -100,9 +100,9 @@ func TestToolsListAndServerInfo(t *testing.T) {
 			assert.JSONEq(t, `{"name":"hello","description":"Hello world.",
 				"inputSchema":{"type":"object","properties":{},"required":[]},
 				"_meta":{"ui":{"resourceUri":"ui://hello"}}}`, string(byName["hello"]))
-			assert.JSONEq(t, `{"name":"getsnippet","description":"Retrieve a snippet by name.",
-				"inputSchema":{"type":"object","properties":{"snippetname":{"type":"string","description":"The name of the snippet."}},"required":["snippetname"]}}`,
-				string(byName["getsnippet"]))
+			assert.JSONEq(t, `{"name":"get","description":"Read an item by its key.",
+				"inputSchema":{"type":"object","properties":{"key":{"type":"string","description":"The item's key."}},"required":["key"]}}`,
+				string(byName["get"]))
 
 			rl, err := cs.ListResources(context.Background(), nil)
 			require.NoError(t, err)
@@ -116,7 +116,7 @@ func TestToolsListAndServerInfo(t *testing.T) {
 
 // Without extensions.mcp the extension's defaults apply.
 func TestServerInfoDefaults(t *testing.T) {
-	app := snippetApp()
+	app := itemsApp()
 	app.Host.Extensions.MCP = funcapp.MCPOptions{}
 	e := newEnv(t, app)
 	init := e.connect(TransportStreamable, nil).InitializeResult()
@@ -124,10 +124,11 @@ func TestServerInfoDefaults(t *testing.T) {
 	assert.Equal(t, funcapp.DefaultServerVersion, init.ServerInfo.Version)
 }
 
-// The repository's own function.json files load and serve: the schemas a
-// client sees are the ones the files declare.
-func TestRepositoryFunctions(t *testing.T) {
-	app, err := funcapp.LoadDirs("../../..", "../../../functions")
+// The generated function.json files of the library's test app load, and
+// the input schema listed for each tool is the one its file declares: its
+// properties as they are, or the declared schema whole.
+func TestGeneratedFunctions(t *testing.T) {
+	app, err := funcapp.LoadDirs("../fixture", "../fixture/functions")
 	require.NoError(t, err)
 	tools := 0
 	for _, f := range app.Functions {

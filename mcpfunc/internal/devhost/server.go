@@ -69,8 +69,9 @@ type Options struct {
 	// open a connection each.
 	HandlerClient *http.Client
 	// MaxMessageBytes caps one MCP request body: a larger Content-Length
-	// is refused (413) before a byte is read. The snippet tools accept 1
-	// MiB of content, which JSON escaping can double or more. Zero means
+	// is refused (413) before a byte is read. An app takes 1 MiB of
+	// content by default (App.MaxContentBytes), which JSON escaping can
+	// double or more. Zero means
 	// 16 MiB.
 	MaxMessageBytes int64
 	// MaxBodiesBytes bounds the bytes of request bodies held at once,

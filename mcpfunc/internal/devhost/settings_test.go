@@ -11,7 +11,7 @@ import (
 )
 
 func appWithValues(values map[string]string) *funcapp.App {
-	app := snippetApp()
+	app := itemsApp()
 	app.Settings = &funcapp.Settings{Values: values}
 	return app
 }
@@ -20,7 +20,7 @@ func TestSettingsPrecedence(t *testing.T) {
 	file := map[string]string{
 		"FUNCTIONS_WORKER_RUNTIME": "Custom",
 		"AzureWebJobsStorage":      "UseDevelopmentStorage=true",
-		"SNIPPET_MAX_BYTES":        "100",
+		"FIXTURE_MAX_BYTES":        "100",
 	}
 	tests := []struct {
 		name        string
@@ -42,7 +42,7 @@ func TestSettingsPrecedence(t *testing.T) {
 			assert.Equal(t, tt.wantFile, s.FromFile(funcapp.StorageSetting))
 			env := s.Environ()
 			assert.Contains(t, env, "AzureWebJobsStorage="+tt.wantStorage, "the handler sees the same storage")
-			assert.Contains(t, env, "SNIPPET_MAX_BYTES=100")
+			assert.Contains(t, env, "FIXTURE_MAX_BYTES=100")
 			assert.Contains(t, env, "PATH=/bin")
 			assert.True(t, slices.IsSorted(env))
 			_, hasKey := s.Lookup(KeyEnv)
@@ -54,7 +54,7 @@ func TestSettingsPrecedence(t *testing.T) {
 func TestOpenStorage(t *testing.T) {
 	t.Run("devstore shortcut", func(t *testing.T) {
 		s := NewSettings(appWithValues(map[string]string{"AzureWebJobsStorage": "UseDevelopmentStorage=true"}), nil, "")
-		stores, infos, err := OpenStorage(snippetApp(), s, nil)
+		stores, infos, err := OpenStorage(itemsApp(), s, nil)
 		require.NoError(t, err)
 		require.Contains(t, stores, "AzureWebJobsStorage")
 		require.Len(t, infos, 1, "one entry per connection, however many bindings use it")
@@ -63,19 +63,19 @@ func TestOpenStorage(t *testing.T) {
 	t.Run("connection from -storage", func(t *testing.T) {
 		conn := "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=c2VjcmV0;BlobEndpoint=http://127.0.0.1:21000/devstoreaccount1"
 		s := NewSettings(appWithValues(map[string]string{"AzureWebJobsStorage": "UseDevelopmentStorage=true"}), nil, conn)
-		_, infos, err := OpenStorage(snippetApp(), s, nil)
+		_, infos, err := OpenStorage(itemsApp(), s, nil)
 		require.NoError(t, err)
 		assert.Equal(t, "http://127.0.0.1:21000/devstoreaccount1/", infos[0].Endpoint)
 		assert.False(t, infos[0].FromFile)
 	})
 	t.Run("missing setting", func(t *testing.T) {
-		_, _, err := OpenStorage(snippetApp(), NewSettings(appWithValues(nil), nil, ""), nil)
+		_, _, err := OpenStorage(itemsApp(), NewSettings(appWithValues(nil), nil, ""), nil)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "AzureWebJobsStorage")
 	})
 	t.Run("malformed connection string, key not echoed", func(t *testing.T) {
 		s := NewSettings(appWithValues(nil), nil, "AccountName=x;AccountKey=not-base64-SECRET")
-		_, _, err := OpenStorage(snippetApp(), s, nil)
+		_, _, err := OpenStorage(itemsApp(), s, nil)
 		require.Error(t, err)
 		assert.NotContains(t, err.Error(), "SECRET")
 	})

@@ -16,18 +16,18 @@ import (
 	"remote-mcp-functions-go/mcpfunc/internal/invoke"
 )
 
-// saved answers a savesnippet invocation as the app's handler does: the
+// saved answers a put invocation as the app's handler does: the
 // content to the blob output, or, for a name with a '\' in it, the name
 // rule's refusal and no output.
 func saved(w http.ResponseWriter, r *received) {
-	name := r.Request.ToolArgs()["snippetname"]
+	name := r.Request.ToolArgs()["key"]
 	resp := invoke.NewResponse()
 	if strings.Contains(name, `\`) {
-		resp.ReturnValue = mustRich(invoke.CallToolResult{IsError: true, Content: []invoke.Content{{Type: "text", Text: "Invalid snippet name."}}})
+		resp.ReturnValue = mustRich(invoke.CallToolResult{IsError: true, Content: []invoke.Content{{Type: "text", Text: "Invalid key."}}})
 		writeAnswer(w, resp)
 		return
 	}
-	content := r.Request.ToolArgs()["snippet"]
+	content := r.Request.ToolArgs()["value"]
 	resp.SetOutput("file", []byte(content))
 	resp.ReturnValue = mustRich(invoke.CallToolResult{Content: []invoke.Content{{Type: "text", Text: "saved"}}})
 	writeAnswer(w, resp)
@@ -47,7 +47,7 @@ func waitLog(t *testing.T, e *env, line string) {
 func TestInvocationOutlivesItsClient(t *testing.T) {
 	for _, transport := range transports {
 		t.Run(transport, func(t *testing.T) {
-			e := newEnv(t, snippetApp())
+			e := newEnv(t, itemsApp())
 			arrived, proceed := make(chan struct{}), make(chan struct{})
 			var once sync.Once
 			let := func() { once.Do(func() { close(proceed) }) }
@@ -62,7 +62,7 @@ func TestInvocationOutlivesItsClient(t *testing.T) {
 			defer giveUp()
 			done := make(chan error, 1)
 			go func() {
-				_, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "savesnippet", Arguments: map[string]any{"snippetname": "gone", "snippet": "still saved"}})
+				_, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "put", Arguments: map[string]any{"key": "gone", "value": "still saved"}})
 				done <- err
 			}()
 			select {
@@ -74,9 +74,9 @@ func TestInvocationOutlivesItsClient(t *testing.T) {
 			require.Error(t, <-done)
 			waitLog(t, e, "the MCP client went away; the invocation goes on, as on the host")
 			let()
-			waitLog(t, e, `the invocation whose MCP client went away ran to its end, as on the host" function=savesnippet`)
+			waitLog(t, e, `the invocation whose MCP client went away ran to its end, as on the host" function=put`)
 			assert.Contains(t, e.logs.String(), "outcome=succeeded")
-			got, ok := e.store.Get("snippets/gone.json")
+			got, ok := e.store.Get("items/gone.txt")
 			require.True(t, ok, "the handler's output is written")
 			assert.Equal(t, "still saved", string(got))
 		})
@@ -86,13 +86,13 @@ func TestInvocationOutlivesItsClient(t *testing.T) {
 // The host's output binding writes over whatever the blob holds by then:
 // a save whose write comes after another call's lands over it.
 func TestOutputsOverwrite(t *testing.T) {
-	e := newEnv(t, snippetApp())
+	e := newEnv(t, itemsApp())
 	e.handler.answer = saved
 	cs := e.connect(TransportStreamable, nil)
 	held, stop := e.store.HoldWrites()
 	done := make(chan *mcp.CallToolResult, 1)
 	go func() {
-		res, err := call(t, cs, "savesnippet", map[string]any{"snippetname": "over", "snippet": "late"})
+		res, err := call(t, cs, "put", map[string]any{"key": "over", "value": "late"})
 		assert.NoError(t, err)
 		done <- res
 	}()
@@ -103,11 +103,11 @@ func TestOutputsOverwrite(t *testing.T) {
 		t.Fatal("the write never started")
 	}
 	stop()
-	e.store.Set("snippets/over.json", []byte("newer"))
+	e.store.Set("items/over.txt", []byte("newer"))
 	w.Release()
 	res := <-done
 	assert.False(t, res.IsError)
-	got, _ := e.store.Get("snippets/over.json")
+	got, _ := e.store.Get("items/over.txt")
 	assert.Equal(t, "late", string(got))
 }
 
@@ -117,12 +117,12 @@ func TestOutputsOverwrite(t *testing.T) {
 // blob input (bound before the handler runs), get the generic error. The
 // client's bad input is a warning in the log, not an error.
 func TestBackslashInABlobName(t *testing.T) {
-	e := newEnv(t, snippetApp())
+	e := newEnv(t, itemsApp())
 	e.handler.answer = saved
 	cs := e.connect(TransportStreamable, nil)
-	res, err := call(t, cs, "savesnippet", map[string]any{"snippetname": `a\b`, "snippet": "x"})
+	res, err := call(t, cs, "put", map[string]any{"key": `a\b`, "value": "x"})
 	require.NoError(t, err)
-	assert.Equal(t, "Invalid snippet name.", textOf(t, res), "the handler's own message")
+	assert.Equal(t, "Invalid key.", textOf(t, res), "the handler's own message")
 	assert.Len(t, e.handler.received(), 1, "the handler ran")
 
 	e.handler.answer = func(w http.ResponseWriter, r *received) {
@@ -131,14 +131,14 @@ func TestBackslashInABlobName(t *testing.T) {
 		resp.ReturnValue = mustRich(invoke.CallToolResult{Content: []invoke.Content{{Type: "text", Text: "saved"}}})
 		writeAnswer(w, resp)
 	}
-	res, err = call(t, cs, "savesnippet", map[string]any{"snippetname": `a\b`, "snippet": "x"})
+	res, err = call(t, cs, "put", map[string]any{"key": `a\b`, "value": "x"})
 	require.NoError(t, err)
-	assert.Equal(t, "An error occurred invoking 'savesnippet'.", textOf(t, res), "the output binding fails after the handler ran")
+	assert.Equal(t, "An error occurred invoking 'put'.", textOf(t, res), "the output binding fails after the handler ran")
 	assert.Len(t, e.handler.received(), 2)
 
-	res, err = call(t, cs, "getsnippet", map[string]any{"snippetname": `a\b`})
+	res, err = call(t, cs, "get", map[string]any{"key": `a\b`})
 	require.NoError(t, err)
-	assert.Equal(t, "An error occurred invoking 'getsnippet'.", textOf(t, res))
+	assert.Equal(t, "An error occurred invoking 'get'.", textOf(t, res))
 	assert.Len(t, e.handler.received(), 2, "the input binding fails before the handler runs")
 
 	assert.Equal(t, 0, e.store.Writes())

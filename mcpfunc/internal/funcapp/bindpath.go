@@ -6,13 +6,13 @@ import (
 )
 
 // A PathTemplate is a binding path such as
-// snippets/{mcptoolargs.snippetname}.json: literal text and {…}
+// notes/{mcptoolargs.name}.txt: literal text and {…}
 // expressions the host fills in from the invocation's binding data. It is
 // the one grammar of binding paths in this app: the function-app checks
 // validate with it and the local host resolves with it.
 //
 // An expression is a binding data name, optionally followed by a member:
-// {name} or {source.member}, such as {mcptoolargs.snippetname} or
+// {name} or {source.member}, such as {mcptoolargs.name} or
 // {sys.RandGuid}. Which names exist depends on the trigger (see
 // [Function] checks); names match case-insensitively, as the host's
 // binding data does. Braces do not nest and must close.

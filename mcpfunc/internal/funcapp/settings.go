@@ -4,7 +4,7 @@ import "strings"
 
 // StorageSetting is the app setting of the host's own storage
 // (AzureWebJobsStorage): the connection a blob binding uses when it names
-// none, and the one this app's snippet tools list and delete through.
+// none, and the one a function's Call.Storage("") lists and deletes through.
 // Every part of the project that means it uses this name.
 const StorageSetting = "AzureWebJobsStorage"
 

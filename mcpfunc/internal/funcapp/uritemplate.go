@@ -62,7 +62,7 @@ func (t *URITemplate) Match(uri string) (map[string]string, bool) {
 // @cd0d1e8c): a static resource first, its URI compared case-insensitively
 // (a dictionary with StringComparer.OrdinalIgnoreCase), then each template
 // in the order added (URITemplate). Both hostings look resources up with
-// it, so a URI such as SNIPPET://name reads the same resource in both.
+// it, so a URI such as NOTE://name reads the same resource in both.
 type ResourceTable[T any] struct {
 	static    []tableEntry[T]
 	templates []tableEntry[T]
