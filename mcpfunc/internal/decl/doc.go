@@ -1,29 +1,17 @@
-// Package mcpfunc is how this app declares its MCP tools in Go: plain Go
-// functions with typed input and output, free of HTTP and of the host's
-// encodings. Everything the Functions host needs about a tool (its
-// function.json: trigger, properties or schemas, blob bindings) is
-// generated from the declaration by package funcgen (make generate).
+// Package decl is the declarations of an app's functions as the hostings
+// run them: tools, resources and prompts with their typed handlers, the
+// Call a function sees, the errors a client can act on, and the decoding
+// and checking of arguments against the input schema. Package mcpfunc,
+// the library's public API, converts its own declarations to these once;
+// the custom handler (trigger hosting), the self-hosted server and the
+// generator of function.json (package funcgen) all read them, so both
+// hostings check and decode a call alike. Functions are plain Go, free of
+// HTTP and of the host's encodings.
 //
 // # Declaring a tool
 //
 // A tool is a [Tool] value whose Handler is made by [Typed] from a
-// function of a typed input:
-//
-//	type shoutInput struct {
-//		Text string `json:"text" jsonschema:"What to shout."`
-//		Times int   `json:"times,omitempty" jsonschema:"How often; 1 if left out."`
-//	}
-//
-//	var Shout = &mcpfunc.Tool{
-//		Name:        "shout",
-//		Description: "Shout a text.",
-//		Handler: mcpfunc.Typed(func(ctx context.Context, call *mcpfunc.Call, in shoutInput) (string, error) {
-//			if in.Text == "" {
-//				return "", mcpfunc.Errorf(mcpfunc.Invalid, "Nothing to shout.")
-//			}
-//			return strings.Repeat(strings.ToUpper(in.Text)+"! ", max(in.Times, 1)), nil
-//		}),
-//	}
+// function of a typed input (see the Example).
 //
 // The input's fields are the tool's arguments: json tags name them,
 // jsonschema tags describe them, and a field without omitempty is
@@ -59,6 +47,8 @@
 // Blob bindings give a tool storage without code: the host reads an input
 // blob before the call ([Call.Input]) and writes an output blob after it
 // ([Call.Output]); their paths name arguments as {mcptoolargs.<name>}.
+// For what no binding does (listing, deleting), [Call.Store] gives the
+// storage account of a connection setting, which the hosting provides.
 //
 // # Errors
 //

@@ -66,8 +66,8 @@ func countWords(_ context.Context, _ *decl.Call, in wordsInput) (wordsOutput, er
 // This example declares a tool with typed arguments and structured output,
 // shows the function.json that make generate writes for it, and calls it
 // through the handler's router with a payload encoded as the Functions
-// host encodes it. In the app, the declaration goes in its own file, one
-// line in catalog.Functions registers it, and make generate writes
+// host encodes it. An app declares it with package mcpfunc, which makes
+// this declaration of it; make generate writes
 // functions/countwords/function.json.
 func Example() {
 	countwords := &decl.Tool{
