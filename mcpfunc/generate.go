@@ -1,9 +1,11 @@
 package mcpfunc
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
+	"remote-mcp-functions-go/mcpfunc/internal/funcapp"
 	"remote-mcp-functions-go/mcpfunc/internal/funcgen"
 )
 
@@ -26,13 +28,38 @@ func Generate(app *App, root string) (changed []string, err error) {
 }
 
 // Drift says where the files under root differ from what [Generate] would
-// write, one line per file; none when they are the same.
+// write, one line per file; when they do not, it says what the Functions
+// host would refuse in the function app there (host.json,
+// local.settings.json, the function folders), one line per problem. It
+// returns none when all is well.
 func Drift(app *App, root string) ([]string, error) {
 	fns, _, err := app.decl()
 	if err != nil {
 		return nil, err
 	}
-	return funcgen.Drift(root, fns)
+	probs, err := funcgen.Drift(root, fns)
+	if err != nil || len(probs) > 0 {
+		return probs, err
+	}
+	return hostProblems(root), nil
+}
+
+// hostProblems lists what the host would refuse in the function app under
+// root, as package funcapp checks it.
+func hostProblems(root string) []string {
+	_, err := funcapp.LoadDirs(root, funcgen.Path(root, funcgen.FunctionsDir))
+	var appErr *funcapp.Error
+	switch {
+	case errors.As(err, &appErr):
+		probs := make([]string, len(appErr.Problems))
+		for i, p := range appErr.Problems {
+			probs[i] = p.String()
+		}
+		return probs
+	case err != nil:
+		return []string{err.Error()}
+	}
+	return nil
 }
 
 func generate(app *App, root string, out io.Writer) error {
