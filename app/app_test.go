@@ -24,12 +24,15 @@ func TestGenerated(t *testing.T) {
 }
 
 // TestApp: the app's declarations are sound (the handler would start with
-// them), and hello answers as the host would have it answer.
+// them), and hello answers as it does through the Functions host.
 func TestApp(t *testing.T) {
 	a, err := app.New()
 	require.NoError(t, err)
 	h := mcpfunctest.New(t, a)
 	res, err := h.CallTool("hello", nil)
 	require.NoError(t, err)
+	assert.Equal(t, mcpfunctest.Result{Text: "Hello I am MCPTool!"}, res)
+	res, err = h.CallTool("hello", map[string]any{"unexpected": 1})
+	require.NoError(t, err, "arguments it does not declare are ignored, as the host ignores them")
 	assert.Equal(t, mcpfunctest.Result{Text: "Hello I am MCPTool!"}, res)
 }

@@ -1,60 +1,48 @@
 package snippet
 
 import (
-	"context"
-	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"remote-mcp-functions-go/mcpfunc"
+	"remote-mcp-functions-go/mcpfunc/mcpfunctest"
 )
 
-// call is a tool call with args encoded as a client encodes them, and the
-// host's path text for each (as the extension prints a JSON value).
-func call(args map[string]any, inputs map[string]mcpfunc.Input) (*mcpfunc.Call, *[]string) {
-	return newCall(args, inputs)
+// host runs the sample's functions, with maxBytes as the content limit,
+// as the Functions host runs them (mcpfunctest), over an in-memory
+// storage.
+func host(t *testing.T, maxBytes int) *mcpfunctest.Host {
+	t.Helper()
+	s := New(maxBytes)
+	return mcpfunctest.New(t, &mcpfunc.App{
+		Name:            "snippets",
+		Instructions:    Instructions,
+		MaxContentBytes: s.MaxBytes,
+		Tools:           []*mcpfunc.Tool{s.Get(), s.Save(), s.List(), s.Delete()},
+		Resources:       []*mcpfunc.Resource{s.Resource()},
+		Prompts:         []*mcpfunc.Prompt{s.Review()},
+	})
 }
 
-func newCall(args map[string]any, inputs map[string]mcpfunc.Input) (*mcpfunc.Call, *[]string) {
-	var logs []string
-	raw, err := json.Marshal(args)
-	if err != nil {
-		panic(err)
-	}
-	path := map[string]string{}
-	for k, v := range args {
-		b, _ := json.Marshal(v)
-		if s, ok := v.(string); ok {
-			path[k] = s
-		} else {
-			path[k] = string(b)
-		}
-	}
-	return &mcpfunc.Call{Args: raw, PathArgs: path, Inputs: inputs, Log: func(m string) { logs = append(logs, m) }}, &logs
+// refused is the isError result of a refusal with msg.
+func refused(msg string) mcpfunctest.Result { return mcpfunctest.Result{Text: msg, IsError: true} }
+
+// requireRPCError checks the JSON-RPC error the extension answers with.
+func requireRPCError(t *testing.T, err error, code int64, msg string) {
+	t.Helper()
+	var rpcErr *jsonrpc.Error
+	require.ErrorAs(t, err, &rpcErr)
+	assert.Equal(t, code, rpcErr.Code)
+	assert.Equal(t, msg, rpcErr.Message)
 }
 
-func TestHello(t *testing.T) {
-	res, err := Hello.Run(context.Background(), &mcpfunc.Call{})
-	require.NoError(t, err)
-	assert.Equal(t, "Hello I am MCPTool!", res.Text)
-	assert.Empty(t, res.Outputs)
-	res, err = Hello.Run(context.Background(), &mcpfunc.Call{Args: json.RawMessage(`{"unexpected":1}`)})
-	require.NoError(t, err, "unknown arguments are ignored, as the host ignores them")
-	assert.Equal(t, "Hello I am MCPTool!", res.Text)
-}
-
-// TestDeclarations: each declaration is sound on its own (package mcpfunc's
-// checks); what the host makes of it is checked on the generated
-// function.json files.
-func TestDeclarations(t *testing.T) {
-	svc := New(0)
-	for _, tool := range []*mcpfunc.Tool{Hello, svc.GetTool(), svc.SaveTool()} {
-		assert.NoError(t, tool.Check(), tool.Name)
-	}
-}
+// logged is every line the functions logged.
+func logged(h *mcpfunctest.Host) string { return strings.Join(h.Logs(), "\n") }
 
 func TestValidateName(t *testing.T) {
 	valid := []string{"a", "a1", "my-snippet_v2.py", "A.B", strings.Repeat("x", 128), "-lead", "_lead", "a..b"}
@@ -80,114 +68,180 @@ func TestValidateName(t *testing.T) {
 }
 
 func TestGet(t *testing.T) {
-	svc := New(0)
 	tests := []struct {
-		name    string
-		args    map[string]any
-		blob    mcpfunc.Input
-		want    string
-		code    mcpfunc.Code
-		message string
+		name  string
+		args  map[string]any
+		blob  *string // the blob at snippets/<name>.json; nil for none
+		want  mcpfunctest.Result
+		wantS string // the structured content
 	}{
-		{name: "found", args: map[string]any{"snippetname": "a1"}, blob: mcpfunc.Input{Text: "print(1)", Present: true}, want: "print(1)"},
-		{name: "empty content is still found", args: map[string]any{"snippetname": "a1"}, blob: mcpfunc.Input{Present: true}, want: ""},
-		{name: "content that is JSON null text", args: map[string]any{"snippetname": "a1"}, blob: mcpfunc.Input{Text: "null", Present: true}, want: "null"},
-		{name: "missing", args: map[string]any{"snippetname": "nope"}, code: mcpfunc.NotFound, message: "Snippet 'nope' not found."},
-		{name: "no name: the schema's required (the host refuses it first)", args: map[string]any{}, code: mcpfunc.Invalid, message: "Argument 'snippetname' is missing."},
-		{name: "empty name", args: map[string]any{"snippetname": ""}, code: mcpfunc.Invalid, message: "No snippet name provided"},
-		{name: "bad name is refused even if the host found a blob", args: map[string]any{"snippetname": "../secret"}, blob: mcpfunc.Input{Text: "x", Present: true}, code: mcpfunc.Invalid, message: `Invalid snippet name "../secret"`},
-		{name: "a number is not a name", args: map[string]any{"snippetname": float64(12)}, blob: mcpfunc.Input{Text: "x", Present: true}, code: mcpfunc.Invalid, message: "Argument 'snippetname' must be a string, not a number."},
-		{name: "true is not a name (the host would read True.json)", args: map[string]any{"snippetname": true}, blob: mcpfunc.Input{Text: "x", Present: true}, code: mcpfunc.Invalid, message: "Argument 'snippetname' must be a string, not a boolean."},
+		{name: "found", args: map[string]any{"snippetname": "a1"}, blob: ptr("print(1)"),
+			want: mcpfunctest.Result{Text: "print(1)"}, wantS: `{"name":"a1","content":"print(1)"}`},
+		{name: "empty content is still found", args: map[string]any{"snippetname": "a1"}, blob: ptr(""),
+			want: mcpfunctest.Result{Text: ""}, wantS: `{"name":"a1","content":""}`},
+		{name: "content that is JSON null text", args: map[string]any{"snippetname": "a1"}, blob: ptr("null"),
+			want: mcpfunctest.Result{Text: "null"}, wantS: `{"name":"a1","content":"null"}`},
+		{name: "missing", args: map[string]any{"snippetname": "nope"}, want: refused("Snippet 'nope' not found.")},
+		{name: "empty name", args: map[string]any{"snippetname": ""}, want: refused("No snippet name provided")},
+		{name: "bad name is refused even if the host found a blob", args: map[string]any{"snippetname": "../secret"}, blob: ptr("x"),
+			want: refused(`Invalid snippet name "../secret": use 1-128 letters, digits, '.', '_' or '-', not starting with '.'.`)},
+		{name: "a number is not a name", args: map[string]any{"snippetname": 12}, blob: ptr("x"),
+			want: refused("Argument 'snippetname' must be a string, not a number.")},
+		{name: "true is not a name (the host would read True.json)", args: map[string]any{"snippetname": true}, blob: ptr("x"),
+			want: refused("Argument 'snippetname' must be a string, not a boolean.")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, logs := call(tt.args, map[string]mcpfunc.Input{BlobBinding: tt.blob})
-			res, err := svc.GetTool().Run(context.Background(), c)
-			if tt.code != "" {
-				var te *mcpfunc.Error
-				require.ErrorAs(t, err, &te)
-				assert.Equal(t, tt.code, te.Code)
-				assert.Contains(t, te.Message, tt.message)
-				assert.Nil(t, res)
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, res.Text)
-			assert.Empty(t, res.Outputs, "getsnippet writes nothing")
-			for _, l := range *logs {
-				if tt.want != "" {
-					assert.NotContains(t, l, tt.want, "logs never carry snippet contents")
+			h := host(t, 0)
+			if tt.blob != nil {
+				// Where the host reads from: the name's text, as the
+				// extension prints the argument (true as True).
+				name := map[any]string{true: "True", 12: "12"}[tt.args["snippetname"]]
+				if s, ok := tt.args["snippetname"].(string); ok {
+					name = s
 				}
+				h.SetBlob(Container, name+".json", []byte(*tt.blob))
+			}
+			res, err := h.CallTool("getsnippet", tt.args)
+			require.NoError(t, err)
+			structured := res.Structured
+			res.Structured = nil
+			assert.Equal(t, tt.want, res)
+			if tt.wantS != "" {
+				assert.JSONEq(t, tt.wantS, string(structured))
+			}
+			if tt.blob != nil && len(*tt.blob) > 4 {
+				assert.NotContains(t, logged(h), *tt.blob, "logs never carry snippet contents")
 			}
 		})
 	}
+
+	// No name at all: the host refuses the call before the function runs.
+	_, err := host(t, 0).CallTool("getsnippet", map[string]any{})
+	requireRPCError(t, err, -32602, "One or more required tool properties are missing values. Please provide: snippetname")
 }
 
 func TestSave(t *testing.T) {
-	svc := New(16)
 	tests := []struct {
-		name    string
-		args    map[string]any
-		want    string
-		code    mcpfunc.Code
-		message string
+		name string
+		args map[string]any
+		want string // the content written; empty for a refusal
+		msg  string // the refusal
 	}{
 		{name: "saved", args: map[string]any{"snippetname": "a1", "snippet": "print(1)"}, want: "print(1)"},
 		{name: "base64-looking content", args: map[string]any{"snippetname": "a1", "snippet": "test"}, want: "test"},
 		{name: "exactly at the limit", args: map[string]any{"snippetname": "a1", "snippet": strings.Repeat("x", 16)}, want: strings.Repeat("x", 16)},
-		{name: "over the limit", args: map[string]any{"snippetname": "a1", "snippet": strings.Repeat("x", 17)}, code: mcpfunc.TooLarge, message: "Snippet 'a1' is too large: 17 bytes, the limit is 16 bytes."},
-		{name: "limit counts bytes, not characters", args: map[string]any{"snippetname": "a1", "snippet": strings.Repeat("é", 9)}, code: mcpfunc.TooLarge, message: "18 bytes"},
-		{name: "no content: the schema's required (the host refuses it first)", args: map[string]any{"snippetname": "a1"}, code: mcpfunc.Invalid, message: "Argument 'snippet' is missing."},
-		{name: "empty content", args: map[string]any{"snippetname": "a1", "snippet": ""}, code: mcpfunc.Invalid, message: "No snippet content provided"},
-		{name: "no name", args: map[string]any{"snippet": "x"}, code: mcpfunc.Invalid, message: "Argument 'snippetname' is missing."},
-		{name: "empty name", args: map[string]any{"snippetname": "", "snippet": "x"}, code: mcpfunc.Invalid, message: "No snippet name provided"},
-		{name: "bad name", args: map[string]any{"snippetname": "a/b", "snippet": "x"}, code: mcpfunc.Invalid, message: "Invalid snippet name"},
-		{name: "content given as an object is refused, not converted", args: map[string]any{"snippetname": "a1", "snippet": map[string]any{"a": float64(1)}}, code: mcpfunc.Invalid, message: "Argument 'snippet' must be a string, not an object."},
-		{name: "a number name is refused before anything is written", args: map[string]any{"snippetname": 1.0, "snippet": "x"}, code: mcpfunc.Invalid, message: "Argument 'snippetname' must be a string, not a number."},
+		{name: "over the limit", args: map[string]any{"snippetname": "a1", "snippet": strings.Repeat("x", 17)}, msg: "Snippet 'a1' is too large: 17 bytes, the limit is 16 bytes."},
+		{name: "limit counts bytes, not characters", args: map[string]any{"snippetname": "a1", "snippet": strings.Repeat("é", 9)}, msg: "Snippet 'a1' is too large: 18 bytes, the limit is 16 bytes."},
+		{name: "empty content", args: map[string]any{"snippetname": "a1", "snippet": ""}, msg: "No snippet content provided"},
+		{name: "empty name", args: map[string]any{"snippetname": "", "snippet": "x"}, msg: "No snippet name provided"},
+		{name: "bad name", args: map[string]any{"snippetname": "a/b", "snippet": "x"}, msg: `Invalid snippet name "a/b": use 1-128 letters, digits, '.', '_' or '-', not starting with '.'.`},
+		{name: "content given as an object is refused, not converted", args: map[string]any{"snippetname": "a1", "snippet": map[string]any{"a": 1}}, msg: "Argument 'snippet' must be a string, not an object."},
+		{name: "a number name is refused before anything is written", args: map[string]any{"snippetname": 1.0, "snippet": "x"}, msg: "Argument 'snippetname' must be a string, not a number."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, logs := call(tt.args, nil)
-			res, err := svc.SaveTool().Run(context.Background(), c)
-			if tt.code != "" {
-				var te *mcpfunc.Error
-				require.ErrorAs(t, err, &te)
-				assert.Equal(t, tt.code, te.Code)
-				assert.Contains(t, te.Message, tt.message)
-				assert.Nil(t, res, "nothing to write")
+			h := host(t, 16)
+			res, err := h.CallTool("savesnippet", tt.args)
+			require.NoError(t, err)
+			if tt.msg != "" {
+				assert.Equal(t, refused(tt.msg), res)
+				for _, name := range []string{"a1.json", "a/b.json", "1.json", ".json"} {
+					_, written := h.Blob(Container, name)
+					assert.False(t, written, "nothing written at %s", name)
+				}
 				return
 			}
-			require.NoError(t, err)
-			assert.Equal(t, "Snippet 'a1' saved successfully", res.Text, "the name, not the content")
-			assert.Equal(t, map[string][]byte{BlobBinding: []byte(tt.want)}, res.Outputs)
-			require.Len(t, *logs, 1)
-			assert.NotContains(t, (*logs)[0], tt.want)
+			assert.Equal(t, mcpfunctest.Result{Text: "Snippet 'a1' saved successfully"}, res, "the name, not the content")
+			got, ok := h.Blob(Container, "a1.json")
+			require.True(t, ok)
+			assert.Equal(t, tt.want, string(got))
+			assert.Equal(t, []string{"Saved snippet 'a1' (" + strconv.Itoa(len(tt.want)) + " bytes)"}, h.Logs())
 		})
 	}
+
+	// A name or content left out: the host refuses the call first.
+	h := host(t, 16)
+	_, err := h.CallTool("savesnippet", map[string]any{"snippetname": "a1"})
+	requireRPCError(t, err, -32602, "One or more required tool properties are missing values. Please provide: snippet")
+	_, err = h.CallTool("savesnippet", map[string]any{"snippet": "x"})
+	requireRPCError(t, err, -32602, "One or more required tool properties are missing values. Please provide: snippetname")
 }
 
-// TestNameMustMatchThePath: the name checked is the text the host built the
-// blob path from; a host that put other text there gets no answer about it.
-func TestNameMustMatchThePath(t *testing.T) {
-	svc := New(0)
-	c, _ := call(map[string]any{"snippetname": "a1", "snippet": "x"}, nil)
-	c.PathArgs["snippetname"] = "A1"
-	res, err := svc.SaveTool().Run(context.Background(), c)
-	var te *mcpfunc.Error
-	require.ErrorAs(t, err, &te)
-	assert.Equal(t, mcpfunc.Invalid, te.Code)
-	assert.Nil(t, res)
-
-	// Without mcptoolargs (a host that sends none) the argument is used.
-	c, _ = call(map[string]any{"snippetname": "a1", "snippet": "x"}, nil)
-	c.PathArgs = nil
-	res, err = svc.SaveTool().Run(context.Background(), c)
+// A saved snippet reads back, by the tool, the resource and the prompt.
+func TestSaveThenRead(t *testing.T) {
+	h := host(t, 0)
+	_, err := h.CallTool("savesnippet", map[string]any{"snippetname": "a1", "snippet": "x = 1"})
 	require.NoError(t, err)
-	assert.Equal(t, "Snippet 'a1' saved successfully", res.Text)
+	res, err := h.CallTool("getsnippet", map[string]any{"snippetname": "a1"})
+	require.NoError(t, err)
+	assert.Equal(t, "x = 1", res.Text)
+	text, err := h.ReadResource("snippet://a1")
+	require.NoError(t, err)
+	assert.Equal(t, "x = 1", text)
+	text, err = h.GetPrompt("reviewsnippet", map[string]string{"snippetname": "a1"})
+	require.NoError(t, err)
+	assert.Contains(t, text, "x = 1")
 }
 
 func TestNewDefaultLimit(t *testing.T) {
 	assert.Equal(t, 1<<20, New(0).MaxBytes)
 	assert.Equal(t, 1<<20, New(-1).MaxBytes)
 	assert.Equal(t, 5, New(5).MaxBytes)
+}
+
+func TestFromEnv(t *testing.T) {
+	t.Setenv(MaxBytesSetting, "")
+	s, err := FromEnv()
+	require.NoError(t, err)
+	assert.Equal(t, DefaultMaxBytes, s.MaxBytes, "unset means the default")
+	t.Setenv(MaxBytesSetting, "2048")
+	s, err = FromEnv()
+	require.NoError(t, err)
+	assert.Equal(t, 2048, s.MaxBytes)
+	for _, bad := range []string{"0", "-1", "1MB", "x"} {
+		t.Setenv(MaxBytesSetting, bad)
+		_, err := FromEnv()
+		assert.ErrorContains(t, err, MaxBytesSetting, bad)
+	}
+}
+
+func TestResource(t *testing.T) {
+	h := host(t, 0)
+	h.SetBlob(Container, "a1.json", []byte("print(1)"))
+	text, err := h.ReadResource("snippet://a1")
+	require.NoError(t, err)
+	assert.Equal(t, "print(1)", text)
+	assert.Contains(t, logged(h), "Read snippet 'a1' as a resource (8 bytes)")
+
+	// A resource has no isError: the client gets -32603, the reason is in
+	// the log.
+	_, err = h.ReadResource("snippet://nope")
+	requireRPCError(t, err, -32603, "An error occurred.")
+	assert.Contains(t, logged(h), "Snippet 'nope' not found.")
+	h.SetBlob(Container, "...json", []byte("secret"))
+	_, err = h.ReadResource("snippet://..")
+	requireRPCError(t, err, -32603, "An error occurred.")
+	assert.Contains(t, logged(h), `Invalid snippet name ".."`)
+}
+
+func TestReviewPrompt(t *testing.T) {
+	h := host(t, 0)
+	h.SetBlob(Container, "a1.json", []byte("x = 1"))
+	text, err := h.GetPrompt("reviewsnippet", map[string]string{"snippetname": "a1"})
+	require.NoError(t, err)
+	assert.Equal(t, "Please review the code snippet 'a1'. Point out bugs, unclear parts and risky constructs, and suggest concrete improvements.\n\n```\nx = 1\n```\n", text)
+
+	// A fence inside the snippet cannot close the prompt's.
+	h.SetBlob(Container, "md.json", []byte("```go\n````\n"))
+	text, err = h.GetPrompt("reviewsnippet", map[string]string{"snippetname": "md", "focus": "clarity"})
+	require.NoError(t, err)
+	assert.Contains(t, text, ", paying most attention to clarity.")
+	assert.Contains(t, text, "\n\n`````\n```go\n````\n\n`````\n")
+
+	_, err = h.GetPrompt("reviewsnippet", map[string]string{"snippetname": "nope"})
+	requireRPCError(t, err, -32603, "An error occurred.")
+	assert.Contains(t, logged(h), "Snippet 'nope' not found.")
+	_, err = h.GetPrompt("reviewsnippet", map[string]string{"focus": "naming"})
+	requireRPCError(t, err, -32602, "One or more required prompt arguments are missing values. Please provide: snippetname")
 }
