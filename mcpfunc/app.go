@@ -29,7 +29,7 @@ type App struct {
 	Prompts   []*Prompt
 }
 
-// DefaultMaxContentBytes is App.MaxContentBytes when it is zero.
+// defaultMaxContentBytes is App.MaxContentBytes when it is zero.
 const defaultMaxContentBytes = 1 << 20
 
 func (a *App) maxContent() int64 {
@@ -62,13 +62,22 @@ func (a *App) decl() (decl.Functions, decl.ServerInfo, error) {
 		return fns, info, errors.New("the app needs a Name: clients see it as the server's name")
 	}
 	tooLarge := fmt.Sprintf("The call is too large: this server takes arguments and blobs of up to %d bytes.", a.maxContent())
-	for _, t := range a.Tools {
+	for i, t := range a.Tools {
+		if t == nil {
+			return fns, info, fmt.Errorf("the app's Tools[%d] is nil", i)
+		}
 		fns.Tools = append(fns.Tools, t.decl(tooLarge))
 	}
-	for _, r := range a.Resources {
+	for i, r := range a.Resources {
+		if r == nil {
+			return fns, info, fmt.Errorf("the app's Resources[%d] is nil", i)
+		}
 		fns.Resources = append(fns.Resources, r.decl())
 	}
-	for _, p := range a.Prompts {
+	for i, p := range a.Prompts {
+		if p == nil {
+			return fns, info, fmt.Errorf("the app's Prompts[%d] is nil", i)
+		}
 		fns.Prompts = append(fns.Prompts, p.decl())
 	}
 	if err := fns.Check(); err != nil {

@@ -77,8 +77,8 @@ func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// toDecl is err as the hostings read it: an *Error becomes theirs, with the
-// chain kept for the log.
+// toDecl is err as the hostings read it: an *Error, anywhere in err's
+// chain, becomes theirs; any other error stays as it is (internal).
 func toDecl(err error) error {
 	var e *Error
 	if err == nil || !errors.As(err, &e) {

@@ -64,11 +64,15 @@ func (s *Storage) Write(ctx context.Context, container, name string, data []byte
 }
 
 // List lists up to max blobs of a container whose names start with prefix,
-// from cursor (empty for the first page); next is the cursor of the
-// following page, empty after the last. A missing container lists as
-// empty.
+// in name order, from cursor (empty for the first page); next is the
+// cursor of the following page, empty after the last. A max of zero or
+// less, or over 5000, is storage's own page of 5000. A missing container
+// lists as empty.
 func (s *Storage) List(ctx context.Context, container, prefix string, max int, cursor string) (blobs []BlobInfo, next string, err error) {
-	items, next, err := s.s.List(ctx, container, prefix, int32(min(max, 5000)), cursor)
+	if max <= 0 || max > maxPage {
+		max = maxPage
+	}
+	items, next, err := s.s.List(ctx, container, prefix, int32(max), cursor)
 	var refused *blobstore.Error
 	if cursor != "" && errors.As(err, &refused) && refused.Status == http.StatusBadRequest {
 		return nil, "", fmt.Errorf("%w: %v", ErrBadCursor, err)
@@ -82,6 +86,9 @@ func (s *Storage) List(ctx context.Context, container, prefix string, max int, c
 	}
 	return blobs, next, nil
 }
+
+// maxPage is the most blobs storage lists in one page.
+const maxPage = 5000
 
 // Delete deletes a blob; found is false when there was none.
 func (s *Storage) Delete(ctx context.Context, container, name string) (found bool, err error) {

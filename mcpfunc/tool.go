@@ -81,8 +81,8 @@ func (h Handler) WithSchema(adjust func(*jsonschema.Schema)) Handler {
 	return h
 }
 
-// decl is t as the hostings use it; maxContent sizes its too-large
-// message.
+// decl is t as the hostings use it, with tooLarge as its answer to a call
+// over the app's body limit.
 func (t *Tool) decl(tooLarge string) *decl.Tool {
 	return &decl.Tool{
 		Name:        t.Name,

@@ -61,8 +61,15 @@ type function struct {
 }
 
 // New returns a Host for app. A declaration the library refuses fails the
-// test, with the message [mcpfunc.Start] would stop the handler with.
+// test, with the message [mcpfunc.Start] would stop the handler with. The
+// test's log gets the handler's warnings, the functions' log lines and why
+// a call failed where the client only learns that it did. Outside a test
+// (an Example), t may be nil: then a refused declaration panics and the
+// log is dropped.
 func New(t testing.TB, app *mcpfunc.App) *Host {
+	if t == nil {
+		t = noTest{}
+	}
 	t.Helper()
 	h, err := newHost(t, app)
 	if err != nil {
@@ -403,4 +410,14 @@ type testWriter struct{ t testing.TB }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Logf("handler: %s", bytes.TrimSuffix(p, []byte("\n")))
 	return len(p), nil
+}
+
+// noTest stands in for a nil testing.TB: no log, and a panic where a test
+// would fail.
+type noTest struct{ testing.TB }
+
+func (noTest) Helper()             {}
+func (noTest) Logf(string, ...any) {}
+func (noTest) Fatalf(format string, args ...any) {
+	panic(fmt.Sprintf(format, args...))
 }
