@@ -34,7 +34,9 @@ func TestDeclConversion(t *testing.T) {
 		Resources: []*Resource{{
 			Name: "res", URI: "greeting://{name}", ResourceName: "greeting", Title: "Greeting", Description: "A greeting.",
 			MimeType: "text/plain", Blobs: []Blob{BlobIn("in", "a/{name}.txt")},
-			Read: func(_ context.Context, _ *Call, req ResourceRead) (string, error) { return req.URI + " " + req.Params["name"], nil },
+			Read: func(_ context.Context, _ *Call, req ResourceRead) (string, error) {
+				return req.URI + " " + req.Params["name"], nil
+			},
 		}},
 		Prompts: []*Prompt{{
 			Name: "ask", Title: "Ask", Description: "Ask for a greeting.",
