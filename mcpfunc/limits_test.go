@@ -53,16 +53,18 @@ func TestMaxContentBytes(t *testing.T) {
 	assert.Equal(t, mcpfunctest.Result{Text: "The call is too large: this server takes arguments and blobs of up to 4096 bytes.", IsError: true}, res)
 }
 
-// Without MaxContentBytes, the limit is 1 MiB: an argument and a blob of
-// 1 MiB each, of the costliest character, reach the function.
-func TestDefaultMaxContentBytes(t *testing.T) {
-	h := mcpfunctest.New(t, sizeApp(0))
-	content := strings.Repeat("\x01", 1<<20)
+// A limit large beside the room left for the other arguments: an
+// argument and a blob at the limit, of the costliest character, still
+// reach the function (the body limit grows with the content limit).
+func TestLargeMaxContentBytes(t *testing.T) {
+	const limit = 256 << 10
+	h := mcpfunctest.New(t, sizeApp(limit))
+	content := strings.Repeat("\x01", limit)
 	h.SetBlob("blobs", "k.txt", []byte(content))
 	res, err := h.CallTool("size", map[string]any{"key": "k", "text": content})
 	require.NoError(t, err)
-	assert.Equal(t, mcpfunctest.Result{Text: "text 1048576, blob 1048576"}, res)
-	res, err = h.CallTool("size", map[string]any{"key": "k", "text": strings.Repeat("\x01", 2<<20)})
+	assert.Equal(t, mcpfunctest.Result{Text: "text 262144, blob 262144"}, res)
+	res, err = h.CallTool("size", map[string]any{"key": "k", "text": content + content})
 	require.NoError(t, err)
-	assert.Equal(t, "The call is too large: this server takes arguments and blobs of up to 1048576 bytes.", res.Text)
+	assert.Equal(t, "The call is too large: this server takes arguments and blobs of up to 262144 bytes.", res.Text)
 }
