@@ -67,7 +67,8 @@ func (s *Storage) Write(ctx context.Context, container, name string, data []byte
 // in name order, from cursor (empty for the first page); next is the
 // cursor of the following page, empty after the last. A max of zero or
 // less, or over 5000, is storage's own page of 5000. A missing container
-// lists as empty.
+// lists as empty. A cursor storage refuses (not one it gave) gives an
+// error that matches [ErrBadCursor].
 func (s *Storage) List(ctx context.Context, container, prefix string, max int, cursor string) (blobs []BlobInfo, next string, err error) {
 	if max <= 0 || max > maxPage {
 		max = maxPage
