@@ -94,7 +94,8 @@ func CheckConditions(t *testing.T, s binding.Store, container, blob string, remo
 // store and storage itself are held to the same: a missing container lists
 // as empty; blobs list in name order with their sizes, filtered by prefix,
 // a page of at most limit at a time, each page's next listing the rest and
-// the last page's empty; a delete finds a blob once.
+// the last page's empty, and a page of none is refused; a delete finds a
+// blob once.
 func CheckListing(t *testing.T, s decl.Store, container string) {
 	t.Helper()
 	ctx := context.Background()
@@ -156,6 +157,9 @@ func CheckListing(t *testing.T, s decl.Store, container string) {
 	items, next, err = s.List(ctx, container, "", 2, "")
 	if err != nil || len(items) != 2 || next == "" {
 		t.Fatalf("the first page of 2: %v, next %q, %v; want 2 and a next", items, next, err)
+	}
+	if _, _, err := s.List(ctx, container, "", 0, ""); err == nil {
+		t.Error("a page of 0 blobs: listed, want an error")
 	}
 
 	found, err := s.Delete(ctx, container, "ab.txt")

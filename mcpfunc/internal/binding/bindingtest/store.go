@@ -171,17 +171,20 @@ func (s *Store) remove(path string) {
 
 // List lists up to limit blobs of container whose names start with prefix,
 // in name order, after marker (the next of the previous page: the last
-// name it listed); next is empty after the last page. A limit of zero or
-// less is storage's own, 5000. FailReads fails it.
+// name it listed); next is empty after the last page. A limit over 5000
+// lists 5000; one of zero or less is refused with 400, as storage refuses
+// it. FailReads fails it.
 func (s *Store) List(_ context.Context, container, prefix string, limit int32, marker string) (items []blobstore.BlobItem, next string, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.readErr != nil {
 		return nil, "", s.readErr
 	}
-	if limit <= 0 || limit > 5000 {
-		limit = 5000
+	if limit <= 0 {
+		return nil, "", &blobstore.Error{Op: "list", Container: container, Blob: prefix + "*", Status: http.StatusBadRequest,
+			Reason: "storage answered HTTP 400: maxresults must be at least 1"}
 	}
+	limit = min(limit, 5000)
 	var names []string
 	for path := range s.blobs {
 		c, name, _ := strings.Cut(path, "/")
