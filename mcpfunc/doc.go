@@ -146,5 +146,7 @@
 //	h.SetBlob("notes", "todo.txt", []byte("call mum"))
 //	res, err := h.CallTool("readnote", map[string]any{"name": "todo"})
 //
-// Each example below is such a test.
+// Each example below is such a test. For a test with a real MCP client,
+// [NewHandler] gives the handler Start serves, to serve with
+// net/http/httptest: with MCP_HOSTING=self, an MCP server at /mcp.
 package mcpfunc
