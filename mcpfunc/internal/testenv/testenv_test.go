@@ -90,16 +90,16 @@ func TestStagedHandler(t *testing.T) {
 	require.NoError(t, err)
 	var text string
 	require.NoError(t, json.Unmarshal(res.ReturnValue, &text))
-	assert.Equal(t, "Hello I am MCPTool!", text)
+	assert.Equal(t, "Hello from the fixture.", text)
 
 	require.NoError(t, proc.stop(), "the handler should exit 0 when asked to stop; output:\n%s", proc.out.String())
 }
 
 func TestCopyAppSetsSettings(t *testing.T) {
-	app := CopyApp(t, map[string]string{"SNIPPET_MAX_BYTES": "64"})
+	app := CopyApp(t, map[string]string{"FIXTURE_MAX_BYTES": "64"})
 	loaded, err := funcapp.Load(app)
 	require.NoError(t, err)
-	assert.Equal(t, "64", loaded.Settings.Values["SNIPPET_MAX_BYTES"])
+	assert.Equal(t, "64", loaded.Settings.Values["FIXTURE_MAX_BYTES"])
 	assert.Equal(t, "Custom", loaded.Settings.Values["FUNCTIONS_WORKER_RUNTIME"], "other settings are kept")
 	info, err := os.Stat(filepath.Join(app, loaded.Host.Executable()))
 	require.NoError(t, err)
@@ -107,7 +107,7 @@ func TestCopyAppSetsSettings(t *testing.T) {
 
 	orig, err := funcapp.Load(App(t))
 	require.NoError(t, err)
-	assert.NotContains(t, orig.Settings.Values, "SNIPPET_MAX_BYTES", "the shared staged app must not change")
+	assert.NotContains(t, orig.Settings.Values, "FIXTURE_MAX_BYTES", "the shared staged app must not change")
 }
 
 func TestCopyAppSettingsSetsHost(t *testing.T) {
