@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -178,4 +179,48 @@ func TestListingSeesWrites(t *testing.T) {
 	assert.NotEqual(t, first, az.Listing(t), "an overwrite with the same bytes changes the ETag")
 	az.PutBlob(t, "listing", "y/z.json", []byte("2"))
 	assert.Equal(t, map[string][]byte{"y/z.json": []byte("2")}, az.Blobs(t, "listing", "y/"))
+}
+
+// The test binary plays the commands RunToExit runs: with
+// TESTENV_HELPER=refuse it prints and exits 3, with TESTENV_HELPER=hang
+// it never exits by itself.
+func TestHelperCommand(t *testing.T) {
+	switch os.Getenv("TESTENV_HELPER") {
+	case "refuse":
+		fmt.Fprintln(os.Stderr, "handler: a bad setting")
+		os.Exit(3)
+	case "hang":
+		time.Sleep(time.Hour)
+	}
+}
+
+func helperCommand(mode string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperCommand$")
+	cmd.Env = append(os.Environ(), "TESTENV_HELPER="+mode)
+	return cmd
+}
+
+// recorder is a testing.TB that records a fatal failure instead of
+// ending the test.
+type recorder struct {
+	testing.TB
+	fatal string
+}
+
+func (r *recorder) Fatalf(format string, args ...any) { r.fatal = fmt.Sprintf(format, args...) }
+
+func TestRunToExit(t *testing.T) {
+	out, err := RunToExit(t, helperCommand("refuse"), ExitLimit)
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit)
+	assert.Equal(t, 3, exit.ExitCode())
+	assert.Contains(t, out, "handler: a bad setting")
+
+	// One that does not exit fails the test, and is stopped.
+	rec := &recorder{TB: t}
+	cmd := helperCommand("hang")
+	_, _ = RunToExit(rec, cmd, 200*time.Millisecond)
+	assert.Contains(t, rec.fatal, "did not exit within 200ms, and was stopped")
+	require.NotNil(t, cmd.ProcessState, "waited for")
+	assert.False(t, cmd.ProcessState.Success())
 }
