@@ -115,8 +115,8 @@ func stage(src Source, mode hosting.Mode, dir string) (string, error) {
 var builds sync.Map // "./mcpfunc/cmd/devhost" -> func() (string, error)
 
 // Command returns the main package pkg ("./mcpfunc/cmd/start", relative
-// to RepoRoot, or an import path) built for this machine: under [Main]
-// once per test binary, without it once per call.
+// to RepoRoot, or an import path) built for this machine without cgo:
+// under [Main] once per test binary, without it once per call.
 func Command(tb testing.TB, pkg string) string {
 	tb.Helper()
 	work, err := workDir()
@@ -150,6 +150,9 @@ func buildCommand(pkg, dir string) (string, error) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, pkg)
 	cmd.Dir = root
+	// Static, as the handler ships (package apppkg), so that the commands
+	// measured side by side are built alike.
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build %s: %v\n%s", pkg, err, strings.TrimSpace(string(b)))
 	}
