@@ -3,6 +3,7 @@ package mcpfunc_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -312,11 +313,13 @@ func BenchmarkColdStart(b *testing.B) {
 		cmd := exec.Command(binary)
 		cmd.Env = []string{"FUNCTIONS_CUSTOMHANDLER_PORT=" + port}
 		t0 := time.Now()
-		require.NoError(b, proc.Start(cmd))
+		child, err := proc.StartChild(cmd, false)
+		require.NoError(b, err)
 		require.NoError(b, waitReady("http://127.0.0.1:"+port, 10*time.Second))
 		times = append(times, time.Since(t0))
-		_ = proc.Terminate(cmd.Process)
-		_ = cmd.Wait()
+		if child.Stop(context.Background(), 15*time.Second) {
+			b.Fatal("the handler did not stop when asked to, and was killed")
+		}
 	}
 	slices.Sort(times)
 	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-median")
