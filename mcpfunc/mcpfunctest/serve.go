@@ -17,9 +17,9 @@
 //			t.Run(hosting, func(t *testing.T) {
 //				srv := mcpfunctest.Serve(t, mcpfunctest.ServeOptions{Hosting: hosting})
 //				res, err := srv.Session.CallTool(t.Context(), &mcp.CallToolParams{
-//					Name: "savesnippet", Arguments: map[string]any{"snippetname": "a", "snippet": "x"}})
+//					Name: "save", Arguments: map[string]any{"name": "a", "text": "x"}})
 //				require.NoError(t, err)
-//				got, found := srv.Blob("snippets", "a.json")
+//				got, found := srv.Blob("notes", "a.txt") // the tool's blob output
 //				…
 //			})
 //		}

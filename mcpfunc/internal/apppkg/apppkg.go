@@ -12,8 +12,7 @@
 //	  handler               the Go custom handler (handler.exe on Windows)
 //	  host.json
 //	  local.settings.json   for `func start` and devhost only
-//	  getsnippet/function.json
-//	  hello/function.json
+//	  hello/function.json   one folder per function
 //	  …
 //
 // Two stagings, for two platforms: build/app holds a handler built for the
