@@ -116,6 +116,13 @@ func Serve(t testing.TB, opts ServeOptions) *Server {
 		t.Fatalf("mcpfunctest.Serve needs Azurite: %v", err)
 		return nil
 	}
+	var az *testenv.Azurite
+	if testenv.Shared() {
+		az = testenv.SharedAzurite(t)
+	} else {
+		az = testenv.StartAzurite(t)
+	}
+
 	src := testenv.Source{Dir: filepath.Join(root, opts.Dir), Package: opts.Handler}
 	if src.Package == "" {
 		src.Package = "./handler"
@@ -125,13 +132,6 @@ func Serve(t testing.TB, opts ServeOptions) *Server {
 	if err := checkGenerated(t, staged, src.Dir, env); err != nil {
 		t.Fatalf("mcpfunctest.Serve: %v", err)
 		return nil
-	}
-
-	var az *testenv.Azurite
-	if testenv.Shared() {
-		az = testenv.SharedAzurite(t)
-	} else {
-		az = testenv.StartAzurite(t)
 	}
 	s := &Server{t: t, azurite: az}
 	switch mode {
