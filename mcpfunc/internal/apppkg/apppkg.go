@@ -3,15 +3,16 @@
 //
 // # Two steps
 //
-// [Stage] turns the repository into a function app folder, the layout the
-// Functions host reads:
+// [Stage] turns a function app's sources (the repository's root for the
+// repository's app; any folder of the module with a host.json and
+// functions/ for another, such as the library's test app) into a function
+// app folder, the layout the Functions host reads:
 //
 //	build/app/ (local runs)     build/package/ (the deployment package)
 //	  handler               the Go custom handler (handler.exe on Windows)
 //	  host.json
 //	  local.settings.json   for `func start` and devhost only
-//	  getsnippet/function.json
-//	  hello/function.json
+//	  hello/function.json   one folder per function
 //	  …
 //
 // Two stagings, for two platforms: build/app holds a handler built for the

@@ -22,9 +22,10 @@ import (
 	"remote-mcp-functions-go/mcpfunc/internal/exefmt"
 )
 
-// repoRoot holds the real host.json and functions/, so the fixtures follow
-// the app as it changes.
-const repoRoot = "../../.."
+// appRoot is a real function app's sources: the library's test app (package
+// fixture), its host.json, local.settings.json and functions/, so the
+// test data follows the generated files as they change.
+const appRoot = "../fixture"
 
 // fakeELF is the smallest file debug/elf accepts: a bare 64-bit header for
 // the given machine. It stands in for the handler without a go build.
@@ -55,9 +56,9 @@ func copyFileT(t *testing.T, dst, src string) {
 func stagedApp(t *testing.T, binary []byte) (string, []string) {
 	t.Helper()
 	dir := t.TempDir()
-	copyFileT(t, filepath.Join(dir, "host.json"), filepath.Join(repoRoot, "host.json"))
-	copyFileT(t, filepath.Join(dir, "local.settings.json"), filepath.Join(repoRoot, "local.settings.json"))
-	fns, err := filepath.Glob(filepath.Join(repoRoot, "functions", "*", "function.json"))
+	copyFileT(t, filepath.Join(dir, "host.json"), filepath.Join(appRoot, "host.json"))
+	copyFileT(t, filepath.Join(dir, "local.settings.json"), filepath.Join(appRoot, "local.settings.json"))
+	fns, err := filepath.Glob(filepath.Join(appRoot, "functions", "*", "function.json"))
 	require.NoError(t, err)
 	require.NotEmpty(t, fns)
 	var names []string
@@ -198,14 +199,14 @@ func TestPackFileKeepsOldPackageOnFailure(t *testing.T) {
 	assert.Len(t, left, 1, "no temporary file left behind")
 }
 
-// sourceTree is a repository in miniature: the real host.json, settings and
-// function folders, and a trivial handler package, fast to build.
+// sourceTree is a module in miniature: the fixture's host.json, settings
+// and function folders, and a trivial handler package, fast to build.
 func sourceTree(t *testing.T) string {
 	t.Helper()
 	root := t.TempDir()
-	copyFileT(t, filepath.Join(root, "host.json"), filepath.Join(repoRoot, "host.json"))
-	copyFileT(t, filepath.Join(root, "local.settings.json"), filepath.Join(repoRoot, "local.settings.json"))
-	fns, err := filepath.Glob(filepath.Join(repoRoot, "functions", "*", "function.json"))
+	copyFileT(t, filepath.Join(root, "host.json"), filepath.Join(appRoot, "host.json"))
+	copyFileT(t, filepath.Join(root, "local.settings.json"), filepath.Join(appRoot, "local.settings.json"))
+	fns, err := filepath.Glob(filepath.Join(appRoot, "functions", "*", "function.json"))
 	require.NoError(t, err)
 	for _, fn := range fns {
 		copyFileT(t, filepath.Join(root, "functions", filepath.Base(filepath.Dir(fn)), "function.json"), fn)
@@ -330,6 +331,30 @@ func TestStageRefuses(t *testing.T) {
 	}
 	assert.FileExists(t, filepath.Join(root, "functions", "hello", "function.json"), "nothing was removed")
 	assert.FileExists(t, filepath.Join(root, "handler", "main.go"), "nothing was removed")
+}
+
+// An app whose sources are a folder inside the module, as the library's
+// test app is, is built from that folder: its handler package is relative
+// to it.
+func TestStageAppInAModuleFolder(t *testing.T) {
+	module := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(module, "go.mod"), []byte("module example\n\ngo 1.26\n"), 0o644))
+	root := filepath.Join(module, "apps", "demo")
+	copyFileT(t, filepath.Join(root, "host.json"), filepath.Join(appRoot, "host.json"))
+	copyFileT(t, filepath.Join(root, "functions", "hello", "function.json"), filepath.Join(appRoot, "functions", "hello", "function.json"))
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "server"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "server", "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644))
+
+	dir := filepath.Join(t.TempDir(), "app")
+	st, err := Stage(context.Background(), StageOptions{Root: root, Package: "./server", Dir: dir, Platform: Native})
+	require.NoError(t, err)
+	assert.FileExists(t, filepath.Join(dir, st.Executable))
+	assert.FileExists(t, filepath.Join(dir, "hello", "function.json"))
+	assert.NoFileExists(t, filepath.Join(dir, "local.settings.json"), "the app has none")
+
+	_, err = Stage(context.Background(), StageOptions{Root: root, Dir: filepath.Join(t.TempDir(), "app")})
+	require.Error(t, err, "no ./handler in the app's folder")
+	assert.Contains(t, err.Error(), "go build ./handler")
 }
 
 func TestStageReportsBuildErrors(t *testing.T) {

@@ -38,16 +38,19 @@ var Native = Platform{runtime.GOOS, runtime.GOARCH}
 
 // StageOptions says what to stage and where.
 type StageOptions struct {
-	// Root is the repository: host.json, local.settings.json (optional),
-	// functions/<name>/function.json, and the handler's Go package.
+	// Root is the function app's source folder: host.json,
+	// local.settings.json (optional) and functions/<name>/function.json.
+	// It is the repository's root for the repository's app, or any folder
+	// of the Go module (the library's test app is one); the handler is
+	// built from there.
 	Root string
 
 	// Dir is the staged app folder. Its contents are replaced, so it must not
 	// hold the sources: Stage refuses Root itself or any folder around it.
 	Dir string
 
-	// Package is the handler's Go package, relative to Root; empty means
-	// "./handler".
+	// Package is the handler's main package, relative to Root; empty
+	// means "./handler".
 	Package string
 
 	// Go is the go command; empty means "go" from PATH. Tests point it at a

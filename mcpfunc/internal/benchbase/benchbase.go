@@ -1,10 +1,10 @@
 // Package benchbase is the yardstick of the end-to-end benchmarks: a plain
-// go-sdk MCP server with hello, getsnippet and savesnippet, reading and
-// writing the same blobs with azblob itself (no bindings, no checks, no
-// host encodings), over Streamable HTTP. Both hostings are measured
-// against it in the same run, in the benchmark's own process
-// ([Handler]) or as a process of its own, as the hostings run (command
-// baseline).
+// go-sdk MCP server with the fixture's hello, get and put (package
+// fixture), reading and writing the same blobs with azblob itself (no
+// bindings, no checks, no host encodings), over Streamable HTTP. Both
+// hostings are measured against it in the same run, in the benchmark's own
+// process ([Handler]) or as a process of its own, as the hostings run
+// (command baseline). [Measure] times the calls, alike for every server.
 package benchbase
 
 import (
@@ -18,8 +18,9 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
-// Container is where the snippets are, as the app's bindings keep them.
-const Container = "snippets"
+// Container is where the items are, as the fixture's bindings keep them
+// (items/{mcptoolargs.key}.txt).
+const Container = "items"
 
 // Handler is the baseline server for the storage account conn names (a
 // connection string), creating Container when it is missing.
@@ -38,38 +39,38 @@ func Handler(ctx context.Context, conn string) (http.Handler, error) {
 	}
 	srv := mcp.NewServer(&mcp.Implementation{Name: "baseline", Version: "1.0.0"}, nil)
 	type getArgs struct {
-		Name string `json:"snippetname"`
+		Key string `json:"key"`
 	}
-	type saveArgs struct {
-		Name    string `json:"snippetname"`
-		Content string `json:"snippet"`
+	type putArgs struct {
+		Key   string `json:"key"`
+		Value string `json:"value"`
 	}
 	text := func(s string) *mcp.CallToolResult {
 		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: s}}}
 	}
-	mcp.AddTool(srv, &mcp.Tool{Name: "hello", Description: "Hello world."},
+	mcp.AddTool(srv, &mcp.Tool{Name: "hello", Description: "Say hello."},
 		func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
-			return text("Hello I am MCPTool!"), nil, nil
+			return text("Hello from the fixture."), nil, nil
 		})
-	mcp.AddTool(srv, &mcp.Tool{Name: "getsnippet", Description: "Retrieve a snippet by name."},
+	mcp.AddTool(srv, &mcp.Tool{Name: "get", Description: "Read an item by its key."},
 		func(ctx context.Context, _ *mcp.CallToolRequest, in getArgs) (*mcp.CallToolResult, any, error) {
-			resp, err := blobs.DownloadStream(ctx, Container, in.Name+".json", nil)
+			resp, err := blobs.DownloadStream(ctx, Container, in.Key+".txt", nil)
 			if err != nil {
 				return nil, nil, err
 			}
 			defer resp.Body.Close()
-			content, err := io.ReadAll(resp.Body)
+			value, err := io.ReadAll(resp.Body)
 			if err != nil {
 				return nil, nil, err
 			}
-			return text(string(content)), nil, nil
+			return text(string(value)), nil, nil
 		})
-	mcp.AddTool(srv, &mcp.Tool{Name: "savesnippet", Description: "Save a snippet with a name."},
-		func(ctx context.Context, _ *mcp.CallToolRequest, in saveArgs) (*mcp.CallToolResult, any, error) {
-			if _, err := blobs.UploadBuffer(ctx, Container, in.Name+".json", []byte(in.Content), nil); err != nil {
+	mcp.AddTool(srv, &mcp.Tool{Name: "put", Description: "Store an item's text under its key."},
+		func(ctx context.Context, _ *mcp.CallToolRequest, in putArgs) (*mcp.CallToolResult, any, error) {
+			if _, err := blobs.UploadBuffer(ctx, Container, in.Key+".txt", []byte(in.Value), nil); err != nil {
 				return nil, nil, err
 			}
-			return text("Snippet '" + in.Name + "' saved successfully"), nil, nil
+			return text("Put '" + in.Key + "'"), nil, nil
 		})
 	return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil), nil
 }

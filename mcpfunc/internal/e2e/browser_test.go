@@ -120,7 +120,7 @@ func preflightHeader(origin string) map[string]string {
 	}
 }
 
-// Without Host.CORS (the repository's local.settings.json) nothing is
+// Without Host.CORS (the fixture's local.settings.json) nothing is
 // allowed: a preflight from a localhost page meets the key check, a page
 // on another site gets 403, and no answer carries a CORS header.
 func TestCORSOffByDefault(t *testing.T) {
@@ -200,10 +200,10 @@ func TestCORSFromLocalSettings(t *testing.T) {
 			withOrigin := &http.Client{Transport: &addHeader{name: "Origin", value: pageOrigin,
 				next: &addHeader{name: "x-functions-key", value: testKey, next: http.DefaultTransport}}}
 			s := connect(t, tr.dial(dh, withOrigin))
-			requireText(t, call(t, s, "hello", nil), "Hello I am MCPTool!")
-			name := "cors-" + tr.name
-			requireText(t, call(t, s, "savesnippet", map[string]any{"snippetname": name, "snippet": "from a page"}), "Snippet '"+name+"' saved successfully")
-			requireText(t, call(t, s, "getsnippet", map[string]any{"snippetname": name}), "from a page")
+			requireText(t, call(t, s, "hello", nil), helloText)
+			key := "cors-" + tr.name
+			put(t, s, key, "from a page")
+			requireText(t, call(t, s, "get", map[string]any{"key": key}), "from a page")
 		})
 	}
 }

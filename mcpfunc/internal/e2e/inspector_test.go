@@ -112,11 +112,11 @@ func inspector(t *testing.T, h hostingCase, az *testenv.Azurite) {
 				required[tool.Name] = tool.InputSchema.Required
 			}
 			slices.Sort(names)
-			want := keys(repoTools(t))
+			want := keys(fixtureTools(t))
 			slices.Sort(want)
 			assert.Equal(t, want, names, "every tool the app declares")
-			assert.Equal(t, []string{"snippetname", "snippet"}, required["savesnippet"])
-			assert.Equal(t, []string{"snippetname"}, required["getsnippet"])
+			assert.Equal(t, []string{"key", "value"}, required["put"])
+			assert.Equal(t, []string{"key"}, required["get"])
 		})
 	}
 
@@ -124,37 +124,37 @@ func inspector(t *testing.T, h hostingCase, az *testenv.Azurite) {
 		res := callText(t, run(t, inspectorOK, dh.URL, "--transport", "http", "--header", header,
 			"--method", "tools/call", "--tool-name", "hello"))
 		require.Len(t, res.Content, 1)
-		assert.Equal(t, "Hello I am MCPTool!", res.Content[0].Text)
+		assert.Equal(t, helloText, res.Content[0].Text)
 		assert.False(t, res.IsError)
 	})
 
-	t.Run("tools/call savesnippet then getsnippet", func(t *testing.T) {
-		name, content := "inspector-"+h.name, `print("hi from the inspector")`
+	t.Run("tools/call put then get", func(t *testing.T) {
+		key, value := "inspector-"+h.name, `print("hi from the inspector")`
 		res := callText(t, run(t, inspectorOK, dh.URL+code, "--transport", "http",
-			"--method", "tools/call", "--tool-name", "savesnippet",
-			"--tool-arg", "snippetname="+name, "snippet="+content))
+			"--method", "tools/call", "--tool-name", "put",
+			"--tool-arg", "key="+key, "value="+value))
 		require.Len(t, res.Content, 1)
-		assert.Equal(t, "Snippet '"+name+"' saved successfully", res.Content[0].Text)
+		assert.Equal(t, putText(key), res.Content[0].Text)
 
-		blob, ok := az.Blob(t, container, blobName(name))
+		blob, ok := az.Blob(t, container, blobName(key))
 		require.True(t, ok)
-		assert.Equal(t, content, string(blob))
+		assert.Equal(t, value, string(blob))
 
 		readBack := []string{dh.URL, "--transport", "http"}
 		if sse {
 			readBack = []string{dh.SSEURL, "--transport", "sse"}
 		}
 		res = callText(t, run(t, inspectorOK, append(readBack, "--header", header,
-			"--method", "tools/call", "--tool-name", "getsnippet", "--tool-arg", "snippetname="+name)...))
+			"--method", "tools/call", "--tool-name", "get", "--tool-arg", "key="+key)...))
 		require.Len(t, res.Content, 1)
-		assert.Equal(t, content, res.Content[0].Text)
+		assert.Equal(t, value, res.Content[0].Text)
 	})
 
-	t.Run("tools/call getsnippet missing", func(t *testing.T) {
+	t.Run("tools/call get missing", func(t *testing.T) {
 		r := testenv.Inspector(t, append([]string{dh.URL + code, "--transport", "http",
-			"--method", "tools/call", "--tool-name", "getsnippet", "--tool-arg", "snippetname=inspector-missing"}, common...)...)
+			"--method", "tools/call", "--tool-name", "get", "--tool-arg", "key=inspector-missing"}, common...)...)
 		assert.Equal(t, inspectorToolIsError, r.ExitCode, "an isError result exits %d; stdout: %s stderr: %s", inspectorToolIsError, r.Stdout, r.Stderr)
-		assert.Contains(t, string(r.Stdout)+string(r.Stderr), "Snippet 'inspector-missing' not found.")
+		assert.Contains(t, string(r.Stdout)+string(r.Stderr), notFound("inspector-missing"))
 	})
 
 	rejected := []struct {
@@ -175,7 +175,7 @@ func inspector(t *testing.T, h hostingCase, az *testenv.Azurite) {
 		t.Run("rejected "+tt.name, func(t *testing.T) {
 			r := testenv.Inspector(t, append(append(tt.args, "--method", "tools/list"), common...)...)
 			assert.NotEqual(t, inspectorOK, r.ExitCode, "stdout: %s", r.Stdout)
-			assert.NotContains(t, string(r.Stdout), "savesnippet", "no tools without the key")
+			assert.NotContains(t, string(r.Stdout), `"put"`, "no tools without the key")
 		})
 	}
 }

@@ -174,11 +174,10 @@ func clients(t *testing.T, h hostingCase, srv server, code string) {
 	for _, tr := range transportsOf(srv) {
 		t.Run(tr.name+" client with x-functions-key", func(t *testing.T) {
 			s := connect(t, tr.dial(srv, headerClient("x-functions-key", testKey)))
-			requireText(t, call(t, s, "hello", nil), "Hello I am MCPTool!")
-			name := "key-header-" + h.name + "-" + tr.name
-			requireText(t, call(t, s, "savesnippet", map[string]any{"snippetname": name, "snippet": "via header"}),
-				"Snippet '"+name+"' saved successfully")
-			requireText(t, call(t, s, "getsnippet", map[string]any{"snippetname": name}), "via header")
+			requireText(t, call(t, s, "hello", nil), helloText)
+			key := "key-header-" + h.name + "-" + tr.name
+			put(t, s, key, "via header")
+			requireText(t, call(t, s, "get", map[string]any{"key": key}), "via header")
 		})
 		t.Run(tr.name+" client with ?code=", func(t *testing.T) {
 			withCode := *srv.Endpoints()
@@ -187,8 +186,8 @@ func clients(t *testing.T, h hostingCase, srv server, code string) {
 			s := connect(t, tr.dial(endpointServer{&withCode, srv}, nil))
 			res, err := s.ListTools(t.Context(), nil)
 			require.NoError(t, err)
-			assert.Len(t, res.Tools, len(repoTools(t)))
-			requireText(t, call(t, s, "hello", nil), "Hello I am MCPTool!")
+			assert.Len(t, res.Tools, len(fixtureTools(t)))
+			requireText(t, call(t, s, "hello", nil), helloText)
 		})
 		t.Run(tr.name+" client without key", func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), callLimit)

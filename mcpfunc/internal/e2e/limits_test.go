@@ -13,19 +13,20 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"remote-mcp-functions-go/mcpfunc/internal/catalog"
 	"remote-mcp-functions-go/mcpfunc/internal/graceful"
 	"remote-mcp-functions-go/mcpfunc/internal/hosting"
 	"remote-mcp-functions-go/mcpfunc/internal/testenv"
 )
 
-// TestContentBoundary sends content around the snippet limit through each
-// hosting, in the characters the host's encodings blow up most: whatever
-// the content, the client gets the tool's own message, never the host's
-// generic error, and nothing is written. In the trigger hosting content far
-// over the limit gets the handler's TooLarge message (it is past what the
-// handler reads of the host's payload); self-hosted, with no such payload,
-// the exact size.
+// TestContentBoundary sends values around the fixture's limit (1 MiB)
+// through each hosting, in the characters the host's encodings blow up
+// most: whatever the value, the client gets a message of the tool's or the
+// library's, never the host's generic error, and nothing is written. The
+// library sizes what the handler reads of a call from the app's
+// MaxContentBytes, so a value within it always reaches the tool, whatever
+// its encoding; in the trigger hosting a value far over it is past what
+// the handler reads of the host's payload and gets the library's own
+// "too large" message; self-hosted, with no such payload, the tool's.
 func TestContentBoundary(t *testing.T) {
 	az := testenv.SharedAzurite(t)
 	forEachHosting(t, func(t *testing.T, h hostingCase) { contentBoundary(t, h, az) })
@@ -34,56 +35,54 @@ func TestContentBoundary(t *testing.T) {
 func contentBoundary(t *testing.T, h hostingCase, az *testenv.Azurite) {
 	dh := h.start(t, serverOptions{Storage: az.ConnectionString()})
 	s := connect(t, transports[0].dial(dh, nil))
-	// The README's limit (1 MiB of content, 128-character names), and the
-	// message savesnippet gives for a body too large to read.
-	const limit = 1 << 20
-	const saveTooLarge = "The snippet is too large: content is limited to 1048576 bytes and names to 128 characters."
-	// How much content of each kind reaches the tool at all: the
-	// handler's body limit over the host's worst expansion of it.
-	cap := catalog.Config{}.MaxBodyBytes()
-	tooLarge := func(name string, n int) string {
-		return fmt.Sprintf("Snippet '%s' is too large: %d bytes, the limit is %d bytes.", name, n, limit)
+	const limit = fixtureLimit
+	// The library's message for a call too large to read (mcpfunc.App's
+	// MaxContentBytes).
+	const callTooLarge = "The call is too large: this server takes arguments and blobs of up to 1048576 bytes."
+	tooLarge := func(key string, n int) string {
+		return fmt.Sprintf("Item '%s' is too large: %d bytes, the limit is %d.", key, n, limit)
 	}
-	farOver := func(name string, n int) string {
+	farOver := func(key string, n int) string {
 		if h.mode == hosting.Self {
-			return tooLarge(name, n)
+			return tooLarge(key, n)
 		}
-		return saveTooLarge
+		return callTooLarge
 	}
 	tests := []struct {
-		name    string
-		content string
-		want    string // empty: saved
+		name  string
+		value string
+		want  string // empty: stored
 	}{
 		{"at the limit, all control characters", strings.Repeat("\x01", limit), ""},
-		{"one byte over, control characters", strings.Repeat("\x01", limit+1), tooLarge("boundary-1", limit+1)},
-		{"over the limit, plain text", strings.Repeat("x", 2*limit), tooLarge("boundary-2", 2*limit)},
-		// The sizes that used to overflow the handler's body cap.
-		{"1,677,672 control characters", strings.Repeat("\x01", 1_677_672), farOver("boundary-3", 1_677_672)},
-		{"2,516,507 backslashes", strings.Repeat(`\`, 2_516_507), farOver("boundary-4", 2_516_507)},
-		{"12.6 M plain characters", strings.Repeat("x", 12_600_000), farOver("boundary-5", 12_600_000)},
+		{"at the limit, all backslashes", strings.Repeat(`\`, limit), ""},
+		{"one byte over, control characters", strings.Repeat("\x01", limit+1), tooLarge("boundary-2", limit+1)},
+		{"over the limit, plain text", strings.Repeat("x", 2*limit), tooLarge("boundary-3", 2*limit)},
+		// Sizes past what the handler reads in the host's encoding.
+		{"1,677,672 control characters", strings.Repeat("\x01", 1_677_672), farOver("boundary-4", 1_677_672)},
+		{"2,516,507 backslashes", strings.Repeat(`\`, 2_516_507), farOver("boundary-5", 2_516_507)},
+		{"12.6 M plain characters", strings.Repeat("x", 12_600_000), farOver("boundary-6", 12_600_000)},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			name := fmt.Sprintf("boundary-%d", i)
+			key := fmt.Sprintf("boundary-%d", i)
 			before := az.Listing(t)
-			res := call(t, s, "savesnippet", map[string]any{"snippetname": name, "snippet": tt.content})
+			res := call(t, s, "put", putArgs(key, tt.value))
 			if tt.want == "" {
-				requireText(t, res, fmt.Sprintf("Snippet '%s' saved successfully", name))
-				blob, ok := az.Blob(t, container, blobName(name))
+				requireText(t, res, putText(key))
+				blob, ok := az.Blob(t, container, blobName(key))
 				require.True(t, ok)
-				assert.Equal(t, tt.content, string(blob))
+				assert.Equal(t, tt.value, string(blob))
+				requireText(t, call(t, s, "get", map[string]any{"key": key}), tt.value)
 				return
 			}
 			requireToolError(t, res, tt.want)
 			assert.Equal(t, before, az.Listing(t), "nothing is written")
 		})
 	}
-	assert.Greater(t, cap, int64(30*limit), "the body limit fits the limit's worst case")
 
 	t.Run("a number too large for a double", func(t *testing.T) {
 		before := az.Listing(t)
-		args := map[string]any{"snippetname": "boundary-num-" + h.name, "snippet": json.RawMessage(`1e400`)}
+		args := map[string]any{"key": "boundary-num-" + h.name, "value": json.RawMessage(`1e400`)}
 		at := s
 		if h.mode == hosting.Self {
 			// Protocol 2026-07-28 mirrors the tool's name into a header,
@@ -91,30 +90,30 @@ func contentBoundary(t *testing.T, h hostingCase, az *testenv.Azurite) {
 			// arguments holding a number beyond float64 fail that, and its
 			// transport refuses the request (400) before any tool runs.
 			// At 2025-06-18 the call reaches the tool.
-			_, err := tryCall(s, "savesnippet", args)
+			_, err := tryCall(s, "put", args)
 			require.ErrorContains(t, err, "Mcp-Name")
 			at = connect(t, transports[2].dial(dh, nil))
 		}
-		requireToolError(t, call(t, at, "savesnippet", args), "Argument 'snippet' must be a string, not a number.")
+		requireToolError(t, call(t, at, "put", args), "Argument 'value' must be a string, not a number.")
 		assert.Equal(t, before, az.Listing(t))
 	})
-	t.Run("a name of a megabyte", func(t *testing.T) {
-		res := call(t, s, "getsnippet", map[string]any{"snippetname": strings.Repeat("n", 1<<20)})
+	t.Run("a key of a megabyte", func(t *testing.T) {
+		res := call(t, s, "get", map[string]any{"key": strings.Repeat("k", 1<<20)})
 		// The host's blob binding refuses a blob name over 1024 characters
 		// before the handler is called: its generic error, on Azure too.
-		requireToolError(t, res, "An error occurred invoking 'getsnippet'.")
+		requireToolError(t, res, "An error occurred invoking 'get'.")
 		require.Eventually(t, func() bool { return strings.Contains(dh.Output(), "storage allows 1024") }, time.Minute, 10*time.Millisecond,
-			"devhost says why")
+			"the server says why")
 		for _, line := range strings.Split(dh.Output(), "\n") {
-			require.Less(t, len(line), 2000, "devhost logs a short line for it")
+			require.Less(t, len(line), 2000, "the server logs a short line for it")
 		}
 	})
 }
 
 // TestStorageHang points each hosting at storage that accepts connections
-// and never answers: a snippet call fails with the generic error once the
-// storage budget is spent, with the cause in the server's log, and hello is
-// answered meanwhile.
+// and never answers: a call that reads a blob fails with the generic error
+// once the storage budget is spent, with the cause in the server's log,
+// and hello is answered meanwhile.
 func TestStorageHang(t *testing.T) {
 	t.Parallel()
 	forEachHosting(t, storageHang)
@@ -152,7 +151,7 @@ func storageHang(t *testing.T, h hostingCase) {
 
 	got := make(chan *mcp.CallToolResult, 1)
 	go func() {
-		res, err := tryCall(s, "getsnippet", map[string]any{"snippetname": "hang"})
+		res, err := tryCall(s, "get", map[string]any{"key": "hang"})
 		if err != nil {
 			res = &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: err.Error()}}}
 		}
@@ -163,13 +162,18 @@ func storageHang(t *testing.T, h hostingCase) {
 		defer mu.Unlock()
 		return len(conns) > 0
 	}, time.Minute, 10*time.Millisecond, "the server reaches storage")
-	requireText(t, call(t, s, "hello", nil), "Hello I am MCPTool!")
+	requireText(t, call(t, s, "hello", nil), helloText)
 	select {
 	case <-got:
-		t.Fatal("hello came back after the snippet call: it had to wait for storage")
+		t.Fatal("hello came back after the call that reads storage: it had to wait for storage")
 	default:
 	}
-	requireToolError(t, <-got, "An error occurred invoking 'getsnippet'.")
+	select {
+	case res := <-got:
+		requireToolError(t, res, "An error occurred invoking 'get'.")
+	case <-time.After(callLimit):
+		t.Fatalf("get did not come back within %v", callLimit)
+	}
 	// The log comes through a pipe, a moment after the answer. devhost
 	// keeps blobstore's default budget; the handler's fits its shutdown
 	// grace.

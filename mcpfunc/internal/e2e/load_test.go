@@ -19,8 +19,8 @@ const (
 	loadPairs   = 100
 )
 
-// TestConcurrentClients runs 32 clients against each hosting, each saving
-// and reading back 100 snippets of its own: no call may fail, every read
+// TestConcurrentClients runs 32 clients against each hosting, each putting
+// and reading back 100 items of its own: no call may fail, every read
 // must return what that client wrote, and Azurite must hold exactly those
 // blobs afterwards. Each hosting has an Azurite of its own: 3200 more
 // blobs would slow every listing the other tests make.
@@ -41,7 +41,7 @@ func concurrentClients(t *testing.T, h hostingCase) {
 	}
 
 	name := func(c, i int) string { return fmt.Sprintf("load-%02d-%03d", c, i) }
-	content := func(c, i int) string {
+	value := func(c, i int) string {
 		// Different lengths and characters per call, so a mix-up shows.
 		return fmt.Sprintf("client %d call %d %s\n{\"n\":%d}", c, i, strings.Repeat("é", (c*loadPairs+i)%97), i)
 	}
@@ -65,18 +65,18 @@ func concurrentClients(t *testing.T, h hostingCase) {
 	for c, s := range sessions {
 		wg.Go(func() {
 			for i := range loadPairs {
-				n, want := name(c, i), content(c, i)
-				res, err := s.CallTool(ctx, &mcp.CallToolParams{Name: "savesnippet", Arguments: map[string]any{"snippetname": n, "snippet": want}})
+				n, want := name(c, i), value(c, i)
+				res, err := s.CallTool(ctx, &mcp.CallToolParams{Name: "put", Arguments: putArgs(n, want)})
 				switch {
 				case err != nil:
-					record(fmt.Sprintf("save %s: %v", n, err))
+					record(fmt.Sprintf("put %s: %v", n, err))
 				case res.IsError:
-					record(fmt.Sprintf("save %s: %s", n, text(res)))
+					record(fmt.Sprintf("put %s: %s", n, text(res)))
 				default:
 					record("")
 				}
 
-				res, err = s.CallTool(ctx, &mcp.CallToolParams{Name: "getsnippet", Arguments: map[string]any{"snippetname": n}})
+				res, err = s.CallTool(ctx, &mcp.CallToolParams{Name: "get", Arguments: map[string]any{"key": n}})
 				switch {
 				case err != nil:
 					record(fmt.Sprintf("get %s: %v", n, err))
@@ -95,14 +95,14 @@ func concurrentClients(t *testing.T, h hostingCase) {
 	require.Empty(t, failures[:min(len(failures), 10)], "%d of %d calls failed", len(failures), calls)
 
 	stored := az.Blobs(t, container, "")
-	assert.Len(t, stored, loadClients*loadPairs, "one blob per snippet, nothing else")
+	assert.Len(t, stored, loadClients*loadPairs, "one blob per item, nothing else")
 	for c := range loadClients {
 		for i := range loadPairs {
 			got, ok := stored[blobName(name(c, i))]
 			if !assert.True(t, ok, "blob for %s missing", name(c, i)) {
 				continue
 			}
-			assert.Equal(t, content(c, i), string(got))
+			assert.Equal(t, value(c, i), string(got))
 		}
 	}
 }

@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,14 +14,22 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/stretchr/testify/require"
 
+	"remote-mcp-functions-go/mcpfunc/internal/fixture"
 	"remote-mcp-functions-go/mcpfunc/internal/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-// container is where the host's blob bindings keep snippets
-// (snippets/{mcptoolargs.snippetname}.json).
-const container = "snippets"
+// container is where the fixture's blob bindings keep items
+// (items/{mcptoolargs.key}.txt).
+const container = fixture.Container
+
+// helloText is the fixture's hello.
+const helloText = "Hello from the fixture."
+
+// fixtureLimit is the most bytes the fixture's put stores when
+// FIXTURE_MAX_BYTES is unset: 1 MiB.
+const fixtureLimit = 1 << 20
 
 // callLimit bounds one MCP exchange so a hang fails the test instead of
 // stalling the binary; it is not a speed assertion.
@@ -128,8 +138,28 @@ func rpcError(tb testing.TB, err error) *jsonrpc.Error {
 	return werr
 }
 
-// blobName is the blob a snippet is stored in.
-func blobName(snippet string) string { return snippet + ".json" }
+// blobName is the blob an item is stored in.
+func blobName(key string) string { return key + ".txt" }
+
+// putArgs are put's arguments.
+func putArgs(key, value string) map[string]any { return map[string]any{"key": key, "value": value} }
+
+// put stores an item through put, checking its answer.
+func put(tb testing.TB, s *mcp.ClientSession, key, value string) {
+	tb.Helper()
+	requireText(tb, call(tb, s, "put", putArgs(key, value)), putText(key))
+}
+
+// putText is put's answer.
+func putText(key string) string { return "Put '" + key + "'" }
+
+// notFound is get's and remove's answer for a key with no item.
+func notFound(key string) string { return "Item '" + key + "' not found." }
+
+// badKey is the fixture's message for a key it refuses.
+func badKey(key string) string {
+	return fmt.Sprintf("Invalid key %q: use 1-64 lower-case letters, digits and '-'.", key)
+}
 
 // headerClient is an HTTP client that adds one header to every request, as
 // an MCP client configured with the function key does.
@@ -146,4 +176,20 @@ func (a *addHeader) RoundTrip(r *http.Request) (*http.Response, error) {
 	r = r.Clone(r.Context())
 	r.Header.Set(a.name, a.value)
 	return a.next.RoundTrip(r)
+}
+
+// generic is v as encoding/json would decode it.
+func generic(tb testing.TB, v any) any {
+	tb.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(tb, err)
+	var g any
+	require.NoError(tb, json.Unmarshal(b, &g))
+	return g
+}
+
+// TestFixtureSetting: testenv names the fixture's app setting as the
+// fixture reads it, so that a test's own environment never sets it.
+func TestFixtureSetting(t *testing.T) {
+	require.Equal(t, fixture.LimitSetting, testenv.FixtureSetting)
 }

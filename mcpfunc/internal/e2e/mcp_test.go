@@ -12,15 +12,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"remote-mcp-functions-go/app/snippet"
 	"remote-mcp-functions-go/mcpfunc/internal/funcapp"
 	"remote-mcp-functions-go/mcpfunc/internal/testenv"
 )
 
-// TestMCP drives the app in each hosting with the go-sdk client, on each
-// transport the hosting serves in turn: the same checks, the same
-// expectations. They share the Azurite, so each uses snippet names of its
-// own.
+// TestMCP drives the fixture in each hosting with the go-sdk client, on
+// each transport the hosting serves in turn: the same checks, the same
+// expectations. They share the Azurite, so each uses keys of its own.
 func TestMCP(t *testing.T) {
 	az := testenv.SharedAzurite(t)
 	forEachHosting(t, func(t *testing.T, h hostingCase) {
@@ -32,9 +30,10 @@ func TestMCP(t *testing.T) {
 				t.Run("initialize", c.initialize)
 				t.Run("tools/list", c.toolsList)
 				t.Run("hello", c.hello)
+				t.Run("typed arguments", c.typedArguments)
 				t.Run("round trip", c.roundTrip)
-				t.Run("missing snippet", c.missingSnippet)
-				t.Run("bad names", c.badNames)
+				t.Run("missing item", c.missingItem)
+				t.Run("bad keys", c.badKeys)
 				t.Run("empty arguments", c.emptyArguments)
 				t.Run("size limit", c.sizeLimit)
 				t.Run("missing required arguments", c.missingRequired)
@@ -47,22 +46,24 @@ func TestMCP(t *testing.T) {
 type mcpCase struct {
 	az     *testenv.Azurite
 	s      *mcp.ClientSession
-	prefix string // of this transport's snippet names
+	prefix string // of this transport's keys
 }
 
-// repoApp is the function app as the repository declares it: the truth
-// tools/list is compared with.
-func repoApp(t *testing.T) *funcapp.App {
+// fixtureApp is the fixture's function app as its folder declares it
+// (host.json, functions/*/function.json): the truth tools/list is
+// compared with.
+func fixtureApp(t *testing.T) *funcapp.App {
 	t.Helper()
 	root, err := testenv.RepoRoot()
 	require.NoError(t, err)
-	app, err := funcapp.LoadDirs(root, filepath.Join(root, "functions"))
+	dir := filepath.Join(root, testenv.Fixture.Dir)
+	app, err := funcapp.LoadDirs(dir, filepath.Join(dir, "functions"))
 	require.NoError(t, err)
 	return app
 }
 
 func (c *mcpCase) initialize(t *testing.T) {
-	mcpOpts := repoApp(t).Host.Extensions.MCP
+	mcpOpts := fixtureApp(t).Host.Extensions.MCP
 	init := c.s.InitializeResult()
 	require.NotNil(t, init)
 	assert.Equal(t, mcpOpts.ServerName, init.ServerInfo.Name)
@@ -71,11 +72,11 @@ func (c *mcpCase) initialize(t *testing.T) {
 	assert.NotNil(t, init.Capabilities.Tools, "the server must offer tools")
 }
 
-// repoTools is the function app's tool triggers, by tool name.
-func repoTools(t *testing.T) map[string]*funcapp.Binding {
+// fixtureTools is the fixture's tool triggers, by tool name.
+func fixtureTools(t *testing.T) map[string]*funcapp.Binding {
 	t.Helper()
 	out := map[string]*funcapp.Binding{}
-	for _, f := range repoApp(t).Functions {
+	for _, f := range fixtureApp(t).Functions {
 		if tr := f.ToolTrigger(); tr != nil {
 			out[tr.ToolName] = tr
 		}
@@ -86,10 +87,13 @@ func repoTools(t *testing.T) map[string]*funcapp.Binding {
 // toolsList compares every listed tool with its function.json: the schema
 // is built here from toolProperties the way the MCP extension builds it
 // ({"type":"object","properties":…,"required":[…]}, required always
-// present), or is the declared inputSchema as it is; an outputSchema is
-// listed as declared. Not with devhost's code.
+// present, an isArray property {"type":"array","items":{"type":…}}:
+// PropertyBasedToolInputSchema, Azure/azure-functions-mcp-extension
+// src/Microsoft.Azure.Functions.Extensions.Mcp/ToolInputSchema @cd0d1e8c),
+// or is the declared inputSchema as it is; an outputSchema is listed as
+// declared. Not with devhost's code.
 func (c *mcpCase) toolsList(t *testing.T) {
-	app := repoApp(t)
+	app := fixtureApp(t)
 	parse := func(raw json.RawMessage) any {
 		var text string
 		require.NoError(t, json.Unmarshal(raw, &text), "a JSON string")
@@ -98,11 +102,14 @@ func (c *mcpCase) toolsList(t *testing.T) {
 		return v
 	}
 	want := map[string]map[string]any{}
-	for name, tr := range repoTools(t) {
+	for name, tr := range fixtureTools(t) {
 		props := map[string]any{}
 		required := []any{}
 		for _, p := range tr.Properties {
 			props[p.Name] = map[string]any{"type": p.Type, "description": p.Description}
+			if p.IsArray {
+				props[p.Name] = map[string]any{"type": "array", "items": map[string]any{"type": p.Type}, "description": p.Description}
+			}
 			if p.IsRequired {
 				required = append(required, p.Name)
 			}
@@ -119,28 +126,23 @@ func (c *mcpCase) toolsList(t *testing.T) {
 		}
 		want[name] = w
 	}
-	require.Subset(t, keys(want), []string{"hello", "getsnippet", "savesnippet", "listsnippets", "deletesnippet"})
+	require.Subset(t, keys(want), []string{"hello", "echo", "put", "get", "keys", "remove"})
 
 	res, err := c.s.ListTools(t.Context(), nil)
 	require.NoError(t, err)
 	got := map[string]map[string]any{}
-	generic := func(v any) any {
-		b, err := json.Marshal(v)
-		require.NoError(t, err)
-		var g any
-		require.NoError(t, json.Unmarshal(b, &g))
-		return g
-	}
 	for _, tool := range res.Tools {
-		g := map[string]any{"description": tool.Description, "inputSchema": generic(tool.InputSchema)}
+		g := map[string]any{"description": tool.Description, "inputSchema": generic(t, tool.InputSchema)}
 		if tool.OutputSchema != nil {
-			g["outputSchema"] = generic(tool.OutputSchema)
+			g["outputSchema"] = generic(t, tool.OutputSchema)
 		}
 		got[tool.Name] = g
 	}
 	assert.Equal(t, want, got)
-	assert.Equal(t, []string{"snippetname", "snippet"},
-		app.Function("savesnippet").ToolTrigger().Required(), "savesnippet requires both, in this order")
+	assert.Equal(t, []string{"key", "value"}, app.Function("put").ToolTrigger().Required(), "put requires both, in this order")
+	tags := want["echo"]["inputSchema"].(map[string]any)["properties"].(map[string]any)["tags"]
+	assert.Equal(t, map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": "Tags to echo back."}, tags,
+		"a []string argument is an array of strings")
 }
 
 func keys[V any](m map[string]V) []string {
@@ -152,15 +154,36 @@ func keys[V any](m map[string]V) []string {
 }
 
 func (c *mcpCase) hello(t *testing.T) {
-	requireText(t, call(t, c.s, "hello", nil), "Hello I am MCPTool!")
-	requireText(t, call(t, c.s, "hello", map[string]any{"unexpected": 1}), "Hello I am MCPTool!")
+	requireText(t, call(t, c.s, "hello", nil), helloText)
+	requireText(t, call(t, c.s, "hello", map[string]any{"unexpected": 1}), helloText)
 }
 
-// roundTrip saves contents that stress the host's encodings (JSON text,
+// typedArguments: a typed tool gets a camelCase argument, an integer, a
+// boolean and a string array as the client sent them, and answers with
+// structured content and its text; a value of the wrong type gets the
+// library's message, an empty text the tool's.
+func (c *mcpCase) typedArguments(t *testing.T) {
+	res := call(t, c.s, "echo", map[string]any{"text": "ab", "repeatCount": 3, "loud": true, "tags": []string{"x", "y z"}})
+	requireText(t, res, "ABABAB x,y z")
+	assert.Equal(t, map[string]any{"echoed": "ABABAB", "tags": []any{"x", "y z"}}, generic(t, res.StructuredContent))
+
+	res = call(t, c.s, "echo", map[string]any{"text": "é"})
+	requireText(t, res, "é")
+	assert.Equal(t, map[string]any{"echoed": "é", "tags": []any{}}, generic(t, res.StructuredContent), "what is left out takes its zero value")
+
+	requireToolError(t, call(t, c.s, "echo", map[string]any{"text": "a", "repeatCount": "two"}), "Argument 'repeatCount' must be an integer, not a string.")
+	requireToolError(t, call(t, c.s, "echo", map[string]any{"text": "a", "tags": "x"}), "Argument 'tags' must be an array, not a string.")
+	requireToolError(t, call(t, c.s, "echo", map[string]any{"text": "a", "loud": "yes"}), "Argument 'loud' must be a boolean, not a string.")
+	missing := call(t, c.s, "echo", map[string]any{"text": ""})
+	requireToolError(t, missing, "Nothing to echo.")
+	assert.Nil(t, missing.StructuredContent, "an error has no structured content")
+}
+
+// roundTrip puts values that stress the host's encodings (JSON text,
 // base64-looking text, escapes, unicode) and reads each back, checking the
 // blob in Azurite byte for byte.
 func (c *mcpCase) roundTrip(t *testing.T) {
-	contents := []struct{ name, content string }{
+	values := []struct{ name, value string }{
 		{"plain", "print(1)"},
 		{"quotes-newlines", "line 1\nline \"2\"\r\n\t'3' \\ back\\slash\n"},
 		{"unicode", "héllo wörld 世界 🎉 \u00a0 \u2028"},
@@ -177,94 +200,87 @@ func (c *mcpCase) roundTrip(t *testing.T) {
 		{"control", "a\x00b\x1bc"},
 		{"one-mebibyte", strings.Repeat("0123456789abcdef", (1<<20)/16)},
 	}
-	for _, tt := range contents {
+	for _, tt := range values {
 		t.Run(tt.name, func(t *testing.T) {
-			name := c.prefix + tt.name
-			res := call(t, c.s, "savesnippet", map[string]any{"snippetname": name, "snippet": tt.content})
-			requireText(t, res, fmt.Sprintf("Snippet '%s' saved successfully", name))
+			key := c.prefix + tt.name
+			put(t, c.s, key, tt.value)
 
-			blob, ok := c.az.Blob(t, container, blobName(name))
-			require.True(t, ok, "blob %s/%s not written", container, blobName(name))
-			require.Equal(t, []byte(tt.content), blob, "blob bytes")
+			blob, ok := c.az.Blob(t, container, blobName(key))
+			require.True(t, ok, "blob %s/%s not written", container, blobName(key))
+			require.Equal(t, []byte(tt.value), blob, "blob bytes")
 
-			requireText(t, call(t, c.s, "getsnippet", map[string]any{"snippetname": name}), tt.content)
+			res := call(t, c.s, "get", map[string]any{"key": key})
+			requireText(t, res, tt.value)
+			assert.Equal(t, map[string]any{"key": key, "value": tt.value}, generic(t, res.StructuredContent))
 		})
 	}
 
 	t.Run("overwrite", func(t *testing.T) {
-		name := c.prefix + "overwrite"
-		for _, content := range []string{"first, and longer", "second"} {
-			call(t, c.s, "savesnippet", map[string]any{"snippetname": name, "snippet": content})
-			requireText(t, call(t, c.s, "getsnippet", map[string]any{"snippetname": name}), content)
+		key := c.prefix + "overwrite"
+		for _, value := range []string{"first, and longer", "second"} {
+			put(t, c.s, key, value)
+			requireText(t, call(t, c.s, "get", map[string]any{"key": key}), value)
 		}
-		blob, _ := c.az.Blob(t, container, blobName(name))
+		blob, _ := c.az.Blob(t, container, blobName(key))
 		assert.Equal(t, "second", string(blob))
 	})
 
 	t.Run("written by another app", func(t *testing.T) {
-		// The Python sample stores raw text under the same path: it reads
+		// Another program writing raw text under the same path: it reads
 		// back unchanged.
-		name := c.prefix + "from-python"
-		c.az.PutBlob(t, container, blobName(name), []byte("def f():\n    return 1\n"))
-		requireText(t, call(t, c.s, "getsnippet", map[string]any{"snippetname": name}), "def f():\n    return 1\n")
+		key := c.prefix + "from-elsewhere"
+		c.az.PutBlob(t, container, blobName(key), []byte("def f():\n    return 1\n"))
+		requireText(t, call(t, c.s, "get", map[string]any{"key": key}), "def f():\n    return 1\n")
 	})
 }
 
-func (c *mcpCase) missingSnippet(t *testing.T) {
-	name := c.prefix + "never-saved"
+func (c *mcpCase) missingItem(t *testing.T) {
+	key := c.prefix + "never-put"
 	before := c.az.Listing(t)
-	requireToolError(t, call(t, c.s, "getsnippet", map[string]any{"snippetname": name}),
-		fmt.Sprintf("Snippet '%s' not found.", name))
+	res := call(t, c.s, "get", map[string]any{"key": key})
+	requireToolError(t, res, notFound(key))
+	assert.Nil(t, res.StructuredContent)
 	assert.Equal(t, before, c.az.Listing(t), "a read must write nothing")
 }
 
-// badNames: a name the handler refuses gets its message, for both tools,
-// and nothing is read or written, even where a blob exists at the path the
-// host builds from the raw name.
-func (c *mcpCase) badNames(t *testing.T) {
-	c.az.PutBlob(t, container, "a/b.json", []byte("not for a bad name"))
-	for _, name := range []string{"../x", "a/b", ".hidden", "has space", "tab\tname", strings.Repeat("n", snippet.MaxName+1), "ünïcode"} {
-		t.Run(name[:min(len(name), 20)], func(t *testing.T) {
+// badKeys: a key the tool refuses gets its message, for both tools, and
+// nothing is read or written, even where a blob exists at the path the
+// host builds from the raw key.
+func (c *mcpCase) badKeys(t *testing.T) {
+	c.az.PutBlob(t, container, "a/b.txt", []byte("not for a bad key"))
+	for _, key := range []string{"../x", "a/b", ".hidden", "has space", "tab\tkey", "Upper", strings.Repeat("k", 65), "ünïcode"} {
+		t.Run(key[:min(len(key), 20)], func(t *testing.T) {
 			before := c.az.Listing(t)
-			saved := call(t, c.s, "savesnippet", map[string]any{"snippetname": name, "snippet": "x"})
-			got := call(t, c.s, "getsnippet", map[string]any{"snippetname": name})
+			stored := call(t, c.s, "put", putArgs(key, "x"))
+			got := call(t, c.s, "get", map[string]any{"key": key})
 			assert.Equal(t, before, c.az.Listing(t), "nothing may be written")
-			for _, res := range []*mcp.CallToolResult{saved, got} {
-				require.True(t, res.IsError, "want isError, got %q", text(res))
-				assert.True(t, strings.HasPrefix(text(res), "Invalid snippet name "), text(res))
-				assert.NotContains(t, text(res), "not for a bad name")
-			}
-			// Word for word the handler's own message.
-			if verr := snippet.ValidateName(name); assert.Error(t, verr) {
-				assert.Equal(t, verr.Error(), text(saved))
-				assert.Equal(t, verr.Error(), text(got))
+			for _, res := range []*mcp.CallToolResult{stored, got} {
+				requireToolError(t, res, badKey(key))
 			}
 		})
 	}
-	t.Run("longest good name", func(t *testing.T) {
-		name := c.prefix + strings.Repeat("n", snippet.MaxName-len(c.prefix))
-		requireText(t, call(t, c.s, "savesnippet", map[string]any{"snippetname": name, "snippet": "ok"}),
-			fmt.Sprintf("Snippet '%s' saved successfully", name))
-		requireText(t, call(t, c.s, "getsnippet", map[string]any{"snippetname": name}), "ok")
+	t.Run("longest good key", func(t *testing.T) {
+		key := c.prefix + strings.Repeat("k", 64-len(c.prefix))
+		put(t, c.s, key, "ok")
+		requireText(t, call(t, c.s, "get", map[string]any{"key": key}), "ok")
 	})
 }
 
-// emptyArguments: present but empty values pass the host's required check
-// and get the seed's messages from the handler, with nothing written.
+// emptyArguments: a present but empty value passes the host's required
+// check and gets the tool's own message, with nothing written.
 func (c *mcpCase) emptyArguments(t *testing.T) {
 	before := c.az.Listing(t)
-	requireToolError(t, call(t, c.s, "savesnippet", map[string]any{"snippetname": "", "snippet": "x"}), "No snippet name provided")
-	requireToolError(t, call(t, c.s, "savesnippet", map[string]any{"snippetname": c.prefix + "empty", "snippet": ""}), "No snippet content provided")
-	requireToolError(t, call(t, c.s, "getsnippet", map[string]any{"snippetname": ""}), "No snippet name provided")
+	requireToolError(t, call(t, c.s, "put", putArgs("", "x")), badKey(""))
+	requireToolError(t, call(t, c.s, "get", map[string]any{"key": ""}), badKey(""))
 	assert.Equal(t, before, c.az.Listing(t))
 }
 
 func (c *mcpCase) sizeLimit(t *testing.T) {
-	name := c.prefix + "too-large"
+	key := c.prefix + "too-large"
 	before := c.az.Listing(t)
-	over := strings.Repeat("x", snippet.DefaultMaxBytes+1)
-	requireToolError(t, call(t, c.s, "savesnippet", map[string]any{"snippetname": name, "snippet": over}),
-		fmt.Sprintf("Snippet '%s' is too large: %d bytes, the limit is %d bytes.", name, len(over), snippet.DefaultMaxBytes))
+	over := strings.Repeat("x", fixtureLimit+1)
+	requireToolError(t, call(t, c.s, "put", putArgs(key, over)),
+		fmt.Sprintf("Item '%s' is too large: %d bytes, the limit is %d.", key, len(over), fixtureLimit))
 	assert.Equal(t, before, c.az.Listing(t), "nothing may be written")
 }
 
@@ -276,11 +292,12 @@ func (c *mcpCase) missingRequired(t *testing.T) {
 		args    map[string]any
 		missing string
 	}{
-		{"getsnippet", map[string]any{}, "snippetname"},
-		{"getsnippet", map[string]any{"snippetname": nil}, "snippetname"},
-		{"savesnippet", map[string]any{"snippetname": c.prefix + "x"}, "snippet"},
-		{"savesnippet", map[string]any{"snippet": "x"}, "snippetname"},
-		{"savesnippet", map[string]any{}, "snippetname, snippet"},
+		{"get", map[string]any{}, "key"},
+		{"get", map[string]any{"key": nil}, "key"},
+		{"put", map[string]any{"key": c.prefix + "x"}, "value"},
+		{"put", map[string]any{"value": "x"}, "key"},
+		{"put", map[string]any{}, "key, value"},
+		{"echo", map[string]any{"repeatCount": 2}, "text"},
 	}
 	before := c.az.Listing(t)
 	for _, tt := range tests {

@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"remote-mcp-functions-go/app/snippet"
 	"remote-mcp-functions-go/mcpfunc/internal/testenv"
 )
 
@@ -66,7 +65,7 @@ func TestSameListings(t *testing.T) {
 	}
 	want, got := list(triggers), list(self)
 	assert.Equal(t, want, got)
-	require.Len(t, want["tools"], len(repoTools(t)), "every tool the app declares, in both")
+	require.Len(t, want["tools"], len(fixtureTools(t)), "every tool the app declares, in both")
 	require.NotEmpty(t, want["resourceTemplates"])
 	require.NotEmpty(t, want["prompts"])
 }
@@ -85,48 +84,48 @@ func outcome(t *testing.T, res any, err error) any {
 
 // TestSameToolResults: good and bad calls get the same answers in both
 // hostings, word for word: results (structured content included), the
-// tools' own isError messages, the host's generic error, and -32602 for
-// missing arguments and unknown tools.
+// tools' own isError messages, the library's argument checks, the host's
+// generic error, and -32602 for missing arguments and unknown tools.
 func TestSameToolResults(t *testing.T) {
 	az := testenv.SharedAzurite(t)
 	triggers, self := bothHostings(t, az)
 	az.PutBlob(t, container, blobName("parity-present"), []byte("print('both')"))
-	over := strings.Repeat("x", snippet.DefaultMaxBytes+1)
+	over := strings.Repeat("x", fixtureLimit+1)
 	tests := []struct {
 		name string
 		tool string
 		args map[string]any
 		want string // a part of the answer, so the case shows what it tests
 	}{
-		{"hello", "hello", nil, "Hello I am MCPTool!"},
-		{"hello with arguments it ignores", "hello", map[string]any{"unexpected": 1}, "Hello I am MCPTool!"},
-		{"a snippet that is there", "getsnippet", map[string]any{"snippetname": "parity-present"}, `"structuredContent"`},
-		{"a missing snippet", "getsnippet", map[string]any{"snippetname": "parity-never"}, "Snippet 'parity-never' not found."},
-		{"a name of the wrong type", "getsnippet", map[string]any{"snippetname": 42}, "Argument 'snippetname' must be a string, not a number."},
-		{"a bad name", "getsnippet", map[string]any{"snippetname": "../x"}, "Invalid snippet name"},
-		{"an empty name", "getsnippet", map[string]any{"snippetname": ""}, "No snippet name provided"},
-		{"no name at all", "getsnippet", map[string]any{}, "Please provide: snippetname"},
-		{"a null name", "getsnippet", map[string]any{"snippetname": nil}, "Please provide: snippetname"},
-		{"a name of a megabyte", "getsnippet", map[string]any{"snippetname": strings.Repeat("n", 1<<20)}, "An error occurred invoking 'getsnippet'."},
-		{"save: both missing", "savesnippet", map[string]any{}, "Please provide: snippetname, snippet"},
-		{"save: content of the wrong type", "savesnippet", map[string]any{"snippetname": "parity-x", "snippet": true}, "Argument 'snippet' must be a string, not a boolean."},
-		{"save: empty content", "savesnippet", map[string]any{"snippetname": "parity-x", "snippet": ""}, "No snippet content provided"},
-		{"save: a bad name", "savesnippet", map[string]any{"snippetname": "a/b", "snippet": "x"}, "Invalid snippet name"},
-		{"save: one byte over the limit", "savesnippet", map[string]any{"snippetname": "parity-x", "snippet": over}, "is too large: 1048577 bytes"},
-		{"delete: a missing snippet", "deletesnippet", map[string]any{"snippetname": "parity-never"}, "Snippet 'parity-never' not found."},
-		{"list: a limit of the wrong type", "listsnippets", map[string]any{"limit": "ten"}, "Argument 'limit' must be an integer, not a string."},
+		{"hello", "hello", nil, helloText},
+		{"hello with arguments it ignores", "hello", map[string]any{"unexpected": 1}, helloText},
+		{"an item that is there", "get", map[string]any{"key": "parity-present"}, `"structuredContent"`},
+		{"a missing item", "get", map[string]any{"key": "parity-never"}, notFound("parity-never")},
+		{"a key of the wrong type", "get", map[string]any{"key": 42}, "Argument 'key' must be a string, not a number."},
+		{"a bad key", "get", map[string]any{"key": "../x"}, "Invalid key"},
+		{"an empty key", "get", map[string]any{"key": ""}, "Invalid key"},
+		{"no key at all", "get", map[string]any{}, "Please provide: key"},
+		{"a null key", "get", map[string]any{"key": nil}, "Please provide: key"},
+		{"a key of a megabyte", "get", map[string]any{"key": strings.Repeat("k", 1<<20)}, "An error occurred invoking 'get'."},
+		{"put: both missing", "put", map[string]any{}, "Please provide: key, value"},
+		{"put: a value of the wrong type", "put", map[string]any{"key": "parity-x", "value": true}, "Argument 'value' must be a string, not a boolean."},
+		{"put: a bad key", "put", map[string]any{"key": "a/b", "value": "x"}, "Invalid key"},
+		{"put: one byte over the limit", "put", map[string]any{"key": "parity-x", "value": over}, "is too large: 1048577 bytes"},
+		{"remove: a missing item", "remove", map[string]any{"key": "parity-never"}, notFound("parity-never")},
+		{"keys: none", "keys", map[string]any{"prefix": "parity-none"}, `{\"keys\":[]}`},
+		{"keys: an argument it does not take, ignored", "keys", map[string]any{"prefix": "parity-none", "limit": 3}, `{\"keys\":[]}`},
+		{"echo: every kind of argument", "echo", map[string]any{"text": "a", "repeatCount": 2, "loud": true, "tags": []string{"t"}}, "AA t"},
+		{"echo: an integer of the wrong type", "echo", map[string]any{"text": "a", "repeatCount": "ten"}, "Argument 'repeatCount' must be an integer, not a string."},
 		// What the input schema says is what is checked, the same in both.
-		{"list: a limit written 5.0", "listsnippets", map[string]any{"prefix": "parity-none", "limit": json.RawMessage(`5.0`)}, "No snippets."},
-		{"list: a limit written 5e0", "listsnippets", map[string]any{"prefix": "parity-none", "limit": json.RawMessage(`5e0`)}, "No snippets."},
-		{"list: a fractional limit", "listsnippets", map[string]any{"limit": json.RawMessage(`5.5`)}, "Argument 'limit' must be an integer, not 5.5."},
-		{"list: a limit of 1e9", "listsnippets", map[string]any{"limit": json.RawMessage(`1e9`)}, "Argument 'limit' must be between 1 and 1000."},
-		{"list: a limit of 1000000000", "listsnippets", map[string]any{"limit": json.RawMessage(`1000000000`)}, "Argument 'limit' must be between 1 and 1000."},
-		{"list: an argument it does not take", "listsnippets", map[string]any{"pagesize": 3}, "Unknown argument 'pagesize'; the arguments are 'prefix', 'limit', 'cursor'."},
-		{"list: a cursor it never gave", "listsnippets", map[string]any{"cursor": "parity-present.json"}, "That cursor is not one listsnippets gave for this prefix"},
-		{"list: a cursor with a control character", "listsnippets", map[string]any{"cursor": "a\u0000b"}, "That cursor is not one listsnippets gave for this prefix"},
-		// ſ folds to s in encoding/json, which would have read this
-		// member as snippetname: the host read the blob of the other.
-		{"a name that differs only by case folding", "getsnippet", map[string]any{"snippetname": "parity-present", "ſnippetname": "../x"}, `"structuredContent"`},
+		{"echo: an integer written 2.0", "echo", map[string]any{"text": "a", "repeatCount": json.RawMessage(`2.0`)}, `"echoed":"aa"`},
+		{"echo: an integer written 2e0", "echo", map[string]any{"text": "a", "repeatCount": json.RawMessage(`2e0`)}, `"echoed":"aa"`},
+		{"echo: a fractional integer", "echo", map[string]any{"text": "a", "repeatCount": json.RawMessage(`2.5`)}, "Argument 'repeatCount' must be an integer, not 2.5."},
+		{"echo: an array of the wrong type", "echo", map[string]any{"text": "a", "tags": []any{"t", 1}}, "must be a string, not a number."},
+		{"echo: nothing to echo", "echo", map[string]any{"text": ""}, "Nothing to echo."},
+		// K (U+212A, the Kelvin sign) folds to k in encoding/json, which
+		// would have read this member as key: the host read the blob of
+		// the other.
+		{"a key that differs only by case folding", "get", map[string]any{"key": "parity-present", "\u212aey": "../x"}, `"structuredContent"`},
 		{"an unknown tool", "nosuchtool", nil, "Unknown tool: 'nosuchtool'"},
 	}
 	before := az.Listing(t)
@@ -163,18 +162,18 @@ func TestResourcesAndPromptsByHosting(t *testing.T) {
 		return outcome(t, res.Contents, nil)
 	}
 	prompt := func(s *mcp.ClientSession, args map[string]string) any {
-		res, err := s.GetPrompt(t.Context(), &mcp.GetPromptParams{Name: "reviewsnippet", Arguments: args})
+		res, err := s.GetPrompt(t.Context(), &mcp.GetPromptParams{Name: "describe", Arguments: args})
 		return outcome(t, res, err)
 	}
 	rpcErr := func(code int64, msg string) any { return map[string]any{"code": float64(code), "message": msg} }
 
 	t.Run("the same answers", func(t *testing.T) {
-		assert.Equal(t, read(triggers, "snippet://parity-res"), read(self, "snippet://parity-res"))
-		assert.Equal(t, prompt(triggers, map[string]string{"snippetname": "parity-res", "focus": "naming"}),
-			prompt(self, map[string]string{"snippetname": "parity-res", "focus": "naming"}))
-		missing := rpcErr(jsonrpc.CodeInvalidParams, "One or more required prompt arguments are missing values. Please provide: snippetname")
-		assert.Equal(t, missing, generic(t, prompt(triggers, map[string]string{"focus": "x"})))
-		assert.Equal(t, missing, generic(t, prompt(self, map[string]string{"focus": "x"})))
+		assert.Equal(t, read(triggers, "item://parity-res"), read(self, "item://parity-res"))
+		assert.Equal(t, prompt(triggers, map[string]string{"key": "parity-res", "style": "briefly"}),
+			prompt(self, map[string]string{"key": "parity-res", "style": "briefly"}))
+		missing := rpcErr(jsonrpc.CodeInvalidParams, "One or more required prompt arguments are missing values. Please provide: key")
+		assert.Equal(t, missing, generic(t, prompt(triggers, map[string]string{"style": "x"})))
+		assert.Equal(t, missing, generic(t, prompt(self, map[string]string{"style": "x"})))
 	})
 	t.Run("failures: the extension's -32603, the self hosting's message", func(t *testing.T) {
 		tests := []struct {
@@ -182,22 +181,22 @@ func TestResourcesAndPromptsByHosting(t *testing.T) {
 			triggers, self any
 			got            func(*mcp.ClientSession) any
 		}{
-			{"a missing snippet as a resource",
+			{"a missing item as a resource",
 				rpcErr(jsonrpc.CodeInternalError, "An error occurred."),
-				rpcErr(jsonrpc.CodeInvalidParams, "Snippet 'parity-gone' not found."),
-				func(s *mcp.ClientSession) any { return read(s, "snippet://parity-gone") }},
-			{"a bad name as a resource",
+				rpcErr(jsonrpc.CodeInvalidParams, notFound("parity-gone")),
+				func(s *mcp.ClientSession) any { return read(s, "item://parity-gone") }},
+			{"a bad key as a resource",
 				rpcErr(jsonrpc.CodeInternalError, "An error occurred."),
-				rpcErr(jsonrpc.CodeInvalidParams, snippet.ValidateName(".hidden").Error()),
-				func(s *mcp.ClientSession) any { return read(s, "snippet://.hidden") }},
+				rpcErr(jsonrpc.CodeInvalidParams, badKey(".hidden")),
+				func(s *mcp.ClientSession) any { return read(s, "item://.hidden") }},
 			{"an unknown resource",
 				rpcErr(jsonrpc.CodeInvalidParams, "Unknown resource: 'other://x'"),
 				rpcErr(jsonrpc.CodeInvalidParams, "Resource not found"),
 				func(s *mcp.ClientSession) any { return read(s, "other://x") }},
-			{"a prompt for a missing snippet",
+			{"a prompt for a missing item",
 				rpcErr(jsonrpc.CodeInternalError, "An error occurred."),
-				rpcErr(jsonrpc.CodeInvalidParams, "Snippet 'parity-gone' not found."),
-				func(s *mcp.ClientSession) any { return prompt(s, map[string]string{"snippetname": "parity-gone"}) }},
+				rpcErr(jsonrpc.CodeInvalidParams, notFound("parity-gone")),
+				func(s *mcp.ClientSession) any { return prompt(s, map[string]string{"key": "parity-gone"}) }},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

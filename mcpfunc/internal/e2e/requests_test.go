@@ -90,14 +90,14 @@ func TestRequestsOnTheEdge(t *testing.T) {
 		srv := h.start(t, serverOptions{Storage: az.ConnectionString()})
 		self := h.mode == hosting.Self
 		c := newRawClient(t, srv)
-		name := "edge-" + h.name
+		key := "edge-" + h.name
 
-		resp, body := c.post(t, `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"savesnippet","arguments":{"snippetname":"`+name+`","snippet":"x = 1"}}}`, nil)
+		resp, body := c.post(t, `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"put","arguments":{"key":"`+key+`","value":"x = 1"}}}`, nil)
 		require.Equal(t, http.StatusOK, resp.StatusCode, body)
 		require.Nil(t, answerOf(t, body).Error, body)
 
 		t.Run("the URI's scheme in capitals", func(t *testing.T) {
-			resp, body := c.post(t, `{"jsonrpc":"2.0","id":2,"method":"resources/read","params":{"uri":"SNIPPET://`+name+`"}}`, nil)
+			resp, body := c.post(t, `{"jsonrpc":"2.0","id":2,"method":"resources/read","params":{"uri":"ITEM://`+key+`"}}`, nil)
 			require.Equal(t, http.StatusOK, resp.StatusCode, body)
 			a := answerOf(t, body)
 			require.Nil(t, a.Error, body)
@@ -105,7 +105,7 @@ func TestRequestsOnTheEdge(t *testing.T) {
 		})
 
 		t.Run("a control character in a URI", func(t *testing.T) {
-			resp, body := c.post(t, `{"jsonrpc":"2.0","id":3,"method":"resources/read","params":{"uri":"snippet://a\u0000"}}`, nil)
+			resp, body := c.post(t, `{"jsonrpc":"2.0","id":3,"method":"resources/read","params":{"uri":"item://a\u0000"}}`, nil)
 			require.Equal(t, http.StatusOK, resp.StatusCode, body)
 			a := answerOf(t, body)
 			require.NotNil(t, a.Error, "an answer, not an empty body: %q", body)

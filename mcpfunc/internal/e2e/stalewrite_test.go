@@ -42,9 +42,9 @@ const (
 	logRanOn = "the invocation whose MCP client went away ran to its end, as on the host"
 )
 
-// saveArgs are savesnippet's arguments.
-func saveArgs(name, content string) *mcp.CallToolParams {
-	return &mcp.CallToolParams{Name: "savesnippet", Arguments: map[string]any{"snippetname": name, "snippet": content}}
+// putParams are put's call.
+func putParams(key, value string) *mcp.CallToolParams {
+	return &mcp.CallToolParams{Name: "put", Arguments: putArgs(key, value)}
 }
 
 // answer is what a call got.
@@ -119,8 +119,8 @@ func releaseThrough(tb testing.TB, px *testenv.StorageProxy, h *testenv.HeldRequ
 	}
 }
 
-// withContainer makes sure the snippets container exists, so that a held
-// write is the one that saves (the first save into a missing container
+// withContainer makes sure the items container exists, so that a held
+// write is the one that stores (the first write into a missing container
 // is refused, creates it and tries again).
 func withContainer(t *testing.T, az *testenv.Azurite) {
 	t.Helper()
@@ -164,15 +164,15 @@ func staleWrite(t *testing.T, h hostingCase, az *testenv.Azurite) {
 
 			ctxA, giveUp := context.WithCancel(t.Context())
 			defer giveUp()
-			callA := callAsync(ctxA, sA, saveArgs(name, "from A"))
+			callA := callAsync(ctxA, sA, putParams(name, "from A"))
 			writeA := px.Next(t) // A's write is on its way to storage
 			giveUp()
 			o := await(t, callA)
 			require.Error(t, o.err, "A's client stopped waiting")
 
-			o = releaseUntil(t, px, callAsync(t.Context(), sB, saveArgs(name, "from B")))
+			o = releaseUntil(t, px, callAsync(t.Context(), sB, putParams(name, "from B")))
 			require.NoError(t, o.err)
-			requireText(t, o.res, fmt.Sprintf("Snippet '%s' saved successfully", name))
+			requireText(t, o.res, putText(name))
 
 			// A's write reaches storage now, after B's.
 			status, code := releaseThrough(t, px, writeA)
@@ -206,20 +206,20 @@ func TestHostCommitRace(t *testing.T) {
 	px.Hold(func(r *http.Request) bool { return commits(r) && r.URL.Query().Get("comp") == "blocklist" })
 	sA, sB := connect(t, transports[0].dial(srv, nil)), connect(t, transports[0].dial(srv, nil))
 
-	callA := callAsync(t.Context(), sA, saveArgs(name, "from A"))
+	callA := callAsync(t.Context(), sA, putParams(name, "from A"))
 	commitA := px.Next(t) // A's empty blob is in place, its content staged
-	callB := callAsync(t.Context(), sB, saveArgs(name, "from B"))
+	callB := callAsync(t.Context(), sB, putParams(name, "from B"))
 	commitB := px.Next(t) // B's empty blob has replaced A's
 	commitB.Release()
 	o := await(t, callB)
 	require.NoError(t, o.err)
-	requireText(t, o.res, fmt.Sprintf("Snippet '%s' saved successfully", name))
+	requireText(t, o.res, putText(name))
 	commitA.Release()
 	status, code := commitA.Answer(t)
 	assert.Equal(t, http.StatusPreconditionFailed, status, code)
 	o = await(t, callA)
 	require.NoError(t, o.err)
-	requireToolError(t, o.res, "An error occurred invoking 'savesnippet'.")
+	requireToolError(t, o.res, "An error occurred invoking 'put'.")
 	got, _ := az.Blob(t, container, blobName(name))
 	assert.Equal(t, "from B", string(got))
 }
@@ -239,7 +239,7 @@ func TestWriteOutcomeUnknown(t *testing.T) {
 		px.Hold(testenv.Writes(container, blobName(name)))
 		s := connect(t, transports[0].dial(srv, nil))
 
-		call := callAsync(t.Context(), s, saveArgs(name, "sent once"))
+		call := callAsync(t.Context(), s, putParams(name, "sent once"))
 		first := px.Next(t)
 		first.ReleaseAndDrop() // it lands; the answer is lost
 		status, code := first.Answer(t)
@@ -249,7 +249,7 @@ func TestWriteOutcomeUnknown(t *testing.T) {
 		if h.mode == hosting.Self {
 			requireToolError(t, o.res, mayHaveLanded(name))
 		} else {
-			requireText(t, o.res, fmt.Sprintf("Snippet '%s' saved successfully", name))
+			requireText(t, o.res, putText(name))
 		}
 		got, _ := az.Blob(t, container, blobName(name))
 		assert.Equal(t, "sent once", string(got), "reading it back tells")
@@ -275,7 +275,7 @@ func TestUnansweredWriteMayLand(t *testing.T) {
 		px.Hold(testenv.Writes(container, blobName(name)))
 		s := connect(t, transports[0].dial(srv, nil))
 
-		call := callAsync(t.Context(), s, saveArgs(name, "content"))
+		call := callAsync(t.Context(), s, putParams(name, "content"))
 		first := px.Next(t)
 		o := await(t, call) // once the storage budget is spent (the handler's 8 s, devhost's 20 s)
 		require.NoError(t, o.err)
@@ -298,7 +298,7 @@ func TestUnansweredWriteMayLand(t *testing.T) {
 			assert.Equal(t, "content", string(got), "it landed: reading it back tells")
 			return
 		}
-		requireToolError(t, o.res, "An error occurred invoking 'savesnippet'.")
+		requireToolError(t, o.res, "An error occurred invoking 'put'.")
 		assert.Empty(t, string(got), "the host's empty blob landed, its content never came")
 	})
 }
@@ -318,7 +318,7 @@ func TestStopWithAWriteInFlight(t *testing.T) {
 	px.Hold(testenv.Writes(container, blobName(name)))
 	s := connect(t, transports[0].dial(srv, nil))
 
-	call := callAsync(t.Context(), s, saveArgs(name, "content"))
+	call := callAsync(t.Context(), s, putParams(name, "content"))
 	held := px.Next(t) // the write has reached storage: the call is in flight
 	stopped := make(chan error, 1)
 	go func() { stopped <- srv.Stop() }()
@@ -363,11 +363,11 @@ func TestStaleWriteRounds(t *testing.T) {
 			az.PutBlob(t, container, blobName(name), []byte("before"))
 			px.Hold(testenv.Writes(container, blobName(name)))
 			ctxA, giveUp := context.WithCancel(t.Context())
-			callA := callAsync(ctxA, sA, saveArgs(name, "from A"))
+			callA := callAsync(ctxA, sA, putParams(name, "from A"))
 			writeA := px.Next(t)
 			giveUp()
 			await(t, callA)
-			callB := callAsync(t.Context(), sB, saveArgs(name, "from B"))
+			callB := callAsync(t.Context(), sB, putParams(name, "from B"))
 			writeB := px.Next(t)
 			// Storage thaws: both at once.
 			px.Hold(nil)
@@ -396,7 +396,7 @@ func TestStaleWriteRounds(t *testing.T) {
 				refused++
 			default:
 				// The host's commit of B, overtaken by A's empty blob.
-				requireToolError(t, o.res, "An error occurred invoking 'savesnippet'.")
+				requireToolError(t, o.res, "An error occurred invoking 'put'.")
 				failed++
 			}
 		}

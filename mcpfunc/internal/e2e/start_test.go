@@ -48,10 +48,9 @@ func TestStartCommand(t *testing.T) {
 
 			url := fmt.Sprintf("http://127.0.0.1:%d/runtime/webhooks/mcp", ports[0])
 			s := connect(t, &mcp.StreamableClientTransport{Endpoint: url, MaxRetries: -1})
-			name := "from-start-" + strconv.Itoa(ports[0])
-			requireText(t, call(t, s, "savesnippet", map[string]any{"snippetname": name, "snippet": "stored in the command's Azurite"}),
-				"Snippet '"+name+"' saved successfully")
-			requireText(t, call(t, s, "getsnippet", map[string]any{"snippetname": name}), "stored in the command's Azurite")
+			key := "from-start-" + strconv.Itoa(ports[0])
+			put(t, s, key, "stored in the command's Azurite")
+			requireText(t, call(t, s, "get", map[string]any{"key": key}), "stored in the command's Azurite")
 			require.NoError(t, s.Close())
 
 			pids, err := proc.Descendants(run.cmd.Process.Pid)
@@ -89,9 +88,9 @@ func TestStartCommand(t *testing.T) {
 		require.NotContains(t, run.output(), "devhost: serving")
 
 		s := connect(t, &mcp.StreamableClientTransport{Endpoint: url, MaxRetries: -1})
-		name := "from-start-self-" + strconv.Itoa(ports[0])
-		requireText(t, call(t, s, "savesnippet", map[string]any{"snippetname": name, "snippet": "self-hosted"}), "Snippet '"+name+"' saved successfully")
-		requireText(t, call(t, s, "getsnippet", map[string]any{"snippetname": name}), "self-hosted")
+		key := "from-start-self-" + strconv.Itoa(ports[0])
+		put(t, s, key, "self-hosted")
+		requireText(t, call(t, s, "get", map[string]any{"key": key}), "self-hosted")
 		require.NoError(t, s.Close())
 
 		pids, err := proc.Descendants(run.cmd.Process.Pid)
@@ -116,8 +115,7 @@ func TestStartCommand(t *testing.T) {
 		require.Contains(t, run.output(), fmt.Sprintf("Azurite already listens on 127.0.0.1:%d: using it", az.BlobPort))
 
 		s := connect(t, &mcp.StreamableClientTransport{Endpoint: fmt.Sprintf("http://127.0.0.1:%d/runtime/webhooks/mcp", mcpPort), MaxRetries: -1})
-		requireText(t, call(t, s, "savesnippet", map[string]any{"snippetname": "reused", "snippet": "in the running Azurite"}),
-			"Snippet 'reused' saved successfully")
+		put(t, s, "reused", "in the running Azurite")
 		require.NoError(t, s.Close())
 
 		require.NoError(t, proc.InterruptGroup(run.cmd.Process.Pid))
@@ -151,11 +149,11 @@ func TestStartCommand(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				cmd := startCmd(t, tt.mcp, tt.blob, tt.queue, tt.tbl, t.TempDir())
-				out, err := cmd.CombinedOutput()
+				out, err := testenv.RunToExit(t, cmd, testenv.ExitLimit)
 				var exit *exec.ExitError
 				require.True(t, errors.As(err, &exit), "want a failed exit, got %v; output:\n%s", err, out)
 				assert.Equal(t, 1, exit.ExitCode())
-				assert.Contains(t, string(out), tt.want)
+				assert.Contains(t, out, tt.want)
 				for _, p := range ports {
 					assert.False(t, listening(p), "nothing may be started: port %d listens", p)
 				}
@@ -180,7 +178,7 @@ func (r *startRun) output() string {
 
 // startCmd is cmd/start with devhost (never func, whatever the PATH
 // holds) on the given ports, run from the repository root like make, on
-// the app the harness staged.
+// the fixture as the harness staged it.
 func startCmd(t *testing.T, mcpPort, blob, queue, table int, azuriteDir string) *exec.Cmd {
 	t.Helper()
 	root, err := testenv.RepoRoot()

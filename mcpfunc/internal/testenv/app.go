@@ -7,10 +7,12 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,60 +24,111 @@ import (
 // buildLimit bounds one go build; a cold build cache needs the most.
 const buildLimit = 5 * time.Minute
 
-// stagedApps are the app staged once per test binary for each hosting, by
-// the same code as `make build`.
-var stagedApps = map[hosting.Mode]func() (string, error){
-	hosting.Triggers: sync.OnceValues(func() (string, error) { return stage(hosting.Triggers, "app") }),
-	hosting.Self:     sync.OnceValues(func() (string, error) { return stage(hosting.Self, "app-self") }),
+// Source is a function app's sources, as make build stages them.
+type Source struct {
+	// Dir holds host.json, local.settings.json (optional) and
+	// functions/<name>/function.json: absolute, or relative to RepoRoot.
+	Dir string
+	// Package is the handler's main package, relative to Dir
+	// ("./handler"); empty means "./handler".
+	Package string
 }
 
-func stage(mode hosting.Mode, name string) (string, error) {
-	dir, err := workDir()
-	if err != nil {
-		return "", err
+// Fixture is the library's own test app (package fixture, its handler
+// fixture/handler): what App, SelfApp, StartDevhost and StartSelfhost run
+// unless told otherwise, so that the library's tests never depend on the
+// repository's own app.
+var Fixture = Source{Dir: filepath.Join("mcpfunc", "internal", "fixture"), Package: "./handler"}
+
+// FixtureSetting is the fixture's app setting (fixture.LimitSetting): the
+// most bytes its put stores.
+const FixtureSetting = "FIXTURE_MAX_BYTES"
+
+func (s Source) abs() (Source, error) {
+	if s.Package == "" {
+		s.Package = "./handler"
+	}
+	if filepath.IsAbs(s.Dir) {
+		return s, nil
 	}
 	root, err := RepoRoot()
 	if err != nil {
-		return "", err
+		return s, err
 	}
-	app := filepath.Join(dir, name)
+	s.Dir = filepath.Join(root, s.Dir)
+	return s, nil
+}
+
+// stagings are the apps staged for this test binary, by source and
+// hosting; each is staged once, into the binary's work folder.
+var (
+	stagings sync.Map // stagingKey -> func() (string, error)
+	staged   atomic.Int64
+)
+
+type stagingKey struct {
+	src  Source
+	mode hosting.Mode
+}
+
+// Stage returns src staged for hosting mode by the same code as make
+// build, for this machine: the handler, host.json, local.settings.json,
+// and in the trigger hosting one folder per function. Under [Main] each
+// source is staged once per test binary, and tests must not change the
+// result (CopyApp makes a variant); without it, once per call, in a folder
+// of the test's.
+func Stage(tb testing.TB, src Source, mode hosting.Mode) string {
+	tb.Helper()
+	src, err := src.abs()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	work, err := workDir()
+	if err != nil {
+		dir, err := stage(src, mode, filepath.Join(tb.TempDir(), "app"))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return dir
+	}
+	once, _ := stagings.LoadOrStore(stagingKey{src, mode}, sync.OnceValues(func() (string, error) {
+		return stage(src, mode, filepath.Join(work, fmt.Sprintf("app-%d-%s", staged.Add(1), mode)))
+	}))
+	dir, err := once.(func() (string, error))()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return dir
+}
+
+func stage(src Source, mode hosting.Mode, dir string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), buildLimit)
 	defer cancel()
 	// For this machine, as make build stages it for func start and devhost.
-	if _, err := apppkg.Stage(ctx, apppkg.StageOptions{Root: root, Dir: app, Platform: apppkg.Native, Hosting: mode}); err != nil {
-		return "", fmt.Errorf("stage the function app for hosting %s: %w", mode, err)
+	if _, err := apppkg.Stage(ctx, apppkg.StageOptions{Root: src.Dir, Package: src.Package, Dir: dir, Platform: apppkg.Native, Hosting: mode}); err != nil {
+		return "", fmt.Errorf("stage the function app in %s (handler %s) for hosting %s: %w", src.Dir, src.Package, mode, err)
 	}
-	return app, nil
+	return dir, nil
 }
 
 // builds holds the commands built for this test binary, by package.
 var builds sync.Map // "./mcpfunc/cmd/devhost" -> func() (string, error)
 
-// Command returns the main package pkg ("./mcpfunc/cmd/devhost", "./mcpfunc/cmd/start"),
-// relative to the repository, built once per test binary for this machine.
+// Command returns the main package pkg ("./mcpfunc/cmd/start", relative
+// to RepoRoot, or an import path) built for this machine without cgo:
+// under [Main] once per test binary, without it once per call.
 func Command(tb testing.TB, pkg string) string {
 	tb.Helper()
+	work, err := workDir()
+	if err != nil {
+		bin, err := buildCommand(pkg, tb.TempDir())
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return bin
+	}
 	build, _ := builds.LoadOrStore(pkg, sync.OnceValues(func() (string, error) {
-		dir, err := workDir()
-		if err != nil {
-			return "", err
-		}
-		root, err := RepoRoot()
-		if err != nil {
-			return "", err
-		}
-		out := filepath.Join(dir, "bin", filepath.Base(pkg))
-		if runtime.GOOS == "windows" {
-			out += ".exe"
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), buildLimit)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, pkg)
-		cmd.Dir = root
-		if b, err := cmd.CombinedOutput(); err != nil {
-			return "", fmt.Errorf("go build %s: %v\n%s", pkg, err, strings.TrimSpace(string(b)))
-		}
-		return out, nil
+		return buildCommand(pkg, filepath.Join(work, "bin"))
 	}))
 	bin, err := build.(func() (string, error))()
 	if err != nil {
@@ -84,46 +137,60 @@ func Command(tb testing.TB, pkg string) string {
 	return bin
 }
 
-// App returns the staged function app (the handler for this machine,
-// host.json, local.settings.json, one folder per function), built once per
-// test binary. Tests must not change it: use CopyApp for a variant.
+func buildCommand(pkg, dir string) (string, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return "", err
+	}
+	out := filepath.Join(dir, path.Base(pkg))
+	if runtime.GOOS == "windows" {
+		out += ".exe"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), buildLimit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, pkg)
+	cmd.Dir = root
+	// Static, as the handler ships (package apppkg), so that the commands
+	// measured side by side are built alike.
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build %s: %v\n%s", pkg, err, strings.TrimSpace(string(b)))
+	}
+	return out, nil
+}
+
+// App returns the fixture staged for the trigger hosting (the handler for
+// this machine, host.json, local.settings.json, one folder per function).
+// Tests must not change it: use CopyApp for a variant.
 func App(tb testing.TB) string {
 	tb.Helper()
-	dir, err := stagedApps[hosting.Triggers]()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return dir
+	return Stage(tb, Fixture, hosting.Triggers)
 }
 
-// SelfApp returns the app staged for the self hosting (the handler for
-// this machine, the profile's host.json, local.settings.json, no function
-// folders), built once per test binary. Tests must not change it.
+// SelfApp returns the fixture staged for the self hosting (the handler
+// for this machine, the profile's host.json, local.settings.json, no
+// function folders). Tests must not change it.
 func SelfApp(tb testing.TB) string {
 	tb.Helper()
-	dir, err := stagedApps[hosting.Self]()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return dir
+	return Stage(tb, Fixture, hosting.Self)
 }
 
-// DevhostBinary returns devhost built for this machine, once per test
-// binary.
+// DevhostBinary returns devhost built for this machine (once per test
+// binary under [Main]).
 func DevhostBinary(tb testing.TB) string {
 	tb.Helper()
-	return Command(tb, "./mcpfunc/cmd/devhost")
+	return Command(tb, libraryPath+"/cmd/devhost")
 }
 
-// CopyApp copies the staged app into a folder of the test's and sets the
-// given values in its local.settings.json (the app settings devhost passes
-// to the handler, as `func start` does).
+// CopyApp copies the staged fixture ([App]) into a folder of the test's
+// and sets the given values in its local.settings.json (the app settings
+// devhost passes to the handler, as `func start` does).
 func CopyApp(tb testing.TB, settings map[string]string) string {
 	tb.Helper()
 	return CopyAppSettings(tb, setValues(settings))
 }
 
-// CopySelfApp is CopyApp for the app staged for the self hosting.
+// CopySelfApp is CopyApp for the fixture staged for the self hosting.
 func CopySelfApp(tb testing.TB, settings map[string]string) string {
 	tb.Helper()
 	return copyApp(tb, SelfApp(tb), setValues(settings))

@@ -201,6 +201,39 @@ func (a *Azurite) Listing(tb testing.TB) map[string]string {
 	return out
 }
 
+// ReadAll returns every blob in the account with its content, keyed
+// "container/blob", or the first error.
+func (a *Azurite) ReadAll() (map[string][]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*blobLimit)
+	defer cancel()
+	c, err := NewBlobClient(a.ConnectionString())
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	pager := c.NewListContainersPager(nil)
+	for pager.More() {
+		page, err := pager.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list containers: %w", err)
+		}
+		for _, ct := range page.ContainerItems {
+			items, err := list(ctx, c, *ct.Name, "")
+			if err != nil {
+				return nil, fmt.Errorf("list container %s: %w", *ct.Name, err)
+			}
+			for _, b := range items {
+				content, err := readBlob(ctx, c, *ct.Name, *b.Name)
+				if err != nil {
+					return nil, fmt.Errorf("read blob %s/%s: %w", *ct.Name, *b.Name, err)
+				}
+				out[*ct.Name+"/"+*b.Name] = content
+			}
+		}
+	}
+	return out, nil
+}
+
 func list(ctx context.Context, c *azblob.Client, containerName, prefix string) ([]*container.BlobItem, error) {
 	var out []*container.BlobItem
 	opts := &azblob.ListBlobsFlatOptions{}
@@ -272,30 +305,60 @@ func (a *Azurite) Blobs(tb testing.TB, container, prefix string) map[string][]by
 // Blob returns one blob's content, and false when it does not exist.
 func (a *Azurite) Blob(tb testing.TB, container, name string) ([]byte, bool) {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	content, err := readBlob(ctx, a.Client(tb), container, name)
-	if bloberror.HasCode(err, bloberror.BlobNotFound, bloberror.ContainerNotFound) {
-		return nil, false
-	}
+	content, found, err := a.ReadBlob(container, name)
 	if err != nil {
-		tb.Fatalf("read blob %s/%s: %v", container, name, err)
+		tb.Fatal(err)
 	}
-	return content, true
+	return content, found
 }
 
 // PutBlob writes a blob, creating the container if needed.
 func (a *Azurite) PutBlob(tb testing.TB, container, name string, content []byte) {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	if err := a.WriteBlob(container, name, content); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// blobLimit bounds one blob operation of the helpers below, so that a
+// frozen Azurite fails the test; it is not a speed assertion.
+const blobLimit = time.Minute
+
+// ReadBlob is Blob for callers that are not the test's goroutine: it
+// returns its error.
+func (a *Azurite) ReadBlob(container, name string) (content []byte, found bool, err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), blobLimit)
 	defer cancel()
-	c := a.Client(tb)
+	c, err := NewBlobClient(a.ConnectionString())
+	if err != nil {
+		return nil, false, err
+	}
+	content, err = readBlob(ctx, c, container, name)
+	if bloberror.HasCode(err, bloberror.BlobNotFound, bloberror.ContainerNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read blob %s/%s: %w", container, name, err)
+	}
+	return content, true, nil
+}
+
+// WriteBlob is PutBlob for callers that are not the test's goroutine: it
+// returns its error.
+func (a *Azurite) WriteBlob(container, name string, content []byte) error {
+	ctx, cancel := context.WithTimeout(context.Background(), blobLimit)
+	defer cancel()
+	c, err := NewBlobClient(a.ConnectionString())
+	if err != nil {
+		return err
+	}
 	if _, err := c.CreateContainer(ctx, container, nil); err != nil && !bloberror.HasCode(err, bloberror.ContainerAlreadyExists) {
-		tb.Fatalf("create container %s: %v", container, err)
+		return fmt.Errorf("create container %s: %w", container, err)
 	}
 	if _, err := c.UploadBuffer(ctx, container, name, content, nil); err != nil {
-		tb.Fatalf("write blob %s/%s: %v", container, name, err)
+		return fmt.Errorf("write blob %s/%s: %w", container, name, err)
 	}
+	return nil
 }
 
 func readBlob(ctx context.Context, c *azblob.Client, container, name string) ([]byte, error) {

@@ -138,6 +138,7 @@ func Conformance(tb testing.TB, opts ConformanceOptions) ConformanceRun {
 	ctx, cancel := context.WithTimeout(context.Background(), conformanceLimit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, args...)
+	cmd.WaitDelay = 5 * time.Second // a child left holding its output cannot stall Wait
 	cmd.Env = append(environ([]string{"HOME", "USERPROFILE", "NODE_OPTIONS", "NO_COLOR"}),
 		"HOME="+home, "USERPROFILE="+home, "NO_COLOR=1")
 	var stdout, stderr bytes.Buffer

@@ -23,8 +23,8 @@ const devhostStartLimit = 90 * time.Second
 
 // DevhostOptions say how to start devhost.
 type DevhostOptions struct {
-	// App is the staged function app; empty means the app staged once for
-	// this test binary ([App]).
+	// App is the staged function app ([Stage]); empty means the fixture
+	// ([App]).
 	App string
 	// Storage is AzureWebJobsStorage for devhost and the handler, usually
 	// an [Azurite]'s ConnectionString. Required, so that a test never
@@ -48,9 +48,10 @@ type Devhost struct {
 }
 
 // unsetForDevhost are variables of the test's own environment that would
-// change what devhost or the handler does: each test says what it wants.
+// change what devhost or the handler does (the fixture's app setting
+// among them): each test says what it wants.
 var unsetForDevhost = []string{
-	funcapp.StorageSetting, "MCP_EXTENSION_KEY", "FUNCTIONS_CUSTOMHANDLER_PORT", "SNIPPET_MAX_BYTES",
+	funcapp.StorageSetting, "MCP_EXTENSION_KEY", "FUNCTIONS_CUSTOMHANDLER_PORT", FixtureSetting,
 }
 
 // StartDevhost starts devhost on a free port and waits until it serves.

@@ -1,22 +1,32 @@
-// Package testenv runs the function app's real parts for tests and
+// Package testenv runs a function app's real parts for tests and
 // benchmarks: Azurite on free ports (the same launcher as `make start`),
-// the staged app (the same staging code as `make build`), and devhost, the local stand-in for the Functions host,
-// serving MCP in front of the handler.
+// the staged app (the same staging code as `make build`), and devhost, the
+// local stand-in for the Functions host, serving MCP in front of the
+// handler, or the handler serving MCP itself (the self hosting).
+//
+// Any app can be staged ([Stage] of a [Source]: its folder and its
+// handler's package); unless told otherwise it is the library's own test
+// app, [Fixture] (package fixture), so that the library's tests never
+// depend on the repository's app. Package mcpfunctest's Serve runs an
+// app's own handler on the same parts.
 //
 // # Using it
 //
 // A test binary that uses testenv calls [Main] from TestMain, so the things
-// it shares (one build of the app and of devhost, one Azurite) are made once
-// and removed when the binary ends:
+// it shares (one build of each app and of devhost, one Azurite) are made
+// once and removed when the binary ends:
 //
 //	func TestMain(m *testing.M) { testenv.Main(m) }
 //
-//	func TestSave(t *testing.T) {
+//	func TestPut(t *testing.T) {
 //		az := testenv.SharedAzurite(t)
 //		dh := testenv.StartDevhost(t, testenv.DevhostOptions{Storage: az.ConnectionString()})
-//		… an MCP client on dh.URL (Streamable HTTP) or dh.SSEURL saves "demo" …
-//		got, ok := az.Blob(t, "snippets", "demo.json")
+//		… an MCP client on dh.URL (Streamable HTTP) or dh.SSEURL puts "demo" …
+//		got, ok := az.Blob(t, "items", "demo.txt")
 //	}
+//
+// Without Main, builds and stagings are made per test, and [SharedAzurite]
+// is refused.
 //
 // [StartAzurite] gives a test its own Azurite (to stop and restart it, or
 // to fill it without slowing the others); [SharedAzurite] is the one every

@@ -11,7 +11,8 @@ import (
 // it, and one Azurite.
 var shared struct {
 	mu      sync.Mutex
-	dir     string   // set by Main; removed when the binary ends
+	main    bool     // Main runs the tests
+	dir     string   // made on first use; removed when the binary ends
 	azurite *Azurite // started on first use
 	azErr   error
 }
@@ -21,35 +22,43 @@ var shared struct {
 //
 //	func TestMain(m *testing.M) { testenv.Main(m) }
 func Main(m *testing.M) {
-	dir, err := os.MkdirTemp("", "testenv-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "testenv:", err)
-		os.Exit(1)
-	}
 	shared.mu.Lock()
-	shared.dir = dir
+	shared.main = true
 	shared.mu.Unlock()
 
 	code := m.Run()
 
 	shared.mu.Lock()
-	az := shared.azurite
+	az, dir := shared.azurite, shared.dir
 	shared.mu.Unlock()
 	if az != nil {
 		if err := az.stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "testenv: stopping the shared Azurite:", err)
 		}
 	}
-	_ = os.RemoveAll(dir)
+	if dir != "" {
+		_ = os.RemoveAll(dir)
+	}
 	os.Exit(code)
 }
 
-// workDir returns the binary's work folder, made by Main.
+// workDir returns the binary's work folder, made on first use under Main.
 func workDir() (string, error) {
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
-	if shared.dir == "" {
+	return workDirLocked()
+}
+
+func workDirLocked() (string, error) {
+	if !shared.main {
 		return "", errNotMain
+	}
+	if shared.dir == "" {
+		dir, err := os.MkdirTemp("", "testenv-")
+		if err != nil {
+			return "", err
+		}
+		shared.dir = dir
 	}
 	return shared.dir, nil
 }
@@ -58,12 +67,12 @@ func workDir() (string, error) {
 // Tests that share it must not stop it, and use blob names of their own.
 func SharedAzurite(tb testing.TB) *Azurite {
 	tb.Helper()
-	dir, err := workDir()
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	dir, err := workDirLocked()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	shared.mu.Lock()
-	defer shared.mu.Unlock()
 	if shared.azurite == nil && shared.azErr == nil {
 		shared.azurite, shared.azErr = startAzurite(dir + "/azurite-shared")
 	}
@@ -71,4 +80,12 @@ func SharedAzurite(tb testing.TB) *Azurite {
 		tb.Fatalf("shared Azurite: %v", shared.azErr)
 	}
 	return shared.azurite
+}
+
+// Shared reports whether the test binary runs under [Main], which makes
+// [SharedAzurite] and the builds shared by its tests.
+func Shared() bool {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	return shared.main
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"testing"
 	"time"
 
 	"remote-mcp-functions-go/mcpfunc/internal/lines"
@@ -43,6 +44,37 @@ func startProcess(name string, cmd *exec.Cmd, onLine func(string)) (*process, er
 	}
 	p.Child = child
 	return p, nil
+}
+
+// ExitLimit bounds the wait for a command that is expected to exit by
+// itself, such as a handler refusing a bad setting: generous for a
+// loaded machine, short enough that a command that does not exit fails
+// its test in seconds. It is not a speed assertion.
+const ExitLimit = 30 * time.Second
+
+// RunToExit runs cmd, which is expected to exit by itself within limit,
+// and returns its output (stdout and stderr together) and its exit error
+// (nil for status 0). A command still running after limit is stopped
+// with its process group (asked, then killed) and fails the test, so a
+// command that should have refused to start never hangs the test binary
+// or outlives it.
+func RunToExit(tb testing.TB, cmd *exec.Cmd, limit time.Duration) (string, error) {
+	tb.Helper()
+	out := &outputLog{}
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.WaitDelay = 5 * time.Second
+	child, err := proc.StartChild(cmd, false)
+	if err != nil {
+		tb.Fatalf("start %s: %v", cmd.Path, err)
+	}
+	select {
+	case <-child.Done():
+		return out.String(), child.Err()
+	case <-time.After(limit):
+		child.Stop(context.Background(), 5*time.Second)
+		tb.Fatalf("%s %q did not exit within %v, and was stopped; its output:\n%s", cmd.Path, cmd.Args[1:], limit, out.tail(8000))
+		return "", nil
+	}
 }
 
 // stop asks the process to stop, waits for the exit (killing it after

@@ -1,21 +1,16 @@
 package testenv
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 
 	"remote-mcp-functions-go/mcpfunc/internal/nodetool"
 )
-
-// modulePath names this repository's go.mod, so RepoRoot never stops at
-// another module's.
-const modulePath = "remote-mcp-functions-go"
 
 var repoRoot = sync.OnceValues(func() (string, error) {
 	dir, err := os.Getwd()
@@ -23,31 +18,26 @@ var repoRoot = sync.OnceValues(func() (string, error) {
 		return "", err
 	}
 	for {
-		b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-		if err == nil && moduleOf(b) == modulePath {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
 			return dir, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", fmt.Errorf("no go.mod of module %s above the working directory", modulePath)
+			return "", fmt.Errorf("no go.mod above %s: run the tests inside the module", dir)
 		}
 		dir = parent
 	}
 })
 
-func moduleOf(gomod []byte) string {
-	sc := bufio.NewScanner(bytes.NewReader(gomod))
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "module "); ok {
-			return strings.Trim(strings.TrimSpace(rest), `"`)
-		}
-	}
-	return ""
-}
-
-// RepoRoot returns the repository's root folder, found from the working
-// directory (go test runs in the package's folder).
+// RepoRoot returns the root folder of the module under test: the nearest
+// go.mod above the working directory (go test runs in the package's
+// folder). It holds the function app's sources and node_modules, whatever
+// the module's name.
 func RepoRoot() (string, error) { return repoRoot() }
+
+// libraryPath is the library's import path (package mcpfunc's), read from
+// this package's own, so that it follows the module's name.
+var libraryPath = strings.TrimSuffix(reflect.TypeFor[Source]().PkgPath(), "/internal/testenv")
 
 // nodeTool returns the command running a pinned Node tool (package
 // nodetool), or an error telling how to install it.

@@ -16,8 +16,8 @@ import (
 
 // SelfhostOptions say how to start the self-hosted handler.
 type SelfhostOptions struct {
-	// App is the app staged for the self hosting; empty means the one
-	// staged once for this test binary ([SelfApp]).
+	// App is the app staged for the self hosting ([Stage]); empty means
+	// the fixture ([SelfApp]).
 	App string
 	// Storage is AzureWebJobsStorage, usually an [Azurite]'s
 	// ConnectionString. Required, as for devhost.

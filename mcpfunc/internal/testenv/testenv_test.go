@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -90,16 +91,16 @@ func TestStagedHandler(t *testing.T) {
 	require.NoError(t, err)
 	var text string
 	require.NoError(t, json.Unmarshal(res.ReturnValue, &text))
-	assert.Equal(t, "Hello I am MCPTool!", text)
+	assert.Equal(t, "Hello from the fixture.", text)
 
 	require.NoError(t, proc.stop(), "the handler should exit 0 when asked to stop; output:\n%s", proc.out.String())
 }
 
 func TestCopyAppSetsSettings(t *testing.T) {
-	app := CopyApp(t, map[string]string{"SNIPPET_MAX_BYTES": "64"})
+	app := CopyApp(t, map[string]string{"FIXTURE_MAX_BYTES": "64"})
 	loaded, err := funcapp.Load(app)
 	require.NoError(t, err)
-	assert.Equal(t, "64", loaded.Settings.Values["SNIPPET_MAX_BYTES"])
+	assert.Equal(t, "64", loaded.Settings.Values["FIXTURE_MAX_BYTES"])
 	assert.Equal(t, "Custom", loaded.Settings.Values["FUNCTIONS_WORKER_RUNTIME"], "other settings are kept")
 	info, err := os.Stat(filepath.Join(app, loaded.Host.Executable()))
 	require.NoError(t, err)
@@ -107,7 +108,7 @@ func TestCopyAppSetsSettings(t *testing.T) {
 
 	orig, err := funcapp.Load(App(t))
 	require.NoError(t, err)
-	assert.NotContains(t, orig.Settings.Values, "SNIPPET_MAX_BYTES", "the shared staged app must not change")
+	assert.NotContains(t, orig.Settings.Values, "FIXTURE_MAX_BYTES", "the shared staged app must not change")
 }
 
 func TestCopyAppSettingsSetsHost(t *testing.T) {
@@ -178,4 +179,48 @@ func TestListingSeesWrites(t *testing.T) {
 	assert.NotEqual(t, first, az.Listing(t), "an overwrite with the same bytes changes the ETag")
 	az.PutBlob(t, "listing", "y/z.json", []byte("2"))
 	assert.Equal(t, map[string][]byte{"y/z.json": []byte("2")}, az.Blobs(t, "listing", "y/"))
+}
+
+// The test binary plays the commands RunToExit runs: with
+// TESTENV_HELPER=refuse it prints and exits 3, with TESTENV_HELPER=hang
+// it never exits by itself.
+func TestHelperCommand(t *testing.T) {
+	switch os.Getenv("TESTENV_HELPER") {
+	case "refuse":
+		fmt.Fprintln(os.Stderr, "handler: a bad setting")
+		os.Exit(3)
+	case "hang":
+		time.Sleep(time.Hour)
+	}
+}
+
+func helperCommand(mode string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperCommand$")
+	cmd.Env = append(os.Environ(), "TESTENV_HELPER="+mode)
+	return cmd
+}
+
+// recorder is a testing.TB that records a fatal failure instead of
+// ending the test.
+type recorder struct {
+	testing.TB
+	fatal string
+}
+
+func (r *recorder) Fatalf(format string, args ...any) { r.fatal = fmt.Sprintf(format, args...) }
+
+func TestRunToExit(t *testing.T) {
+	out, err := RunToExit(t, helperCommand("refuse"), ExitLimit)
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit)
+	assert.Equal(t, 3, exit.ExitCode())
+	assert.Contains(t, out, "handler: a bad setting")
+
+	// One that does not exit fails the test, and is stopped.
+	rec := &recorder{TB: t}
+	cmd := helperCommand("hang")
+	_, _ = RunToExit(rec, cmd, 200*time.Millisecond)
+	assert.Contains(t, rec.fatal, "did not exit within 200ms, and was stopped")
+	require.NotNil(t, cmd.ProcessState, "waited for")
+	assert.False(t, cmd.ProcessState.Success())
 }

@@ -5,14 +5,14 @@
 // /proc/<pid>/status (Linux) every 50 ms and prints the peak, the
 // resident memory when the load ends, and after an idle wait.
 //
-// The figures in README.md ("request bodies") were measured so, against
-// the staged handler (go run ./mcpfunc/cmd/pack -local -app DIR) in each hosting
-// and against devhost, with Azurite on ports 20000-20002:
+// The figures of the request bodies' memory were measured so, against
+// the app's staged handler (go run ./mcpfunc/cmd/pack -local -app DIR) in
+// each hosting and against devhost, with Azurite on ports 20000-20002:
 //
 //	FUNCTIONS_CUSTOMHANDLER_PORT=21001 DIR/handler &
 //	memload -pid $! -url http://127.0.0.1:21001/savesnippet -kind invocation -announce 50331648
 //	MCP_HOSTING=self AzureWebJobsStorage=… MCP_EXTENSION_KEY=K DIR/handler -listen 127.0.0.1:21002 &
-//	memload -pid $! -url http://127.0.0.1:21002/mcp -key K -announce 15728640
+//	memload -pid $! -url http://127.0.0.1:21002/mcp -key K -announce 15728640 -tool savesnippet -args snippetname,snippet
 //	AzureWebJobsStorage=… MCP_EXTENSION_KEY=K devhost -app DIR -addr 127.0.0.1:21003 &
 //	memload -pid $! -url http://127.0.0.1:21003/runtime/webhooks/mcp -key K -sessions 20000
 //
@@ -63,6 +63,8 @@ func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 func main() {
 	target := flag.String("url", "", "endpoint URL")
 	kind := flag.String("kind", "mcp", "mcp (a tools/call) or invocation (the host's payload)")
+	tool := flag.String("tool", "put", "with -kind mcp: the tool called, and its two string arguments (-args), the second one large")
+	args := flag.String("args", "key,value", "with -kind mcp: the tool's two string arguments, name,text")
 	key := flag.String("key", "", "x-functions-key")
 	pid := flag.Int("pid", 0, "pid to watch")
 	conns := flag.Int("conns", 40, "connections")
@@ -107,7 +109,7 @@ func main() {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				note(slowPost(u, *kind, *key, *announce, *rate, *limit, i))
+				note(slowPost(u, *kind, *tool, *args, *key, *announce, *rate, *limit, i))
 			}()
 		}
 		wg.Wait()
@@ -137,7 +139,7 @@ func sorted(m map[string]int) string {
 
 // slowPost announces n bytes and sends them at rate, until the server
 // answers or closes, or limit passes.
-func slowPost(u *url.URL, kind, key string, n, rate int64, limit time.Duration, i int) string {
+func slowPost(u *url.URL, kind, tool, args, key string, n, rate int64, limit time.Duration, i int) string {
 	conn, err := net.Dial("tcp", u.Host)
 	if err != nil {
 		return "dial error"
@@ -145,7 +147,8 @@ func slowPost(u *url.URL, kind, key string, n, rate int64, limit time.Duration, 
 	defer conn.Close()
 	var prefix, suffix string
 	if kind == "mcp" {
-		prefix = fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"savesnippet","arguments":{"snippetname":"big%d","snippet":"`, i, i)
+		name, text, _ := strings.Cut(args, ",")
+		prefix = fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":%q,"arguments":{%q:"big%d",%q:"`, i, tool, name, i, text)
 		suffix = `"}}}`
 	} else {
 		prefix = `{"Data":{"x":"`

@@ -1,8 +1,9 @@
-package main
+package mcpfunc_test
 
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,7 +13,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,33 +21,25 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/tools/txtar"
 
 	"remote-mcp-functions-go/mcpfunc/internal/freeport"
+	"remote-mcp-functions-go/mcpfunc/internal/invoke"
 	"remote-mcp-functions-go/mcpfunc/internal/proc"
+	"remote-mcp-functions-go/mcpfunc/internal/testenv"
 )
 
-// binary is the handler built once for this test binary, for this machine.
-var binary string
+// These tests run Start as the Functions host runs a custom handler: the
+// library's test app (package fixture) built as a program whose main is
+// mcpfunc.Start(fixture.New), started with the host's settings, probed,
+// invoked and stopped.
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "handler-test")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "handler")
-	if runtime.GOOS == "windows" {
-		binary += ".exe"
-	}
-	build := exec.Command("go", "build", "-trimpath", "-o", binary, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building the handler: %v\n%s", err, out)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// fixtureHandler is the fixture's handler built for this machine, once
+// per test binary.
+func fixtureHandler(tb testing.TB) string {
+	tb.Helper()
+	return testenv.Command(tb, "./mcpfunc/internal/fixture/handler")
 }
 
 func freePort(tb testing.TB) string {
@@ -65,7 +57,7 @@ func freePort(tb testing.TB) string {
 func start(tb testing.TB, env ...string) (cmd *exec.Cmd, url string, output func() string) {
 	tb.Helper()
 	port := freePort(tb)
-	cmd = exec.Command(binary)
+	cmd = exec.Command(fixtureHandler(tb))
 	cmd.Env = append([]string{"FUNCTIONS_CUSTOMHANDLER_PORT=" + port}, env...)
 	stderr, err := os.Create(filepath.Join(tb.TempDir(), "stderr"))
 	require.NoError(tb, err)
@@ -114,16 +106,39 @@ func waitReady(url string, limit time.Duration) error {
 	return errors.New("handler not ready in time")
 }
 
-func contractRequest(t *testing.T, name string) []byte {
-	ar, err := txtar.ParseFile(filepath.Join("..", "internal", "customhandler", "testdata", "contract", name+".txtar"))
-	require.NoError(t, err)
-	for _, f := range ar.Files {
-		if f.Name == "request.json" {
-			return f.Data
-		}
-	}
-	t.Fatalf("%s has no request.json", name)
-	return nil
+// putRequest is the host's invocation of the fixture's put, encoded as
+// the Functions host encodes it, from a Streamable HTTP session with a
+// client's usual headers.
+func putRequest(tb testing.TB, key, value string) []byte {
+	tb.Helper()
+	str := func(s string) json.RawMessage { r, _ := json.Marshal(s); return r }
+	body, err := invoke.NewToolRequest(&invoke.ToolInvocation{
+		Invocation: invoke.Invocation{
+			Function:   "put",
+			SessionID:  "5b7c5a54-0f3c-4a4e-9c0e-1f1d3b1e6d55",
+			ClientInfo: &invoke.ClientInfo{Name: "bench", Version: "1.0.0"},
+			Transport:  "http-streamable",
+			Headers: map[string]string{
+				"Accept": "application/json, text/event-stream", "Content-Type": "application/json",
+				"Host": "myapp.azurewebsites.net", "Mcp-Protocol-Version": "2025-06-18",
+				"Mcp-Session-Id": "5b7c5a54-0f3c-4a4e-9c0e-1f1d3b1e6d55", "User-Agent": "bench/1.0",
+			},
+			Now:      time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+			RandGUID: "0f8fad5b-d9cb-469f-a165-70867728950e",
+		},
+		Tool:      "put",
+		Arguments: map[string]json.RawMessage{"key": str(key), "value": str(value)},
+	})
+	require.NoError(tb, err)
+	return body
+}
+
+// outputs reads the blob outputs of the handler's answer to the host.
+func outputs(t *testing.T, body []byte) map[string][]byte {
+	t.Helper()
+	var r struct{ Outputs map[string][]byte }
+	require.NoError(t, json.Unmarshal(body, &r), "%s", body)
+	return r.Outputs
 }
 
 // TestProcess runs the built binary the way the host does: start on the
@@ -132,14 +147,12 @@ func contractRequest(t *testing.T, name string) []byte {
 func TestProcess(t *testing.T) {
 	cmd, url, output := start(t)
 
-	resp, err := http.Post(url+"/savesnippet", "application/json", bytes.NewReader(contractRequest(t, "savesnippet")))
+	resp, err := http.Post(url+"/put", "application/json", bytes.NewReader(putRequest(t, "demo", "x = 1")))
 	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
-	var r struct{ Outputs map[string]string }
-	require.NoError(t, json.Unmarshal(body, &r))
-	assert.NotEmpty(t, r.Outputs["file"])
+	assert.Equal(t, "x = 1", string(outputs(t, body)["file"]), "the blob output the host writes")
 
 	stopClean(t, cmd, output)
 	assert.Contains(t, output(), "custom handler stopped")
@@ -148,23 +161,23 @@ func TestProcess(t *testing.T) {
 }
 
 // TestShutdownWithACallInFlight: a stop request (SIGTERM; CTRL_BREAK_EVENT
-// on Windows) while a call's body is still
-// arriving (the host scaling in, or restarting the handler): the call is
-// answered in full, no new connection is accepted meanwhile, and the
-// process exits 0.
+// on Windows) while a call's body is still arriving (the host scaling in,
+// or restarting the handler): the call is answered in full, no new
+// connection is accepted meanwhile, and the process exits 0.
 func TestShutdownWithACallInFlight(t *testing.T) {
 	cmd, url, output := start(t)
-	body := contractRequest(t, "savesnippet")
+	body := putRequest(t, "in-flight", strings.Repeat("v", 4096))
 	half := len(body) / 2
 
 	conn, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
 	require.NoError(t, err)
 	defer conn.Close()
+	require.NoError(t, conn.SetDeadline(time.Now().Add(time.Minute)), "no read or write below waits longer")
 	// Expect: 100-continue makes the server say when the handler has
 	// started reading the body, so the signal surely finds the call in
 	// flight (a connection still in the accept queue when the listener
 	// closes is reset, in any server).
-	_, err = fmt.Fprintf(conn, "POST /savesnippet HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n", len(body))
+	_, err = fmt.Fprintf(conn, "POST /put HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n", len(body))
 	require.NoError(t, err)
 	rd := bufio.NewReader(conn)
 	cont, err := http.ReadResponse(rd, nil)
@@ -186,9 +199,7 @@ func TestShutdownWithACallInFlight(t *testing.T) {
 	answer, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(answer))
-	var r struct{ Outputs map[string]string }
-	require.NoError(t, json.Unmarshal(answer, &r))
-	assert.NotEmpty(t, r.Outputs["file"], "the whole call ran")
+	assert.Equal(t, strings.Repeat("v", 4096), string(outputs(t, answer)["file"]), "the whole call ran")
 
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -201,6 +212,24 @@ func TestShutdownWithACallInFlight(t *testing.T) {
 	assert.Contains(t, output(), "custom handler stopped")
 }
 
+// refused runs the handler with env, expecting it to refuse to start: it
+// must exit 1 within testenv.ExitLimit (or the test fails and the handler
+// is stopped) and say why after "handler: ".
+func refused(t *testing.T, env []string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(fixtureHandler(t), args...)
+	cmd.Env = append([]string{}, env...) // these settings alone, never the test's own
+	out, err := testenv.RunToExit(t, cmd, testenv.ExitLimit)
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "the handler must refuse to start; output:\n%s", out)
+	assert.Equal(t, 1, exit.ExitCode())
+	assert.Contains(t, out, "handler: ")
+	return out
+}
+
+// TestProcessRefusesBadConfig: a bad setting of the host's, the
+// library's or the app's own stops the handler at once with a message
+// that names it.
 func TestProcessRefusesBadConfig(t *testing.T) {
 	tests := []struct {
 		name string
@@ -210,19 +239,15 @@ func TestProcessRefusesBadConfig(t *testing.T) {
 		{"port unset", nil, "FUNCTIONS_CUSTOMHANDLER_PORT"},
 		{"port not a number", []string{"FUNCTIONS_CUSTOMHANDLER_PORT=http"}, `FUNCTIONS_CUSTOMHANDLER_PORT="http"`},
 		{"port out of range", []string{"FUNCTIONS_CUSTOMHANDLER_PORT=70000"}, "1-65535"},
-		{"bad snippet limit", []string{"FUNCTIONS_CUSTOMHANDLER_PORT=" + freePort(t), "SNIPPET_MAX_BYTES=lots"}, "SNIPPET_MAX_BYTES"},
+		// The app's New returned an error: Start stops with its message.
+		{"bad app setting", []string{"FUNCTIONS_CUSTOMHANDLER_PORT=" + freePort(t), testenv.FixtureSetting + "=lots"},
+			testenv.FixtureSetting + `="lots": want a positive number of bytes`},
 		{"unknown hosting", []string{"FUNCTIONS_CUSTOMHANDLER_PORT=" + freePort(t), "MCP_HOSTING=selfhosted"}, `MCP_HOSTING="selfhosted": want "triggers" (the default) or "self"`},
 		{"self hosting without storage", []string{"FUNCTIONS_CUSTOMHANDLER_PORT=" + freePort(t), "MCP_HOSTING=self"}, "storage for the blob bindings: connection setting not found: AzureWebJobsStorage"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cmd := exec.Command(binary)
-			cmd.Env = tt.env
-			out, err := cmd.CombinedOutput()
-			var exit *exec.ExitError
-			require.ErrorAs(t, err, &exit)
-			assert.Equal(t, 1, exit.ExitCode())
-			assert.Contains(t, string(out), tt.want)
+			assert.Contains(t, refused(t, tt.env), tt.want)
 		})
 	}
 }
@@ -230,18 +255,15 @@ func TestProcessRefusesBadConfig(t *testing.T) {
 // -listen is the self hosting's alone: the trigger hosting's handler
 // speaks the host's protocol, never MCP to clients.
 func TestListenNeedsSelfHosting(t *testing.T) {
-	out, err := exec.Command(binary, "-listen", "127.0.0.1:"+freePort(t)).CombinedOutput()
-	var exit *exec.ExitError
-	require.ErrorAs(t, err, &exit)
-	assert.Equal(t, 1, exit.ExitCode())
-	assert.Contains(t, string(out), "-listen serves MCP clients directly, which only MCP_HOSTING=self does")
+	out := refused(t, nil, "-listen", "127.0.0.1:"+freePort(t))
+	assert.Contains(t, out, "-listen serves MCP clients directly, which only MCP_HOSTING=self does")
 }
 
 // mcpPost sends one MCP message to the self-hosted handler as the host
 // forwards it, with the given Host, and returns the status and body.
 func mcpPost(t *testing.T, url, host string, header map[string]string, msg string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, url+"/mcp", strings.NewReader(msg))
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url+"/mcp", strings.NewReader(msg))
 	require.NoError(t, err)
 	req.Host = host
 	req.Header.Set("Content-Type", "application/json")
@@ -249,7 +271,7 @@ func mcpPost(t *testing.T, url, host string, header map[string]string, msg strin
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := (&http.Client{Timeout: time.Minute}).Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
@@ -269,11 +291,11 @@ func TestSelfHostedProcess(t *testing.T) {
 	for _, host := range []string{"127.0.0.1:" + strings.TrimPrefix(url, "http://127.0.0.1:"), "myapp.azurewebsites.net"} {
 		status, body := mcpPost(t, url, host, map[string]string{"Origin": "https://app.example"}, initialize)
 		assert.Equal(t, http.StatusOK, status, "Host %s: %s", host, body)
-		assert.Contains(t, body, `"serverInfo":{"name":"Go snippets MCP server","version":"1.0.0"}`)
+		assert.Contains(t, body, `"serverInfo":{"name":"mcpfunc fixture","version":"0.1.0"}`, "the app's name and version")
 	}
 	status, body := mcpPost(t, url, "127.0.0.1", nil, `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"hello","arguments":{}}}`)
 	assert.Equal(t, http.StatusOK, status)
-	assert.Contains(t, body, "Hello I am MCPTool!")
+	assert.Contains(t, body, "Hello from the fixture.")
 
 	stopClean(t, cmd, output)
 	assert.Contains(t, output(), "hosting=self")
@@ -284,28 +306,35 @@ func TestSelfHostedProcess(t *testing.T) {
 // BenchmarkColdStart measures exec → first answer on GET /, as the host
 // sees a start. Run it with -benchtime=20x: it reports the median.
 func BenchmarkColdStart(b *testing.B) {
+	binary := fixtureHandler(b)
 	var times []time.Duration
 	for b.Loop() {
 		port := freePort(b)
 		cmd := exec.Command(binary)
 		cmd.Env = []string{"FUNCTIONS_CUSTOMHANDLER_PORT=" + port}
 		t0 := time.Now()
-		require.NoError(b, proc.Start(cmd))
+		child, err := proc.StartChild(cmd, false)
+		require.NoError(b, err)
 		require.NoError(b, waitReady("http://127.0.0.1:"+port, 10*time.Second))
 		times = append(times, time.Since(t0))
-		_ = proc.Terminate(cmd.Process)
-		_ = cmd.Wait()
+		if child.Stop(context.Background(), 15*time.Second) {
+			b.Fatal("the handler did not stop when asked to, and was killed")
+		}
 	}
 	slices.Sort(times)
 	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-median")
 	b.ReportMetric(0, "ns/op")
 }
 
-// BenchmarkBinarySize builds the binary as the deployment package holds it
-// (linux/amd64, stripped) and reports its size.
+// BenchmarkBinarySize builds a handler (the fixture's: the library and a
+// small app) as the deployment package holds it (linux/amd64, static,
+// stripped) and reports its size.
 func BenchmarkBinarySize(b *testing.B) {
+	root, err := testenv.RepoRoot()
+	require.NoError(b, err)
 	out := filepath.Join(b.TempDir(), "handler")
-	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, ".")
+	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, "./mcpfunc/internal/fixture/handler")
+	build.Dir = root
 	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
 	if o, err := build.CombinedOutput(); err != nil {
 		b.Fatalf("build: %v\n%s", err, o)
