@@ -22,7 +22,7 @@ import (
 
 // BenchmarkCPUPerInvocation measures, from outside, the process CPU the
 // handler spends per invocation, against the least a custom handler can
-// do: command envelope (internal/benchbase/envelope), which reads the body
+// do: command envelope (mcpfunc/internal/benchbase/envelope), which reads the body
 // and json.Unmarshals it into a map[string]any. Both get the same
 // payloads, encoded as the Functions host encodes them
 // (invoke.NewToolRequest): a savesnippet of a few lines, and one of 1 MiB.

@@ -34,7 +34,7 @@ func TestContentBoundary(t *testing.T) {
 func contentBoundary(t *testing.T, h hostingCase, az *testenv.Azurite) {
 	dh := h.start(t, serverOptions{Storage: az.ConnectionString()})
 	s := connect(t, transports[0].dial(dh, nil))
-	// The README's limit (1 MiB of content, 128-character names), and the
+	// The sample's limit (docs/sample.md#rules: 1 MiB of content, 128-character names), and the
 	// message savesnippet gives for a body too large to read.
 	const limit = 1 << 20
 	const saveTooLarge = "The snippet is too large: content is limited to 1048576 bytes and names to 128 characters."

@@ -204,8 +204,8 @@ func generic(t *testing.T, v any) any {
 }
 
 // TestSnippetFunctionsWithInspector: the pinned Inspector CLI lists and
-// reads the template, gets the prompt, lists and deletes, as the README
-// shows, in each hosting.
+// reads the template, gets the prompt, lists and deletes, as
+// docs/local.md#connect-the-mcp-inspector shows, in each hosting.
 func TestSnippetFunctionsWithInspector(t *testing.T) {
 	az := testenv.SharedAzurite(t)
 	forEachHosting(t, func(t *testing.T, h hostingCase) {

@@ -5,7 +5,7 @@
 // /proc/<pid>/status (Linux) every 50 ms and prints the peak, the
 // resident memory when the load ends, and after an idle wait.
 //
-// The figures in README.md ("request bodies") were measured so, against
+// The figures in docs/hostings.md#memory-under-load were measured so, against
 // the staged handler (go run ./mcpfunc/cmd/pack -local -app DIR) in each hosting
 // and against devhost, with Azurite on ports 20000-20002:
 //
