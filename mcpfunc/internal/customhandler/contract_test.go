@@ -208,7 +208,7 @@ func goldenInvocation(function string, c hostCall) invoke.Invocation {
 }
 
 // hostView reads the handler's answer as the host does
-// (docs/contract.md#the-answer, #blob-outputs):
+// (docs/contract.md#the-answer, docs/contract.md#blob-outputs):
 // each declared output's base64 decoded, and the raw ReturnValue.
 func hostView(t *testing.T, body []byte, outputs []string) (map[string][]byte, json.RawMessage) {
 	t.Helper()

@@ -11,11 +11,11 @@ import (
 )
 
 // This file is the contract goldens' own encoder of the host's payload:
-// written from docs/contract.md#the-request-body, #the-encodings and
-// #what-metadata-holds, independently of package invoke
-// (which encodes the same payload for devhost), so that the goldens are
-// not the output of the code they check, and a test can compare the two
-// encoders byte for byte.
+// written from docs/contract.md#the-request-body,
+// docs/contract.md#the-encodings and docs/contract.md#what-metadata-holds,
+// independently of package invoke (which encodes the same payload for
+// devhost), so that the goldens are not the output of the code they
+// check, and a test can compare the two encoders byte for byte.
 //
 // The host's layers, innermost first:
 //
