@@ -2,8 +2,10 @@
 // together: every relative link in README.md and docs/*.md names a file or
 // folder the repository has and, when it names a section (#anchor), a
 // heading that Markdown file has; every docs/ page is linked from the
-// README; and every docs/….md or README.md reference in a Go comment,
-// with its #anchor, resolves the same way. So moving a section, renaming a page or
+// README; and every reference in a Go comment to a Markdown file of the
+// repository (docs/<page>.md, or a bare <name>.md at its root, such as
+// README.md), with its #anchor, resolves the same way: a comment cannot
+// cite a document the repository lacks. So moving a section, renaming a page or
 // deleting a file that the documentation or a comment points at fails
 // make test, naming the reference.
 //
@@ -123,9 +125,11 @@ func (c *checker) check(r ref) string {
 	return ""
 }
 
-// goRef is a documentation reference in a Go comment: a path from the
-// repository's root, with an optional anchor.
-var goRef = regexp.MustCompile(`(?:^|[^\w./-])((?:docs/[\w.-]+\.md|README\.md)(?:#[\w-]+)?)`)
+// goRef is a documentation reference in a Go comment: docs/<page>.md or
+// a bare <name>.md (a file at the repository's root), with an optional
+// anchor. A Markdown path with another folder in it is some other
+// repository's (upstream sources are cited so) and is not checked.
+var goRef = regexp.MustCompile(`(?:^|[^\w./-])((?:docs/)?[\w-]+\.md(?:#[\w-]+)?)\b`)
 
 // checkGo checks the documentation references in the comments of the
 // repository's Go files. Folders the go tool ignores (testdata, and names

@@ -42,6 +42,7 @@ func TestBrokenReferencesFail(t *testing.T) {
 		"src/x.go:2: docs/page.md#gone: docs/page.md has no section #gone",
 		"src/x.go:2: docs/missing.md: no such file or folder",
 		"src/x.go:2: README.md#nowhere: README.md has no section #nowhere",
+		"src/x.go:3: notes.md: no such file or folder",
 	}, problems)
 }
 
