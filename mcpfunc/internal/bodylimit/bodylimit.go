@@ -62,7 +62,8 @@ const (
 // many smaller ones, and at least 32 MiB. What a server holds while it
 // serves a request is some multiple of its body (decoded, copied, turned
 // into arguments): measured under 40 connections each sending a body
-// just under the cap, a few hundred MiB at most (README.md).
+// just under the cap, a few hundred MiB at most
+// (docs/hostings.md#memory-under-load).
 func DefaultBudget(limit int64) int64 { return max(2*limit, 32<<20) }
 
 // TooLargeError is a body over its cap.

@@ -214,7 +214,8 @@ func goldenInvocation(function string, c hostCall) invoke.Invocation {
 	return inv
 }
 
-// hostView reads the handler's answer as the host does (contract.md §2):
+// hostView reads the handler's answer as the host does
+// (docs/contract.md#the-answer, docs/contract.md#blob-outputs):
 // each declared output's base64 decoded, and the raw ReturnValue.
 func hostView(t *testing.T, body []byte, outputs []string) (map[string][]byte, json.RawMessage) {
 	t.Helper()
@@ -235,7 +236,7 @@ func hostView(t *testing.T, body []byte, outputs []string) (map[string][]byte, j
 }
 
 // clientResource is the resources/read result the extension makes of a
-// ReturnValue (contract.md §3.6): the handler always sends the
+// ReturnValue (docs/contract.md#resources): the handler always sends the
 // {"content":"<ResourceContents JSON>"} envelope.
 func clientResource(t *testing.T, rv json.RawMessage, uri, mimeType string) string {
 	t.Helper()
@@ -268,7 +269,7 @@ func clientPrompt(t *testing.T, rv json.RawMessage) string {
 }
 
 // clientResult is the tools/call result the extension makes of a
-// ReturnValue (contract.md §3.3), for the two forms this app uses: plain
+// ReturnValue (docs/contract.md#tools), for the two forms this app uses: plain
 // text, or with useResultSchema a call_tool_result envelope whose content
 // is the whole result.
 func clientResult(t *testing.T, rv json.RawMessage, useResultSchema bool) string {

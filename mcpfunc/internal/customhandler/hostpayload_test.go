@@ -11,10 +11,11 @@ import (
 )
 
 // This file is the contract goldens' own encoder of the host's payload:
-// written from contract.md §1 and §5, independently of package invoke
-// (which encodes the same payload for devhost), so that the goldens are
-// not the output of the code they check, and a test can compare the two
-// encoders byte for byte.
+// written from docs/contract.md#the-request-body,
+// docs/contract.md#the-encodings and docs/contract.md#what-metadata-holds,
+// independently of package invoke (which encodes the same payload for
+// devhost), so that the goldens are not the output of the code they
+// check, and a test can compare the two encoders byte for byte.
 //
 // The host's layers, innermost first:
 //
@@ -257,7 +258,7 @@ func toolPayload(c hostCall) (string, error) {
 		data = append(data, newtonsoft(name)+":"+text(s))
 	}
 
-	// Metadata, in the host's order (contract.md §5).
+	// Metadata, in the host's order (docs/contract.md#what-metadata-holds).
 	var meta []string
 	if !c.Single {
 		meta = append(meta, `"mcptoolcontext":`+pascalContext(c, argNames))

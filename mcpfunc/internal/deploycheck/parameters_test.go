@@ -2,9 +2,7 @@ package deploycheck
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -15,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"remote-mcp-functions-go/mcpfunc/internal/doccheck"
 )
 
 // envRef is azd's substitution in main.parameters.json: ${NAME}, or
@@ -232,55 +232,66 @@ func TestBicepExtensionsConfigured(t *testing.T) {
 var azdOwnVariables = map[string]bool{"AZURE_ENV_NAME": true, "AZURE_LOCATION": true, "AZURE_PRINCIPAL_ID": true, "AZURE_PRINCIPAL_TYPE": true}
 
 // checkOptionsDocumented: every option main.parameters.json reads from the
-// azd environment is named in the README, and every option the README
-// tells users to `azd env set` is read.
-func checkOptionsDocumented(parametersJSON, readme string) []string {
+// azd environment is named in the documentation (README.md and docs/*.md),
+// and every option the documentation tells users to `azd env set` is read.
+func checkOptionsDocumented(parametersJSON, docs string) []string {
 	read := map[string]bool{}
 	for _, m := range envRef.FindAllStringSubmatch(parametersJSON, -1) {
 		read[m[1]] = true
 	}
 	var problems []string
 	for _, name := range sortedKeys(read) {
-		if !azdOwnVariables[name] && !regexp.MustCompile(`\b`+name+`\b`).MatchString(readme) {
-			problems = append(problems, fmt.Sprintf("main.parameters.json reads %s, which README.md does not document", name))
+		if !azdOwnVariables[name] && !regexp.MustCompile(`\b`+name+`\b`).MatchString(docs) {
+			problems = append(problems, fmt.Sprintf("main.parameters.json reads %s, which the documentation (README.md, docs/) does not document", name))
 		}
 	}
 	documented := map[string]bool{}
-	for _, m := range regexp.MustCompile("azd env set ([A-Z][A-Z0-9_]*)|\\| `([A-Z][A-Z0-9_]*) ").FindAllStringSubmatch(readme, -1) {
+	for _, m := range regexp.MustCompile("azd env set ([A-Z][A-Z0-9_]*)|\\| `([A-Z][A-Z0-9_]*) ").FindAllStringSubmatch(docs, -1) {
 		documented[m[1]+m[2]] = true
 	}
 	for _, name := range sortedKeys(documented) {
 		if !read[name] {
-			problems = append(problems, fmt.Sprintf("README.md sets %s, which main.parameters.json does not read", name))
+			problems = append(problems, fmt.Sprintf("the documentation sets %s, which main.parameters.json does not read", name))
 		}
 	}
 	return problems
 }
 
 func TestOptionsDocumented(t *testing.T) {
-	assert.Empty(t, checkOptionsDocumented(read(t, "infra/main.parameters.json"), read(t, "README.md")))
+	assert.Empty(t, checkOptionsDocumented(read(t, "infra/main.parameters.json"), documentation(t)))
 
 	problems := strings.Join(checkOptionsDocumented(`{"p":{"value":"${CORS_ALLOWED_ORIGINS}"},"q":{"value":"${AZURE_ENV_NAME}"}}`,
 		"| `VNET_ENABLED true` | x |\nazd env set AZURE_PRINCIPAL_TYPE x"), "\n")
-	assert.Contains(t, problems, "reads CORS_ALLOWED_ORIGINS, which README.md does not document")
+	assert.Contains(t, problems, "reads CORS_ALLOWED_ORIGINS, which the documentation (README.md, docs/) does not document")
 	assert.Contains(t, problems, "sets VNET_ENABLED, which main.parameters.json does not read")
 	assert.NotContains(t, problems, "AZURE_ENV_NAME")
+}
+
+// documentation is the text of README.md and docs/*.md, one after the
+// other: where the options and the deployment's values are documented.
+func documentation(t *testing.T) string {
+	t.Helper()
+	files, err := doccheck.Markdown(os.DirFS(root))
+	require.NoError(t, err)
+	var b strings.Builder
+	for _, f := range files {
+		b.WriteString(read(t, f))
+		b.WriteString("\n")
+	}
+	return b.String()
 }
 
 // The values the documentation reads with `azd env get-value` are outputs
 // of main.bicep.
 func TestDocumentedOutputsExist(t *testing.T) {
 	outputs := find(read(t, "infra/main.bicep"), "output")
-	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
-	if errors.Is(err, fs.ErrNotExist) {
-		readme = nil // nothing documented yet, nothing to check
-	} else {
-		require.NoError(t, err)
+	docs := documentation(t)
+	reads := regexp.MustCompile(`azd env get-value (\w+)`).FindAllStringSubmatch(docs, -1)
+	require.NotEmpty(t, reads, "the documentation shows how to read the deployment's values")
+	for _, m := range reads {
+		assert.Contains(t, outputs, m[1], "the documentation reads %s", m[1])
 	}
-	for _, m := range regexp.MustCompile(`azd env get-value (\w+)`).FindAllStringSubmatch(string(readme), -1) {
-		assert.Contains(t, outputs, m[1], "README.md reads %s", m[1])
-	}
-	// The ones the deployment guide relies on, whatever README.md says today.
+	// The ones the deployment guide relies on, whatever it says today.
 	for _, name := range []string{"AZURE_FUNCTION_NAME", "AZURE_RESOURCE_GROUP", "MCP_SERVER_URL", "APPLICATIONINSIGHTS_NAME", "AZURE_STORAGE_ACCOUNT_NAME", "ENTRA_APPLICATION_ID"} {
 		assert.Contains(t, outputs, name)
 	}

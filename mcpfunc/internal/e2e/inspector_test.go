@@ -48,7 +48,7 @@ type callResult struct {
 }
 
 // TestInspector drives each hosting in key mode with the pinned MCP
-// Inspector CLI, the way the README tells users to: the key in ?code= or
+// Inspector CLI, the way docs/local.md#key-mode tells users to: the key in ?code= or
 // in an x-functions-key header, on Streamable HTTP and (devhost) on SSE.
 func TestInspector(t *testing.T) {
 	az := testenv.SharedAzurite(t)

@@ -82,8 +82,8 @@ func answerOf(t *testing.T, body string) rawAnswer {
 // differ, the trigger hosting answers as the Functions host and its MCP
 // extension do (a message System.Text.Json cannot read is an exception
 // the extension does not catch: the host's 500), and the self hosting as
-// the MCP specification says (a 4xx with a JSON-RPC error). README.md's
-// hosting table says the same.
+// the MCP specification says (a 4xx with a JSON-RPC error). The hosting
+// table in docs/hostings.md#what-each-serves says the same.
 func TestRequestsOnTheEdge(t *testing.T) {
 	az := testenv.SharedAzurite(t)
 	forEachHosting(t, func(t *testing.T, h hostingCase) {

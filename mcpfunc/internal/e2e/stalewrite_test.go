@@ -141,7 +141,8 @@ func waitLogCount(tb testing.TB, srv server, line string, n int) {
 // write is refused and B's save stays. In the trigger hosting the
 // Functions host writes unconditionally and does not stop an invocation
 // whose client left; devhost does what it does, so A's late write lands
-// over B's: pinned here, and said in the README.
+// over B's: pinned here, and said in
+// docs/hostings.md#saves-in-the-trigger-hosting.
 func TestStaleWrite(t *testing.T) {
 	az := testenv.SharedAzurite(t)
 	forEachHosting(t, func(t *testing.T, h hostingCase) { staleWrite(t, h, az) })

@@ -83,5 +83,7 @@
 // ScriptInvocationContextExtensions.cs, HttpScriptInvocationResultExtensions.cs)
 // and Azure/azure-functions-mcp-extension (McpToolTriggerBinding.cs,
 // ToolReturnValueBinder.cs, McpToolResult.cs). Nothing here was run against
-// a real host; README.md lists what to check first on a deployment.
+// a real host; docs/contract.md#not-confirmed lists what is unconfirmed,
+// and docs/deploy.md#check-a-deployment what to check first on a
+// deployment.
 package invoke

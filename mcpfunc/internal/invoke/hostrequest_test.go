@@ -58,7 +58,7 @@ func TestToolRequestRoundTrip(t *testing.T) {
 	_, present, _ = req.Input("gone")
 	assert.False(t, present)
 
-	// The encoding levels of contract.md §5, pinned byte for byte.
+	// The encoding levels of docs/contract.md#the-encodings, pinned byte for byte.
 	var wire struct{ Data, Metadata map[string]json.RawMessage }
 	require.NoError(t, json.Unmarshal(body, &wire))
 	assert.Equal(t, `"\"print(1)\""`, string(wire.Data["file"]))

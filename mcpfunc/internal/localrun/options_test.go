@@ -17,7 +17,7 @@ func TestFromEnv(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The defaults README.md and DESIGN.md give: 7071, Azurite's 10000-10002.
+	// The defaults docs/local.md#settings gives: 7071, Azurite's 10000-10002.
 	if o.MCPPort != 7071 || o.BlobPort != 10000 || o.QueuePort != 10001 || o.TablePort != 10002 ||
 		o.AzuriteDir != ".azurite" || o.AppDir != "build/app" || o.UseDevhost || o.KeyMode {
 		t.Fatalf("defaults: %+v", o)

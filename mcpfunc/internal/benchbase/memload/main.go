@@ -5,9 +5,9 @@
 // /proc/<pid>/status (Linux) every 50 ms and prints the peak, the
 // resident memory when the load ends, and after an idle wait.
 //
-// The figures of the request bodies' memory were measured so, against
-// the app's staged handler (go run ./mcpfunc/cmd/pack -local -app DIR) in
-// each hosting and against devhost, with Azurite on ports 20000-20002:
+// The figures in docs/hostings.md#memory-under-load were measured so, against
+// the staged handler (go run ./mcpfunc/cmd/pack -local -app DIR) in each hosting
+// and against devhost, with Azurite on ports 20000-20002:
 //
 //	FUNCTIONS_CUSTOMHANDLER_PORT=21001 DIR/handler &
 //	memload -pid $! -url http://127.0.0.1:21001/savesnippet -kind invocation -announce 50331648
