@@ -2,7 +2,6 @@ package mcpfunc
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -119,5 +118,3 @@ func handler(app *App, mode hosting.Mode, log *slog.Logger, direct bool) (http.H
 	}
 	return customhandler.New(fns, customhandler.Options{Logger: log, MaxBodyBytes: app.maxBodyBytes(), Store: decl.Stores(accounts)})
 }
-
-var errDrift = errors.New("the generated files differ from the declarations: run make generate")
