@@ -10,9 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// root is the repository, two folders up from this package.
+// root is the repository, three folders up from this package.
 var root = func() string {
-	p, err := filepath.Abs(filepath.Join("..", ".."))
+	p, err := filepath.Abs(filepath.Join("..", "..", ".."))
 	if err != nil {
 		panic(err)
 	}
