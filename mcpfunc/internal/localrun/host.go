@@ -60,6 +60,7 @@ func (r *runner) host(ctx context.Context, env []string) (*hostRun, error) {
 		if runtime.GOOS == "windows" {
 			bin += ".exe"
 		}
+		r.say("building devhost (go build ./mcpfunc/cmd/devhost)")
 		build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./mcpfunc/cmd/devhost")
 		build.Dir = o.Root
 		build.Stdout, build.Stderr = o.Stderr, o.Stderr

@@ -95,7 +95,7 @@ func TestSelfHosting(t *testing.T) {
 // The VS Code task for the self hosting is ready when make start prints
 // its hints: its endsPattern matches a line of them.
 func TestSelfTaskWaitsForTheHints(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("..", "..", ".vscode", "tasks.json"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", ".vscode", "tasks.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -66,10 +66,13 @@ func (r *runner) run(ctx context.Context) error {
 	if inUse(o.MCPPort) {
 		return fmt.Errorf("port %d is in use: stop whatever listens there (%s shows it), or set MCP_PORT", o.MCPPort, whoListens(o.MCPPort))
 	}
-	if ran, err := nodetool.Install(ctx, o.Root, o.Stderr); err != nil {
-		return err
-	} else if ran {
-		r.say("installed the pinned Node tools (npm ci): Azurite, the MCP Inspector")
+	// The first run on a fresh clone downloads: say so before it starts.
+	if !nodetool.Installed(o.Root, nodetool.Run) {
+		r.say("installing the pinned Node tools a local run uses, Azurite and the MCP Inspector (npm ci; a minute or so the first time; the tests' own tools wait for make test)")
+		if _, err := nodetool.Install(ctx, o.Root, nodetool.Run, o.Stderr); err != nil {
+			return err
+		}
+		r.say("installed the pinned Node tools: Azurite, the MCP Inspector")
 	}
 	if err := r.stage(ctx); err != nil {
 		return err
@@ -94,8 +97,10 @@ func (r *runner) run(ctx context.Context) error {
 	}
 }
 
-// stage builds the handler for this machine and stages the app, unless
-// told to use the staged one.
+// stage generates the app's files from its Go declarations (as make
+// generate does: a forgotten one cannot run an app without its newest
+// functions), builds the handler for this machine and stages the app,
+// unless told to run the staged one.
 func (r *runner) stage(ctx context.Context) error {
 	if r.o.NoBuild {
 		if _, err := os.Stat(filepath.Join(r.o.AppDir, "host.json")); err != nil {
@@ -108,7 +113,8 @@ func (r *runner) stage(ctx context.Context) error {
 		}
 		return nil
 	}
-	st, err := apppkg.Stage(ctx, apppkg.StageOptions{Root: r.o.Root, Dir: r.o.AppDir, Platform: apppkg.Native, Output: r.o.Stderr, Hosting: r.o.Hosting})
+	r.say("generating functions/ and host.json from the app's Go declarations, then building the handler for this machine (the first build compiles every Go module it uses: a minute or two)")
+	st, err := apppkg.Stage(ctx, apppkg.StageOptions{Root: r.o.Root, Dir: r.o.AppDir, Platform: apppkg.Native, Output: r.o.Stderr, Hosting: r.o.Hosting, Generate: true})
 	if err != nil {
 		return err
 	}
