@@ -56,8 +56,10 @@ func workDir() (string, error) {
 
 // SharedAzurite returns the test binary's Azurite, starting it on first use.
 // Tests that share it must not stop it, and use blob names of their own.
+// Under go test -short (make test-unit) it skips the test.
 func SharedAzurite(tb testing.TB) *Azurite {
 	tb.Helper()
+	skipIfShort(tb)
 	dir, err := workDir()
 	if err != nil {
 		tb.Fatal(err)
