@@ -10,7 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// root is the repository, three folders up from this package.
+// root is the repository, three folders up from this package
+// (mcpfunc/internal/deploycheck).
 var root = func() string {
 	p, err := filepath.Abs(filepath.Join("..", "..", ".."))
 	if err != nil {
