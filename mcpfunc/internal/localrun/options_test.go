@@ -50,7 +50,7 @@ func TestHintsNameTheKeyVariable(t *testing.T) {
 		t.Fatalf("hints without a key:\n%s", plain)
 	}
 	if !strings.Contains(plain, "\n  Ctrl+C stops it.\n") {
-		t.Fatalf("the line the start tests wait for (internal/e2e/start_test.go) is missing:\n%s", plain)
+		t.Fatalf("the line the start tests wait for (mcpfunc/internal/e2e/start_test.go) is missing:\n%s", plain)
 	}
 }
 
