@@ -104,12 +104,14 @@ test-unit: ## run the unit tests: no Azurite, no Node, no end-to-end tests (well
 	$(GO) test -short -count=1 $$($(GO) list ./... | grep -Ev '$(UNIT_LEFT_OUT)')
 
 .PHONY: lint
-lint: go-deps ## gofmt, go vet, staticcheck (this machine); the CI workflow (actionlint)
+lint: go-deps ## gofmt, go vet, staticcheck (this machine); the CI workflow (actionlint); functions/ and host.json generated
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 	$(GO) tool actionlint
+	@# functions/ and host.json are what the app's declarations generate.
+	$(GO) run ./handler -check
 
 # The platforms users run on, and the one Azure runs, less this machine's
 # (which lint and test cover): for each, go vet and staticcheck, and every

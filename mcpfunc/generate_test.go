@@ -62,7 +62,7 @@ func TestGenerateAndDrift(t *testing.T) {
 	root := fixtureCopy(t)
 	drift, err := mcpfunc.Drift(app, root)
 	require.NoError(t, err)
-	assert.Empty(t, drift, "the fixture's committed files are generated")
+	assert.Empty(t, drift, "the fixture's committed files are generated: go run ./mcpfunc/internal/fixture/handler -generate -root mcpfunc/internal/fixture")
 
 	root, hostJSON := drifted(t)
 	drift, err = mcpfunc.Drift(app, root)
