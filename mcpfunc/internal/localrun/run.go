@@ -137,7 +137,7 @@ func (r *runner) stage(ctx context.Context) error {
 		}
 		return nil
 	}
-	r.say("generating functions/ and host.json from the app's Go declarations, then building the handler for this machine (the first build compiles every Go module it uses: a minute or two)")
+	r.say("generating functions/ and host.json from the app's Go declarations, then building the handler for this machine")
 	st, err := apppkg.Stage(ctx, apppkg.StageOptions{Root: r.o.Root, Dir: r.o.AppDir, Platform: apppkg.Native, Output: r.o.Stderr, Hosting: r.o.Hosting, Generate: true})
 	if err != nil {
 		return err
