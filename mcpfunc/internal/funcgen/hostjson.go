@@ -280,26 +280,21 @@ func (o *object) only(name string) (*member, error) {
 
 // insert returns src with name: value added as o's last member.
 func (o *object) insert(src []byte, f format, name string, value []byte) []byte {
-	var add []byte
-	at := o.end - 1 // the closing brace
-	if len(o.members) > 0 {
-		last := o.members[len(o.members)-1]
-		at = last.end
-		add = append(add, ',')
-		if f.pretty {
-			add = append(add, '\n')
-			add = append(add, f.indentAt(src, last.key)...)
-		}
-		add = append(add, f.member(name, value)...)
-	} else {
+	if len(o.members) == 0 {
 		// {} becomes an object of one member, closed where it opened.
 		out := append([]byte(nil), src[:o.start]...)
 		out = append(out, f.object(f.indentAt(src, o.start), [][]byte{f.member(name, value)})...)
 		return append(out, src[o.end:]...)
 	}
-	out := append([]byte(nil), src[:at]...)
-	out = append(out, add...)
-	return append(out, src[at:]...)
+	last := o.members[len(o.members)-1]
+	out := append([]byte(nil), src[:last.end]...)
+	out = append(out, ',')
+	if f.pretty {
+		out = append(out, '\n')
+		out = append(out, f.indentAt(src, last.key)...)
+	}
+	out = append(out, f.member(name, value)...)
+	return append(out, src[last.end:]...)
 }
 
 // memberIndent is the indentation of o's members: its last one's, or
