@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 
+	"remote-mcp-functions-go/mcpfunc/internal/funcapp"
 	"remote-mcp-functions-go/mcpfunc/internal/funcgen"
 )
 
@@ -26,14 +28,43 @@ func Generate(app *App, root string) (changed []string, err error) {
 }
 
 // Drift says where the files under root differ from what [Generate] would
-// write, one line per file, each ending "run make generate"; none when
-// Generate would change nothing.
+// write, one line per file, each ending "run make generate"; when they do
+// not, it says what the Functions host would refuse in the function app
+// there (host.json, local.settings.json, the function folders), one line
+// per problem. It returns none when all is well.
 func Drift(app *App, root string) ([]string, error) {
 	plan, err := app.plan(root)
+	if errors.Is(err, fs.ErrNotExist) {
+		// No host.json to compare: the host's own checks say so.
+		if probs := hostProblems(root); len(probs) > 0 {
+			return probs, nil
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
-	return plan.Drift(), nil
+	if drift := plan.Drift(); len(drift) > 0 {
+		return drift, nil
+	}
+	return hostProblems(root), nil
+}
+
+// hostProblems lists what the host would refuse in the function app under
+// root, as package funcapp checks it.
+func hostProblems(root string) []string {
+	_, err := funcapp.LoadDirs(root, funcgen.Path(root, funcgen.FunctionsDir))
+	var appErr *funcapp.Error
+	switch {
+	case errors.As(err, &appErr):
+		probs := make([]string, len(appErr.Problems))
+		for i, p := range appErr.Problems {
+			probs[i] = p.String()
+		}
+		return probs
+	case err != nil:
+		return []string{err.Error()}
+	}
+	return nil
 }
 
 func (a *App) plan(root string) (*funcgen.Plan, error) {
@@ -63,20 +94,22 @@ func generate(app *App, root string, out io.Writer) error {
 	return err
 }
 
-// check is -check: every difference on out, and errDrift when there is
-// one.
+// check is -check: every problem Drift finds on out, and errDrift when
+// there is one; with the notes of what generation leaves alone.
 func check(app *App, root string, out io.Writer) error {
-	plan, err := app.plan(root)
+	probs, err := Drift(app, root)
 	if err != nil {
 		return err
 	}
-	for _, p := range plan.Drift() {
+	for _, p := range probs {
 		fmt.Fprintln(out, p)
 	}
-	for _, n := range plan.Notes {
-		fmt.Fprintln(out, "note:", n)
+	if plan, err := app.plan(root); err == nil {
+		for _, n := range plan.Notes {
+			fmt.Fprintln(out, "note:", n)
+		}
 	}
-	if len(plan.Changes) > 0 {
+	if len(probs) > 0 {
 		return errDrift
 	}
 	return nil
