@@ -47,7 +47,7 @@ type Azurite struct {
 // [SharedAzurite]. Under go test -short (make test-unit) it skips the test.
 func StartAzurite(tb testing.TB) *Azurite {
 	tb.Helper()
-	skipIfShort(tb)
+	SkipIfShort(tb)
 	dir := tb.TempDir() // made first, so it is removed after Azurite stops
 	a, err := startAzurite(dir)
 	if err != nil {

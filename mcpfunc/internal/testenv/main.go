@@ -59,7 +59,7 @@ func workDir() (string, error) {
 // Under go test -short (make test-unit) it skips the test.
 func SharedAzurite(tb testing.TB) *Azurite {
 	tb.Helper()
-	skipIfShort(tb)
+	SkipIfShort(tb)
 	dir, err := workDir()
 	if err != nil {
 		tb.Fatal(err)
