@@ -1,7 +1,8 @@
 # Remote MCP on Azure Functions, in Go.
-#   make start   run the MCP server locally (Azurite included)
-#   make test    every test: unit, contract, function app, end to end, infra checks
-#   make bench   benchmarks (never part of make test)
+#   make start       run the MCP server locally (Azurite included)
+#   make test-unit   the unit tests: quick, no Azurite, no Node
+#   make test        every test: unit, contract, function app, end to end, infra checks
+#   make bench       benchmarks (never part of make test)
 # See README.md.
 
 # bash from PATH, not /bin/bash: on Windows GNU make finds Git Bash's.
@@ -17,38 +18,55 @@ DIST     := dist/app.zip
 
 .PHONY: help
 help:
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 # --- set-up -------------------------------------------------------------------
 
+# make start installs only what a local run needs (the Go modules go build
+# fetches; Azurite and the MCP Inspector: package nodetool); the rest waits
+# for make test.
+TEST_TOOLS := mcpfunc/internal/nodetool/testtools
+NODE_ALL   := node_modules/.installed-all
+
 .PHONY: deps
-deps: go-deps node_modules/.package-lock.json ## install Go modules and pinned Node tools
+deps: go-deps $(NODE_ALL) ## install the Go modules and every pinned Node tool, the tests' too
 
 .PHONY: go-deps
 go-deps:
 	@$(GO) mod download
 
-# npm ci only when package-lock.json changed since the last install.
-node_modules/.package-lock.json: package.json package-lock.json
+# Every pinned Node tool, the tests' too (the workspace TEST_TOOLS: the MCP
+# conformance suite, Node 22 for it, tree-sitter): npm ci when a manifest
+# or the lock changed since. npm ci empties node_modules first, so a later
+# install of fewer tools (make start's) removes this mark too.
+$(NODE_ALL): package.json package-lock.json $(TEST_TOOLS)/package.json
+	@echo "installing every pinned Node tool, the tests' too (npm ci): Azurite, the MCP Inspector, the MCP conformance suite, Node 22, tree-sitter"
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # --- build --------------------------------------------------------------------
 
+# build, start and package generate first (the handler's -generate, as
+# make generate does): a forgotten make generate cannot run or ship an app
+# without its newest functions.
 .PHONY: build
-build: go-deps ## build the handler for this machine and stage the function app in build/app (for func start, devhost)
-	$(GO) run ./cmd/pack -local -app $(APP_DIR)
+build: ## generate, build the handler for this machine and stage the function app in build/app (for func start, devhost)
+	$(GO) run ./mcpfunc/cmd/pack -local -app $(APP_DIR)
 
 .PHONY: generate
-generate: go-deps ## write functions/<name>/function.json from the tools declared in Go
-	$(GO) generate ./...
+generate: ## write functions/<name>/function.json and host.json's MCP block from the app's Go declarations (app/app.go)
+	$(GO) run ./handler -generate
+
+.PHONY: check-generated
+check-generated: ## say where functions/ and host.json differ from the app's Go declarations; fail if they do
+	$(GO) run ./handler -check
 
 # --- deploy -------------------------------------------------------------------
 
 # The same steps as azd's prepackage hook (azure.yaml).
 .PHONY: package
-package: go-deps ## build for linux/amd64, stage in build/package and pack the deployment package dist/app.zip
-	$(GO) run ./cmd/pack -build -out $(DIST)
+package: ## generate, build for linux/amd64, stage in build/package and pack the deployment package dist/app.zip
+	$(GO) run ./mcpfunc/cmd/pack -build -out $(DIST)
 
 .PHONY: deploy
 deploy: ## provision Azure and deploy with azd up (needs azd >= 1.20 and az login)
@@ -57,16 +75,20 @@ deploy: ## provision Azure and deploy with azd up (needs azd >= 1.20 and az logi
 
 # --- run locally --------------------------------------------------------------
 
-# cmd/start does it all, on every OS (`go run ./cmd/start` without make):
-# npm ci when needed, builds and stages build/app for this machine, Azurite
-# (data in .azurite/), then `func start` in build/app when func is on PATH,
-# else devhost, the local stand-in for the Functions host. Ctrl+C stops what
-# it started. MCP_EXTENSION_KEY=… turns devhost's key mode on.
+# mcpfunc/cmd/start does it all, on every OS (`go run ./mcpfunc/cmd/start`
+# without make): npm ci of the tools it runs when needed, generates, builds
+# and stages build/app for this machine, Azurite (data in .azurite/), then
+# `func start` in build/app when func is on PATH, else devhost, the local
+# stand-in for the Functions host. Ctrl+C stops what it started.
+# MCP_EXTENSION_KEY=… turns devhost's key mode on.
 # Built, then exec'd: make passes a SIGTERM (an IDE stopping the task) on to
-# its child, which `go run` would not.
+# its child, which `go run` would not. Built as the handler is (static,
+# -trimpath: package apppkg), so that the packages they share, most of
+# them, compile once.
 .PHONY: start
-start: go-deps ## run the MCP server locally on :7071 (Azurite included; func or devhost)
-	@$(GO) build -o build/start$(EXE) ./cmd/start
+start: ## run the MCP server locally on :7071 (Azurite included; func or devhost)
+	@test -x build/start$(EXE) || echo "start: building the start command (go build ./mcpfunc/cmd/start; on a fresh clone it first downloads and compiles the Go modules it uses: a minute or two)"
+	@CGO_ENABLED=0 $(GO) build -trimpath -o build/start$(EXE) ./mcpfunc/cmd/start
 	@exec build/start$(EXE)
 
 # --- checks -------------------------------------------------------------------
@@ -75,13 +97,23 @@ start: go-deps ## run the MCP server locally on :7071 (Azurite included; func or
 test: deps lint cross ## run every test
 	$(GO) test -race -count=1 ./...
 
+# The unit tests, quick: -short skips a test that needs Azurite (package
+# testenv), and the packages that are all end-to-end tests, Node tools or
+# the deployment's checks are left out. Nothing to install first.
+UNIT_LEFT_OUT := /mcpfunc/internal/(e2e|testenv|azurite|nodetool|deploycheck)$$
+.PHONY: test-unit
+test-unit: ## run the unit tests: no Azurite, no Node, no end-to-end tests (well under a minute)
+	$(GO) test -short -count=1 $$($(GO) list ./... | grep -Ev '$(UNIT_LEFT_OUT)')
+
 .PHONY: lint
-lint: go-deps ## gofmt, go vet, staticcheck (this machine); the CI workflow (actionlint)
+lint: go-deps ## gofmt, go vet, staticcheck (this machine); the CI workflow (actionlint); functions/ and host.json generated
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 	$(GO) tool actionlint
+	@# functions/ and host.json are what the app's declarations generate.
+	$(GO) run ./handler -check
 
 # The platforms users run on, and the one Azure runs, less this machine's
 # (which lint and test cover): for each, go vet and staticcheck, and every
@@ -104,16 +136,16 @@ cross: go-deps ## vet, staticcheck and compile every package and its tests for t
 
 .PHONY: fuzz
 fuzz: go-deps ## fuzz the host-payload decoding, the JSON reader, the arguments decoder, the binding path grammar and the MCP servers' message front for a bounded time (FUZZTIME=30s per target)
-	$(GO) test ./internal/invoke -run '^$$' -fuzz '^FuzzDecodeString$$' -fuzztime $(or $(FUZZTIME),30s)
-	$(GO) test ./internal/invoke -run '^$$' -fuzz '^FuzzParseRequest$$' -fuzztime $(or $(FUZZTIME),30s)
-	$(GO) test ./internal/invoke -run '^$$' -fuzz '^FuzzAnswer$$' -fuzztime $(or $(FUZZTIME),30s)
-	$(GO) test ./internal/rawjson -run '^$$' -fuzz '^FuzzValid$$' -fuzztime $(or $(FUZZTIME),30s)
-	$(GO) test ./internal/rawjson -run '^$$' -fuzz '^FuzzString$$' -fuzztime $(or $(FUZZTIME),30s)
-	$(GO) test ./internal/rawjson -run '^$$' -fuzz '^FuzzAppendEscaped$$' -fuzztime $(or $(FUZZTIME),30s)
-	$(GO) test ./internal/mcpfunc -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(or $(FUZZTIME),30s)
-	$(GO) test ./internal/funcapp -run '^$$' -fuzz '^FuzzParsePath$$' -fuzztime $(or $(FUZZTIME),30s)
-	$(GO) test ./internal/rpcmsg -run '^$$' -fuzz '^FuzzPeek$$' -fuzztime $(or $(FUZZTIME),30s)
-	$(GO) test ./internal/selfhost -run '^$$' -fuzz '^FuzzBypass$$' -fuzztime $(or $(FUZZTIME),30s)
+	$(GO) test ./mcpfunc/internal/invoke -run '^$$' -fuzz '^FuzzDecodeString$$' -fuzztime $(or $(FUZZTIME),30s)
+	$(GO) test ./mcpfunc/internal/invoke -run '^$$' -fuzz '^FuzzParseRequest$$' -fuzztime $(or $(FUZZTIME),30s)
+	$(GO) test ./mcpfunc/internal/invoke -run '^$$' -fuzz '^FuzzAnswer$$' -fuzztime $(or $(FUZZTIME),30s)
+	$(GO) test ./mcpfunc/internal/rawjson -run '^$$' -fuzz '^FuzzValid$$' -fuzztime $(or $(FUZZTIME),30s)
+	$(GO) test ./mcpfunc/internal/rawjson -run '^$$' -fuzz '^FuzzString$$' -fuzztime $(or $(FUZZTIME),30s)
+	$(GO) test ./mcpfunc/internal/rawjson -run '^$$' -fuzz '^FuzzAppendEscaped$$' -fuzztime $(or $(FUZZTIME),30s)
+	$(GO) test ./mcpfunc/internal/decl -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(or $(FUZZTIME),30s)
+	$(GO) test ./mcpfunc/internal/funcapp -run '^$$' -fuzz '^FuzzParsePath$$' -fuzztime $(or $(FUZZTIME),30s)
+	$(GO) test ./mcpfunc/internal/rpcmsg -run '^$$' -fuzz '^FuzzPeek$$' -fuzztime $(or $(FUZZTIME),30s)
+	$(GO) test ./mcpfunc/internal/selfhost -run '^$$' -fuzz '^FuzzBypass$$' -fuzztime $(or $(FUZZTIME),30s)
 
 .PHONY: bench
 bench: deps ## benchmarks: per-tool invocation, binary size, cold start, end to end vs a plain go-sdk server
@@ -121,7 +153,7 @@ bench: deps ## benchmarks: per-tool invocation, binary size, cold start, end to 
 	@# invocation as the host does, one invocation per
 	@# tool through the handler's router, and
 	@# devhost's tools/call path; five runs each, read the medians.
-	$(GO) test ./internal/rawjson ./internal/invoke ./internal/customhandler ./internal/devhost -run '^$$' -bench . -benchmem -count 5
+	$(GO) test ./mcpfunc/internal/rawjson ./mcpfunc/internal/invoke ./mcpfunc/internal/customhandler ./mcpfunc/internal/devhost -run '^$$' -bench . -benchmem -count 5
 	@# The handler as built: binary size, and exec -> first answer on GET /
 	@# (median of 20 cold starts).
 	$(GO) test ./handler -run '^$$' -bench 'ColdStart|BinarySize' -benchtime 20x -count 1
@@ -135,4 +167,4 @@ bench: deps ## benchmarks: per-tool invocation, binary size, cold start, end to 
 	@# self-p50-ratio and self-calls/s-ratio (the self hosting) across them;
 	@# BenchmarkSelf sets the self-hosted server beside the baseline alike:
 	@# both in one process, then both as processes of their own.
-	$(GO) test ./internal/e2e -run '^$$' -bench . -count $(or $(E2E_BENCH_COUNT),3)
+	$(GO) test ./mcpfunc/internal/e2e -run '^$$' -bench . -count $(or $(E2E_BENCH_COUNT),3)

@@ -2,7 +2,6 @@ package mcpfunc
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -144,5 +143,3 @@ func init() {
 		}, nil
 	}
 }
-
-var errDrift = errors.New("the generated files differ from the declarations: run make generate")

@@ -98,6 +98,7 @@ const startLimit = 2 * time.Minute
 // grace is killed, and fails the test.
 func Serve(t testing.TB, opts ServeOptions) *Server {
 	t.Helper()
+	testenv.SkipIfShort(t) // make test-unit: no Azurite, no builds
 	mode := hosting.Mode(opts.Hosting)
 	switch mode {
 	case "":

@@ -5,6 +5,11 @@
 //	go run ./mcpfunc/cmd/pack -build     stage build/package for linux/amd64, then pack (make package, azd's prepackage hook)
 //	go run ./mcpfunc/cmd/pack -local     stage build/app for this machine, no zip (make build; func start and devhost run it)
 //
+// Staging (-build, -local) first generates the function app's files from
+// the handler (go run ./handler -generate, what make generate runs), so
+// that a package or a local run always has every function the Go code
+// declares, even when make generate was forgotten.
+//
 // The package is always linux/amd64, the platform Flex Consumption runs;
 // a local staging is built for the machine it runs on.
 //
@@ -63,7 +68,7 @@ func main() {
 
 func run(ctx context.Context, mode hosting.Mode, build, local bool, root, pkg, dir, out string) error {
 	if build || local {
-		opts := apppkg.StageOptions{Root: root, Dir: dir, Package: pkg, Output: os.Stderr, Platform: apppkg.Target, Hosting: mode}
+		opts := apppkg.StageOptions{Root: root, Dir: dir, Package: pkg, Output: os.Stderr, Platform: apppkg.Target, Hosting: mode, Generate: true}
 		if local {
 			opts.Platform = apppkg.Native
 		}

@@ -70,6 +70,12 @@ type StageOptions struct {
 	// local.settings.json are made from the repository's (SelfHostJSON,
 	// SelfSettings), and it has no function folders.
 	Hosting hosting.Mode
+
+	// Generate runs the handler's generation in Root first (the handler
+	// run with -generate, as make generate does), so that a forgotten make
+	// generate cannot stage, run or ship an app without its newest
+	// functions: make build, make start and make package set it.
+	Generate bool
 }
 
 // Staged says what [Stage] built.
@@ -89,8 +95,10 @@ func (s *Staged) String() string {
 // Stage builds the handler for opts.Platform (static, -trimpath, stripped)
 // and lays out the function app in opts.Dir: the binary under the name
 // host.json gives it, host.json, local.settings.json when Root has one, and,
-// in the trigger hosting, one folder per function. It stages only a valid
-// app (see [funcapp.LoadDirs]), and checks what it staged the same way.
+// in the trigger hosting, one folder per function. With opts.Generate it
+// first brings the repository's generated files up to date. It stages only
+// a valid app (see [funcapp.LoadDirs]), and checks what it staged the same
+// way.
 //
 // Windows runs a program only by its extension, so a build for windows is
 // named with ".exe" added (handler.exe), and the staged host.json's
@@ -123,6 +131,20 @@ func Stage(ctx context.Context, opts StageOptions) (*Staged, error) {
 	for _, src := range []string{filepath.Join(root, "functions"), filepath.Join(root, pkg)} {
 		if within(src, dir) || within(dir, src) {
 			return nil, fmt.Errorf("stage folder %s overlaps the sources in %s: pick a folder of its own", dir, src)
+		}
+	}
+	var generated string // the handler generation built, when it is this machine's
+	if opts.Generate {
+		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+			return nil, err
+		}
+		tmp, err := os.MkdirTemp(filepath.Dir(dir), ".generate-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(tmp)
+		if generated, err = generate(ctx, opts.Go, pkg, root, tmp, opts.Output); err != nil {
+			return nil, err
 		}
 	}
 	app, err := funcapp.LoadDirs(root, filepath.Join(root, "functions"))
@@ -166,7 +188,12 @@ func Stage(ctx context.Context, opts StageOptions) (*Staged, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	if err := build(ctx, opts.Go, pkg, root, filepath.Join(dir, exe), plat, opts.Output); err != nil {
+	if generated != "" && plat == Native {
+		// The same build: go build -o would only link it again.
+		if err := os.Rename(generated, filepath.Join(dir, exe)); err != nil {
+			return nil, err
+		}
+	} else if err := build(ctx, opts.Go, pkg, root, filepath.Join(dir, exe), plat, opts.Output); err != nil {
 		return nil, err
 	}
 	if err := os.WriteFile(filepath.Join(dir, "host.json"), hostJSON, 0o644); err != nil {

@@ -20,7 +20,7 @@ import (
 )
 
 var root = func() string {
-	p, err := filepath.Abs(filepath.Join("..", ".."))
+	p, err := filepath.Abs(filepath.Join("..", "..", ".."))
 	if err != nil {
 		panic(err)
 	}

@@ -1,7 +1,8 @@
 // Checks the syntax of Bicep files offline, with the tree-sitter Bicep grammar
-// pinned in package.json (no Bicep compiler is needed).
+// pinned in mcpfunc/internal/nodetool/testtools/package.json (no Bicep
+// compiler is needed).
 //
-//   node internal/deploycheck/bicepsyntax.mjs FILE.bicep...
+//   node mcpfunc/internal/deploycheck/bicepsyntax.mjs FILE.bicep...
 //
 // Prints one line per syntax error, "file:line:col: message", and exits 1 if
 // there is any; exits 2 when the parser itself is unavailable (run npm ci).
@@ -17,7 +18,7 @@ import { createRequire } from 'node:module';
 const pinned = { 'tree-sitter': '0.22.4', 'tree-sitter-bicep': '1.1.0' };
 
 // Resolve the packages from the repository's node_modules, wherever node runs.
-const require = createRequire(new URL('../../package.json', import.meta.url));
+const require = createRequire(new URL('../../../package.json', import.meta.url));
 
 function load() {
   for (const [name, version] of Object.entries(pinned)) {
@@ -25,7 +26,7 @@ function load() {
     try {
       pkg = require(`${name}/package.json`);
     } catch {
-      throw new Error(`${name} is not installed: run "npm ci" (make deps)`);
+      throw new Error(`${name} is not installed: run "npm ci" (make test does)`);
     }
     if (pkg.version !== version) {
       throw new Error(`${name} ${pkg.version} is installed, ${version} is pinned: run "npm ci"`);

@@ -11,21 +11,24 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"remote-mcp-functions-go/mcpfunc/internal/nodetool"
 )
 
-// Versions of the parser and grammar, pinned exactly in package.json.
+// Versions of the parser and grammar, pinned exactly in the test tools'
+// package.json (nodetool.TestTools).
 var bicepParser = map[string]string{"tree-sitter": "0.22.4", "tree-sitter-bicep": "1.1.0"}
 
 // bicepSyntax runs bicepsyntax.mjs on the files and returns its output and
 // exit code. A missing Node or node_modules fails the test: this check is
-// part of `make test`, which installs them first (make deps).
+// part of `make test`, which installs them first.
 func bicepSyntax(t *testing.T, files ...string) (string, int) {
 	t.Helper()
 	node, err := exec.LookPath("node")
 	require.NoError(t, err, "the Bicep syntax check needs Node.js 20 or later on PATH")
 	for _, name := range sortedKeys(bicepParser) {
 		_, err := os.Stat(filepath.Join(root, "node_modules", name, "package.json"))
-		require.NoError(t, err, "%s is not installed: run `npm ci` (make deps)", name)
+		require.NoError(t, err, "%s is not installed: run `npm ci` (make test does)", name)
 	}
 	cmd := exec.Command(node, append([]string{"bicepsyntax.mjs"}, files...)...)
 	out, err := cmd.CombinedOutput()
@@ -41,7 +44,7 @@ func TestBicepParserPinned(t *testing.T) {
 	var pkg struct {
 		DevDependencies map[string]string `json:"devDependencies"`
 	}
-	require.NoError(t, json.Unmarshal([]byte(read(t, "package.json")), &pkg))
+	require.NoError(t, json.Unmarshal([]byte(read(t, nodetool.TestTools+"/package.json")), &pkg))
 	var lock struct {
 		Packages map[string]struct {
 			Version string `json:"version"`
@@ -49,7 +52,7 @@ func TestBicepParserPinned(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(read(t, "package-lock.json")), &lock))
 	for name, version := range bicepParser {
-		assert.Equal(t, version, pkg.DevDependencies[name], "package.json pins %s exactly", name)
+		assert.Equal(t, version, pkg.DevDependencies[name], "%s/package.json pins %s exactly", nodetool.TestTools, name)
 		assert.Equal(t, version, lock.Packages["node_modules/"+name].Version, "package-lock.json has %s", name)
 	}
 }

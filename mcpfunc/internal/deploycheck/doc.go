@@ -16,7 +16,10 @@
 //     the mcp-custom-handler profile and nothing that loads the MCP
 //     extension;
 //   - every .bicep file parses with the pinned tree-sitter Bicep grammar
-//     (bicepsyntax.mjs, run with Node from the repository's node_modules).
+//     (bicepsyntax.mjs, run with Node from the repository's node_modules);
+//   - every go command of the tooling (the Makefile, azd's hooks, the VS
+//     Code tasks, the dev container, CI) names a package folder the
+//     repository has.
 //
 // Each check is also run on a broken input to prove it can fail.
 //

@@ -1,6 +1,16 @@
-// Package funcgen writes the function.json files the Functions host reads
-// from the app's Go declarations (package mcpfunc), and finds where the
-// committed files have drifted from them.
+// Package funcgen writes the files the Functions host reads from the app's
+// Go declarations (package mcpfunc), and finds where the committed files
+// have drifted from them: one plan ([NewPlan]) for both, so that a check
+// fails exactly when generating would change something. Generation owns
+// three things under the app's root:
+//
+//   - functions/<name>/function.json for each declared function;
+//   - functions/.generated ([Manifest]), the folders it wrote, so that it
+//     removes a folder whose function is gone and never one written by
+//     hand;
+//   - host.json's extensions.mcp serverName, serverVersion and
+//     instructions ([HostJSON]), from the App; every other byte of
+//     host.json stays as the developer wrote it.
 //
 // Each tool becomes functions/<name>/function.json with an mcpToolTrigger
 // named "context" and one binding per declared blob. What the trigger

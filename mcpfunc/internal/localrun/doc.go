@@ -1,9 +1,14 @@
 // Package localrun runs the function app on a developer's machine, the one
-// implementation behind `make start` and `go run ./mcpfunc/cmd/start`, on every OS:
+// implementation behind `make start` and `go run ./mcpfunc/cmd/start`, on
+// every OS:
 //
 //  1. refuse at once when the MCP port is taken;
-//  2. install the pinned Node tools when package-lock.json changed (npm ci);
-//  3. build the handler for this machine and stage the app (package apppkg);
+//  2. install the pinned Node tools a local run uses, Azurite and the MCP
+//     Inspector, when package-lock.json changed (npm ci; package nodetool):
+//     the tools only the tests use wait for make test;
+//  3. meanwhile, generate functions/ and host.json's server block from the
+//     app's Go declarations (what make generate does), build the handler
+//     for this machine and stage the app (package apppkg);
 //  4. storage: reuse an Azurite already listening on the blob port (and
 //     leave it running), refuse anything else there, or start Azurite
 //     (package azurite) with its data in .azurite/;

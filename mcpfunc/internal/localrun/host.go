@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -60,8 +61,12 @@ func (r *runner) host(ctx context.Context, env []string) (*hostRun, error) {
 		if runtime.GOOS == "windows" {
 			bin += ".exe"
 		}
-		build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./mcpfunc/cmd/devhost")
+		r.say("building devhost (go build ./mcpfunc/cmd/devhost)")
+		// Built as the handler is (static, -trimpath: package apppkg), so
+		// that the packages they share compile once.
+		build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", bin, "./mcpfunc/cmd/devhost")
 		build.Dir = o.Root
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
 		build.Stdout, build.Stderr = o.Stderr, o.Stderr
 		if err := build.Run(); err != nil {
 			if ctx.Err() != nil {

@@ -50,7 +50,7 @@ func TestHintsNameTheKeyVariable(t *testing.T) {
 		t.Fatalf("hints without a key:\n%s", plain)
 	}
 	if !strings.Contains(plain, "\n  Ctrl+C stops it.\n") {
-		t.Fatalf("the line the start tests wait for (internal/e2e/start_test.go) is missing:\n%s", plain)
+		t.Fatalf("the line the start tests wait for (mcpfunc/internal/e2e/start_test.go) is missing:\n%s", plain)
 	}
 }
 
@@ -95,7 +95,7 @@ func TestSelfHosting(t *testing.T) {
 // The VS Code task for the self hosting is ready when make start prints
 // its hints: its endsPattern matches a line of them.
 func TestSelfTaskWaitsForTheHints(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("..", "..", ".vscode", "tasks.json"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", ".vscode", "tasks.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

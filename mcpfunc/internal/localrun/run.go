@@ -66,12 +66,18 @@ func (r *runner) run(ctx context.Context) error {
 	if inUse(o.MCPPort) {
 		return fmt.Errorf("port %d is in use: stop whatever listens there (%s shows it), or set MCP_PORT", o.MCPPort, whoListens(o.MCPPort))
 	}
-	if ran, err := nodetool.Install(ctx, o.Root, o.Stderr); err != nil {
-		return err
-	} else if ran {
-		r.say("installed the pinned Node tools (npm ci): Azurite, the MCP Inspector")
-	}
+	// npm downloads while Go compiles: neither waits for the other. A
+	// staging that fails (the app does not build) stops npm at once, as
+	// nothing will run.
+	installCtx, stopInstall := context.WithCancel(ctx)
+	defer stopInstall()
+	installed := r.install(installCtx)
 	if err := r.stage(ctx); err != nil {
+		stopInstall()
+		<-installed
+		return err
+	}
+	if err := <-installed; err != nil {
 		return err
 	}
 	env, err := r.storage(ctx)
@@ -94,8 +100,31 @@ func (r *runner) run(ctx context.Context) error {
 	}
 }
 
-// stage builds the handler for this machine and stages the app, unless
-// told to use the staged one.
+// install installs the pinned Node tools a local run uses when
+// package-lock.json changed since (on a fresh clone: the first run
+// downloads, and says so first), and sends its outcome on the channel it
+// returns; ctx's end stops it.
+func (r *runner) install(ctx context.Context) <-chan error {
+	done := make(chan error, 1)
+	if nodetool.Installed(r.o.Root, nodetool.Run) {
+		done <- nil
+		return done
+	}
+	r.say("installing the pinned Node tools a local run uses, Azurite and the MCP Inspector (npm ci; a minute or so the first time; the tests' own tools wait for make test)")
+	go func() {
+		_, err := nodetool.Install(ctx, r.o.Root, nodetool.Run, r.o.Stderr)
+		if err == nil {
+			r.say("installed the pinned Node tools: Azurite, the MCP Inspector")
+		}
+		done <- err
+	}()
+	return done
+}
+
+// stage generates the app's files from its Go declarations (as make
+// generate does: a forgotten one cannot run an app without its newest
+// functions), builds the handler for this machine and stages the app,
+// unless told to run the staged one.
 func (r *runner) stage(ctx context.Context) error {
 	if r.o.NoBuild {
 		if _, err := os.Stat(filepath.Join(r.o.AppDir, "host.json")); err != nil {
@@ -108,7 +137,8 @@ func (r *runner) stage(ctx context.Context) error {
 		}
 		return nil
 	}
-	st, err := apppkg.Stage(ctx, apppkg.StageOptions{Root: r.o.Root, Dir: r.o.AppDir, Platform: apppkg.Native, Output: r.o.Stderr, Hosting: r.o.Hosting})
+	r.say("generating functions/ and host.json from the app's Go declarations, then building the handler for this machine")
+	st, err := apppkg.Stage(ctx, apppkg.StageOptions{Root: r.o.Root, Dir: r.o.AppDir, Platform: apppkg.Native, Output: r.o.Stderr, Hosting: r.o.Hosting, Generate: true})
 	if err != nil {
 		return err
 	}

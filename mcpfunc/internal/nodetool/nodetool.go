@@ -1,5 +1,11 @@
 // Package nodetool installs and runs the project's pinned Node tools
-// (package.json, package-lock.json): Azurite and the MCP Inspector.
+// (package.json, package-lock.json), in two sets: what a local run needs
+// ([Run]: Azurite and the MCP Inspector, package.json's own
+// devDependencies), and what only the tests add ([All]: the MCP
+// conformance suite, the Node 22 it runs on, tree-sitter for the Bicep
+// syntax check, in the npm workspace [TestTools]). make start installs the
+// first, make test both: a first local run does not wait for downloads
+// only the tests use.
 //
 // A tool is run as `node <its script>`, the script read from the package's
 // own package.json "bin", rather than through node_modules/.bin: there npm
@@ -17,6 +23,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -49,7 +56,7 @@ func Bin(root, pkg, bin string) (string, error) {
 	dir := filepath.Join(root, "node_modules", filepath.FromSlash(pkg))
 	b, err := os.ReadFile(filepath.Join(dir, "package.json"))
 	if err != nil {
-		return "", fmt.Errorf("%s is missing: run `npm ci` in %s (make test and make start do it first)", dir, root)
+		return "", fmt.Errorf("%s is missing: run `npm ci` in %s (make test installs every pinned tool, make start those it runs)", dir, root)
 	}
 	var meta struct {
 		Name string          `json:"name"`
@@ -64,7 +71,7 @@ func Bin(root, pkg, bin string) (string, error) {
 	}
 	path := filepath.Join(dir, filepath.FromSlash(script))
 	if _, err := os.Stat(path); err != nil {
-		return "", fmt.Errorf("%s is missing: run `npm ci` in %s (make test and make start do it first)", path, root)
+		return "", fmt.Errorf("%s is missing: run `npm ci` in %s (make test installs every pinned tool, make start those it runs)", path, root)
 	}
 	return path, nil
 }
@@ -90,27 +97,89 @@ func binScript(name string, raw json.RawMessage, bin string) (string, error) {
 	return script, nil
 }
 
-// Install runs `npm ci` in root when node_modules does not match
-// package-lock.json (npm records what it installed in
-// node_modules/.package-lock.json; an older record means the lock changed
-// since). It reports whether it ran npm; npm's output goes to out.
-func Install(ctx context.Context, root string, out io.Writer) (bool, error) {
+// Set is a set of the pinned Node tools.
+type Set int
+
+const (
+	// Run is what a local run needs: package.json's own devDependencies.
+	Run Set = iota
+	// All is Run and what only the tests use: package.json's workspaces.
+	All
+)
+
+// TestTools is the npm workspace holding the tools only the tests use,
+// relative to the repository.
+const TestTools = "mcpfunc/internal/nodetool/testtools"
+
+// Installed reports whether node_modules in root holds set as
+// package-lock.json pins it. npm records what it installed in
+// node_modules/.package-lock.json: a lock changed since is newer than that
+// record, and the record lists a workspace (as node_modules/<its name>)
+// only when its tools were installed.
+func Installed(root string, set Set) bool {
 	lock, err := os.Stat(filepath.Join(root, "package-lock.json"))
 	if err != nil {
-		return false, err
+		return false
 	}
-	if inst, err := os.Stat(filepath.Join(root, "node_modules", ".package-lock.json")); err == nil && !inst.ModTime().Before(lock.ModTime()) {
+	record := filepath.Join(root, "node_modules", ".package-lock.json")
+	if inst, err := os.Stat(record); err != nil || inst.ModTime().Before(lock.ModTime()) {
+		return false
+	}
+	if set == Run {
+		return true
+	}
+	var manifest struct {
+		Workspaces []string `json:"workspaces"`
+	}
+	var installed struct {
+		Packages map[string]json.RawMessage `json:"packages"`
+	}
+	if readJSON(filepath.Join(root, "package.json"), &manifest) != nil || readJSON(record, &installed) != nil {
+		return false
+	}
+	for _, ws := range manifest.Workspaces {
+		var pkg struct {
+			Name string `json:"name"`
+		}
+		if readJSON(filepath.Join(root, filepath.FromSlash(ws), "package.json"), &pkg) != nil || installed.Packages["node_modules/"+pkg.Name] == nil {
+			return false
+		}
+	}
+	return true
+}
+
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}
+
+// Install runs `npm ci` in root for set, unless it is [Installed], and
+// reports whether it ran npm; npm's output goes to out. For [Run] it is
+// `npm ci --workspaces=false`, which installs package.json's own
+// dependencies alone, at the versions the lock pins for all.
+func Install(ctx context.Context, root string, set Set, out io.Writer) (bool, error) {
+	if Installed(root, set) {
 		return false, nil
+	}
+	if _, err := os.Stat(filepath.Join(root, "package-lock.json")); err != nil {
+		return false, err
 	}
 	npm, err := exec.LookPath("npm")
 	if err != nil {
 		return false, errors.New("npm is not on PATH: install Node.js 20 or later (it comes with npm)")
 	}
-	cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
+	args := []string{"ci", "--no-audit", "--no-fund", "--loglevel=error"}
+	if set == Run {
+		args = append(args, "--workspaces=false")
+	}
+	cmd := exec.CommandContext(ctx, npm, args...)
 	cmd.Dir = root
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Run(); err != nil {
-		return true, fmt.Errorf("npm ci in %s: %w", root, err)
+		return true, fmt.Errorf("npm %s in %s: %w", strings.Join(args, " "), root, err)
 	}
 	// npm ci keeps the lock's times: mark the install as newer than it.
 	now := time.Now()

@@ -3,6 +3,7 @@ package nodetool
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,7 +11,7 @@ import (
 )
 
 var root = func() string {
-	p, err := filepath.Abs(filepath.Join("..", ".."))
+	p, err := filepath.Abs(filepath.Join("..", "..", ".."))
 	if err != nil {
 		panic(err)
 	}
@@ -73,9 +74,10 @@ func TestBinScript(t *testing.T) {
 	}
 }
 
-// Install runs npm ci when node_modules is missing or older than the lock,
-// and only then (a project whose one dependency is a local folder: no
-// download).
+// Install runs npm ci when node_modules is missing, older than the lock,
+// or lacks the set asked for, and only then: Run installs package.json's
+// own dependencies, All the workspace's too (a project whose dependencies
+// are local folders: no download).
 func TestInstall(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, content string) {
@@ -87,27 +89,50 @@ func TestInstall(t *testing.T) {
 		}
 	}
 	write("dep/package.json", `{"name":"dep","version":"1.0.0"}`)
-	write("package.json", `{"name":"demo","version":"1.0.0","private":true,"dependencies":{"dep":"file:dep"}}`)
-	write("package-lock.json", `{"name":"demo","version":"1.0.0","lockfileVersion":3,"requires":true,"packages":{
-		"":{"name":"demo","version":"1.0.0","dependencies":{"dep":"file:dep"}},
-		"dep":{"version":"1.0.0"},
-		"node_modules/dep":{"resolved":"dep","link":true}}}`)
-	var out strings.Builder
-	ran, err := Install(t.Context(), dir, &out)
-	if err != nil || !ran {
-		t.Fatalf("first Install: ran %v, %v; npm said %s", ran, err, out.String())
+	write("testdep/package.json", `{"name":"testdep","version":"1.0.0"}`)
+	write("tests/package.json", `{"name":"demo-tests","version":"1.0.0","private":true,"devDependencies":{"testdep":"file:../testdep"}}`)
+	write("package.json", `{"name":"demo","version":"1.0.0","private":true,"devDependencies":{"dep":"file:dep"},"workspaces":["tests"]}`)
+	lock := exec.Command("npm", "install", "--package-lock-only", "--offline", "--no-audit", "--no-fund", "--loglevel=error")
+	lock.Dir = dir
+	if out, err := lock.CombinedOutput(); err != nil {
+		t.Fatalf("npm install --package-lock-only: %v\n%s", err, out)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", ".package-lock.json")); err != nil {
-		t.Fatalf("npm ci left no record: %v", err)
+	has := func(pkg string) bool {
+		_, err := os.Stat(filepath.Join(dir, "node_modules", pkg, "package.json"))
+		return err == nil
 	}
-	if ran, err := Install(t.Context(), dir, &out); err != nil || ran {
-		t.Fatalf("Install with nothing changed: ran %v, %v", ran, err)
+	install := func(set Set, wantRan bool) {
+		t.Helper()
+		var out strings.Builder
+		ran, err := Install(t.Context(), dir, set, &out)
+		if err != nil || ran != wantRan {
+			t.Fatalf("Install(%v): ran %v, want %v; %v; npm said %s", set, ran, wantRan, err, out.String())
+		}
 	}
+	if Installed(dir, Run) || Installed(dir, All) {
+		t.Fatal("nothing is installed yet")
+	}
+	install(Run, true)
+	if !has("dep") || has("testdep") {
+		t.Fatalf("Run installs the root's dependencies alone: dep %v, testdep %v", has("dep"), has("testdep"))
+	}
+	if !Installed(dir, Run) || Installed(dir, All) {
+		t.Fatalf("after Run: Installed(Run) %v, Installed(All) %v", Installed(dir, Run), Installed(dir, All))
+	}
+	install(Run, false)
+	install(All, true)
+	if !has("dep") || !has("testdep") {
+		t.Fatalf("All installs both: dep %v, testdep %v", has("dep"), has("testdep"))
+	}
+	install(All, false)
+	install(Run, false) // All holds Run
+
 	future := time.Now().Add(time.Hour)
 	if err := os.Chtimes(filepath.Join(dir, "package-lock.json"), future, future); err != nil {
 		t.Fatal(err)
 	}
-	if ran, err := Install(t.Context(), dir, &out); err != nil || !ran {
-		t.Fatalf("Install after the lock changed: ran %v, %v", ran, err)
+	if Installed(dir, Run) {
+		t.Fatal("a lock newer than the install")
 	}
+	install(Run, true)
 }

@@ -44,9 +44,10 @@ type Azurite struct {
 
 // StartAzurite starts an Azurite for this test alone, stopped when the test
 // ends. Use it for tests that stop or restart storage; others share
-// [SharedAzurite].
+// [SharedAzurite]. Under go test -short (make test-unit) it skips the test.
 func StartAzurite(tb testing.TB) *Azurite {
 	tb.Helper()
+	SkipIfShort(tb)
 	dir := tb.TempDir() // made first, so it is removed after Azurite stops
 	a, err := startAzurite(dir)
 	if err != nil {

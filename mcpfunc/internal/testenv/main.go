@@ -65,8 +65,10 @@ func workDirLocked() (string, error) {
 
 // SharedAzurite returns the test binary's Azurite, starting it on first use.
 // Tests that share it must not stop it, and use blob names of their own.
+// Under go test -short (make test-unit) it skips the test.
 func SharedAzurite(tb testing.TB) *Azurite {
 	tb.Helper()
+	SkipIfShort(tb)
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
 	dir, err := workDirLocked()

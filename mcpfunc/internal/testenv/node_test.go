@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"remote-mcp-functions-go/mcpfunc/internal/nodetool"
 )
 
 type npmManifest struct {
@@ -28,14 +30,15 @@ func readManifest(t *testing.T, path string) npmManifest {
 	return m
 }
 
-// node22Packages and package.json's optionalDependencies name the same
+// node22Packages and the test tools' package.json's optionalDependencies
+// (nodetool.TestTools) name the same
 // packages, all at one exact Node 22 version; and each package's os and cpu,
 // as npm recorded them from the registry in package-lock.json, are the
 // platform node22Packages picks it for.
 func TestNode22Packages(t *testing.T) {
 	root, err := RepoRoot()
 	require.NoError(t, err)
-	m := readManifest(t, filepath.Join(root, "package.json"))
+	m := readManifest(t, filepath.Join(root, filepath.FromSlash(nodetool.TestTools), "package.json"))
 
 	var want []string
 	for _, pkg := range node22Packages {
@@ -97,7 +100,7 @@ func (o *oneOrMore) UnmarshalJSON(b []byte) error {
 func TestNode22(t *testing.T) {
 	root, err := RepoRoot()
 	require.NoError(t, err)
-	m := readManifest(t, filepath.Join(root, "package.json"))
+	m := readManifest(t, filepath.Join(root, filepath.FromSlash(nodetool.TestTools), "package.json"))
 	node, err := node22()
 	require.NoError(t, err)
 
@@ -116,7 +119,7 @@ func TestNode22(t *testing.T) {
 func TestConformancePinned(t *testing.T) {
 	root, err := RepoRoot()
 	require.NoError(t, err)
-	m := readManifest(t, filepath.Join(root, "package.json"))
+	m := readManifest(t, filepath.Join(root, filepath.FromSlash(nodetool.TestTools), "package.json"))
 	const pkg = "@modelcontextprotocol/conformance"
 	assert.Equal(t, "0.1.16", m.DevDependencies[pkg])
 	installed := readManifest(t, filepath.Join(root, "node_modules", pkg, "package.json"))
