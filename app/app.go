@@ -1,10 +1,7 @@
 // Package app is this function app's MCP server: its name, the settings it
 // reads and the tools, resources and prompts it serves. It is yours: add a
-// tool in a file of its own and one line below, then run make generate.
-//
-// The snippet sample is app/snippet and the lines below that name it:
-// delete both, run make generate, and what is left is a server with the
-// hello tool, ready for yours.
+// tool in a file of its own and one line in New, then run make generate.
+// The sample is app/snippet: to start clean, delete it and every line of this file that names snippet, then run make generate.
 package app
 
 import (
@@ -20,16 +17,16 @@ import (
 func New() (app *mcpfunc.App, err error) {
 	snippets, err := snippet.FromEnv() // the sample's settings: SNIPPET_MAX_BYTES
 	app = &mcpfunc.App{
-		Name:            "Go MCP server on Azure Functions",
-		Version:         "1.0.0",
-		Instructions:    snippet.Instructions,
-		MaxContentBytes: snippets.MaxBytes,
+		Name:    "Go MCP server on Azure Functions",
+		Version: "1.0.0",
 		Tools: []*mcpfunc.Tool{
 			Hello,
 			snippets.Get(), snippets.Save(), snippets.List(), snippets.Delete(),
 		},
-		Resources: []*mcpfunc.Resource{snippets.Resource()},
-		Prompts:   []*mcpfunc.Prompt{snippets.Review()},
+		Resources:       []*mcpfunc.Resource{snippets.Resource()},
+		Prompts:         []*mcpfunc.Prompt{snippets.Review()},
+		Instructions:    snippet.Instructions,
+		MaxContentBytes: snippets.MaxBytes,
 	}
 	return app, err
 }
