@@ -2,7 +2,7 @@ package decl
 
 import (
 	"fmt"
-	"net/url"
+	"regexp"
 	"strings"
 )
 
@@ -20,15 +20,19 @@ type Link struct {
 	MimeType    string
 }
 
+// absoluteURI is an RFC 3986 scheme and a colon, then no spaces or
+// control characters. It is no stricter: a resource's URI, like
+// snippet://{name}, need not have a host net/url would accept.
+var absoluteURI = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20\x7f]+$`)
+
 // checkLinks refuses links a client could not use, before anything is
 // answered: the C# SDK fails a whole result whose link has no uri or name
 // (it throws reading the block), and a URI must be absolute to be read.
 // Such a link is the function's bug, an internal error.
 func checkLinks(tool string, links []Link) ([]Link, error) {
 	for i, l := range links {
-		u, err := url.Parse(l.URI)
 		switch {
-		case err != nil || !u.IsAbs():
+		case !absoluteURI.MatchString(l.URI):
 			return nil, fmt.Errorf("tool %q: link %d: URI %q is not an absolute URI", tool, i, l.URI)
 		case strings.TrimSpace(l.Name) == "":
 			return nil, fmt.Errorf("tool %q: link %d (%s) has no name", tool, i, l.URI)
