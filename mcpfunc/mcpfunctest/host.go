@@ -148,7 +148,8 @@ type Result struct {
 	IsError bool
 	// Structured is the structured content of a tool whose output is a
 	// struct; nil otherwise.
-	Structured json.RawMessage // Links are the result's resource links (the output's Links method),
+	Structured json.RawMessage
+	// Links are the result's resource links (the output's Links method),
 	// as the client gets them.
 	Links []mcpfunc.Link
 }
