@@ -52,3 +52,20 @@ func TestCheckAnnotations(t *testing.T) {
 	tool.Annotations.Destructive = false
 	assert.NoError(t, tool.Check())
 }
+
+// label is a named string: an output of text, like string.
+type label string
+
+// A named string type is text, as its output schema (none) says: not
+// JSON-quoted structured content.
+func TestRunNamedStringOutput(t *testing.T) {
+	tool := &Tool{Name: "t", Description: "T.", Handler: Typed(func(context.Context, *Call, struct{}) (label, error) { return "plain text", nil })}
+	require.NoError(t, tool.Check())
+	s, err := tool.OutputSchema()
+	require.NoError(t, err)
+	assert.Nil(t, s)
+	res, err := tool.Run(t.Context(), &Call{Tool: "t"})
+	require.NoError(t, err)
+	assert.Equal(t, "plain text", res.Text)
+	assert.Nil(t, res.Structured)
+}

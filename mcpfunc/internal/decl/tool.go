@@ -239,8 +239,9 @@ func (t *Tool) Run(ctx context.Context, call *Call) (*Result, error) {
 	if res.Links, err = checkLinks(t.Name, call.links); err != nil {
 		return nil, err
 	}
-	if s, ok := out.(string); ok {
-		res.Text = s
+	if v := reflect.ValueOf(out); v.Kind() == reflect.String {
+		// A named string type too: text, as OutputSchema says.
+		res.Text = v.String()
 		return res, nil
 	}
 	if res.Structured, err = json.Marshal(out); err != nil {
