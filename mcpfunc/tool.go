@@ -123,7 +123,8 @@ func blobs(bs []Blob) []decl.Blob {
 type Annotations struct {
 	// ReadOnly: the tool changes nothing.
 	ReadOnly bool
-	// Destructive: it may delete or overwrite data (when not read-only).
+	// Destructive: it may delete or overwrite data; a read-only tool
+	// cannot be (the declaration is refused).
 	Destructive bool
 	// Idempotent: a second identical call changes nothing more.
 	Idempotent bool
