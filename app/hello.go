@@ -11,6 +11,7 @@ import (
 var Hello = &mcpfunc.Tool{
 	Name:        "hello",
 	Description: "Hello world.",
+	Annotations: &mcpfunc.Annotations{ReadOnly: true, Idempotent: true},
 	Handler: mcpfunc.Typed(func(context.Context, *mcpfunc.Call, struct{}) (string, error) {
 		return "Hello I am MCPTool!", nil
 	}),

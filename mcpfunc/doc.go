@@ -75,7 +75,12 @@
 // struct answers structured content, and the tool lists the struct's
 // schema as its output schema; clients that do not read structured content
 // get the struct's Text() string method if it has one, else its JSON (see
-// the Typed example).
+// the Typed example). A Links() []Link method adds resource links after the
+// text (see the Link example).
+//
+// A Tool's Title and Annotations (read-only, destructive, idempotent,
+// open-world) tell clients how it behaves; the self hosting lists them, the
+// MCP extension cannot (see the Annotations example).
 //
 // # Blobs
 //

@@ -16,6 +16,12 @@ type Tool struct {
 	Name string
 	// Description tells the model what the tool does; clients show it.
 	Description string
+	// Title is the tool's name for people, shown by clients instead of
+	// Name. Title and Annotations are listed by the self hosting only:
+	// the MCP extension (trigger hosting) lists neither.
+	Title string
+	// Annotations tell clients how the tool behaves; nil lists none.
+	Annotations *Annotations
 	// Blobs are the tool's blob bindings.
 	Blobs []Blob
 	// Handler is the tool's function: see [Typed].
@@ -43,7 +49,8 @@ type Handler struct {
 // Out is the output: a string for a text result, or a struct for
 // structured content with an output schema, whose text for clients that
 // do not read structured content is its Text() string method if it has
-// one, else its JSON.
+// one, else its JSON. An output with a Links() []Link method adds those
+// resource links to the result, after the text.
 //
 // A tool without arguments whose output is text is declared in the form
 // every extension bundle with MCP understands; an error it returns reaches
@@ -53,9 +60,14 @@ func Typed[In, Out any](fn func(ctx context.Context, call *Call, in In) (Out, er
 	return Handler{
 		h: decl.Typed(func(ctx context.Context, c *decl.Call, in In) (Out, error) {
 			res, err := fn(ctx, &Call{c: c}, in)
+			if l, ok := any(res).(interface{ Links() []Link }); ok && err == nil {
+				c.SetLinks(declLinks(l.Links()))
+			}
 			return res, toDecl(err)
 		}),
-		plain: out.Kind() == reflect.String && in.Kind() == reflect.Struct && !hasFields(in),
+		// A plain result is one text: it has no room for links.
+		plain: out.Kind() == reflect.String && !out.Implements(linksMethod) &&
+			in.Kind() == reflect.Struct && !hasFields(in),
 	}
 }
 
@@ -87,6 +99,8 @@ func (t *Tool) decl(tooLarge string) *decl.Tool {
 	return &decl.Tool{
 		Name:        t.Name,
 		Description: t.Description,
+		Title:       t.Title,
+		Annotations: (*decl.Annotations)(t.Annotations),
 		Plain:       t.Handler.plain,
 		Blobs:       blobs(t.Blobs),
 		TooLarge:    tooLarge,
@@ -98,6 +112,46 @@ func blobs(bs []Blob) []decl.Blob {
 	out := make([]decl.Blob, len(bs))
 	for i, b := range bs {
 		out[i] = decl.Blob{Name: b.Name, Out: b.Out, Path: b.Path, Connection: b.Connection}
+	}
+	return out
+}
+
+// Annotations are hints about what a tool does, which clients read to
+// decide what they may run without asking (a read-only tool, say), listed
+// all four as they are: the MCP defaults for a hint left out are not
+// all false.
+type Annotations struct {
+	// ReadOnly: the tool changes nothing.
+	ReadOnly bool
+	// Destructive: it may delete or overwrite data; a read-only tool
+	// cannot be (the declaration is refused).
+	Destructive bool
+	// Idempotent: a second identical call changes nothing more.
+	Idempotent bool
+	// OpenWorld: it reaches things outside the app's own, such as the
+	// web; false when it only uses the app's storage.
+	OpenWorld bool
+}
+
+// Link is a resource link a tool's result carries beside its text (an
+// MCP resource_link content block): a resource the client can read, such
+// as one of the app's own Resources. URI must be absolute and Name set;
+// a link that is not fails the call as an internal error.
+type Link struct {
+	URI         string
+	Name        string
+	Description string
+	// MimeType is the type its contents are read as, like the
+	// Resource's MimeType.
+	MimeType string
+}
+
+var linksMethod = reflect.TypeFor[interface{ Links() []Link }]()
+
+func declLinks(ls []Link) []decl.Link {
+	out := make([]decl.Link, len(ls))
+	for i, l := range ls {
+		out[i] = decl.Link(l)
 	}
 	return out
 }

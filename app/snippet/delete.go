@@ -16,7 +16,11 @@ type DeleteInput struct {
 func (s Service) Delete() *mcpfunc.Tool {
 	return &mcpfunc.Tool{
 		Name:        "deletesnippet",
+		Title:       "Delete a snippet",
 		Description: "Delete a snippet by name.",
+		// Deleting twice leaves the same state (the second call says
+		// "not found").
+		Annotations: &mcpfunc.Annotations{Destructive: true, Idempotent: true},
 		Handler:     mcpfunc.Typed(s.delete),
 	}
 }

@@ -127,6 +127,30 @@ func TestSnippetsEndToEnd(t *testing.T) {
 				}
 				assert.Equal(t, []any{"snippetname", "snippet"}, required["savesnippet"], "both, in this order")
 				assert.Equal(t, []any{"snippetname"}, required["getsnippet"])
+
+				// Titles and annotations: the self hosting lists them; the
+				// MCP extension lists neither (docs/hostings.md).
+				hints := map[string]any{}
+				for _, tool := range res.Tools {
+					if tool.Title != "" || tool.Annotations != nil {
+						hints[tool.Name] = map[string]any{"title": tool.Title, "annotations": generic(t, tool.Annotations)}
+					}
+				}
+				if !h.self {
+					assert.Empty(t, hints)
+					return
+				}
+				hint := func(title string, readOnly, destructive, idempotent bool) any {
+					return map[string]any{"title": title, "annotations": map[string]any{
+						"readOnlyHint": readOnly, "destructiveHint": destructive, "idempotentHint": idempotent, "openWorldHint": false}}
+				}
+				assert.Equal(t, map[string]any{
+					"hello":         map[string]any{"title": "", "annotations": map[string]any{"readOnlyHint": true, "destructiveHint": false, "idempotentHint": true, "openWorldHint": false}},
+					"getsnippet":    hint("Get a snippet", true, false, true),
+					"listsnippets":  hint("List snippets", true, false, true),
+					"savesnippet":   hint("Save a snippet", false, true, true),
+					"deletesnippet": hint("Delete a snippet", false, true, true),
+				}, hints)
 			})
 
 			t.Run("save, get, list, delete", func(t *testing.T) {
@@ -147,6 +171,15 @@ func TestSnippetsEndToEnd(t *testing.T) {
 				assert.Equal(t, name, list[0].(map[string]any)["name"])
 				assert.Equal(t, float64(len(content)), list[0].(map[string]any)["size"])
 				assert.True(t, strings.HasPrefix(text(res), fmt.Sprintf("%s (%d bytes, saved ", name, len(content))), text(res))
+				// After the text, a link to the snippet resource, which
+				// reads the snippet.
+				require.Len(t, res.Content, 2)
+				assert.Equal(t, map[string]any{"type": "resource_link", "uri": "snippet://" + name, "name": name, "mimeType": "text/plain"}, generic(t, res.Content[1]))
+				read, err := s.ReadResource(t.Context(), &mcp.ReadResourceParams{URI: res.Content[1].(*mcp.ResourceLink).URI})
+				require.NoError(t, err)
+				require.Len(t, read.Contents, 1)
+				assert.Equal(t, content, read.Contents[0].Text)
+				assert.Equal(t, "text/plain", read.Contents[0].MIMEType, "what the link said")
 
 				requireText(t, call(t, s, "deletesnippet", map[string]any{"snippetname": name}), "Snippet '"+name+"' deleted.")
 				_, found = srv.Blob("snippets", name+".json")

@@ -27,7 +27,9 @@ func (s Snippet) Text() string { return s.Content }
 func (s Service) Get() *mcpfunc.Tool {
 	return &mcpfunc.Tool{
 		Name:        "getsnippet",
+		Title:       "Get a snippet",
 		Description: "Retrieve a snippet by name.",
+		Annotations: &readOnly,
 		Blobs:       []mcpfunc.Blob{mcpfunc.BlobIn(BlobBinding, BlobPath)},
 		Handler:     mcpfunc.Typed(s.get),
 	}

@@ -61,12 +61,28 @@ func (l SnippetList) Text() string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
+// Links links each listed snippet to the snippet:// resource, so a client
+// can read or attach one without another tool call.
+func (l SnippetList) Links() []mcpfunc.Link {
+	links := make([]mcpfunc.Link, len(l.Snippets))
+	for i, s := range l.Snippets {
+		links[i] = mcpfunc.Link{URI: "snippet://" + s.Name, Name: s.Name, MimeType: resourceMimeType}
+	}
+	return links
+}
+
+// readOnly are the hints of the tools that only read the app's own
+// storage.
+var readOnly = mcpfunc.Annotations{ReadOnly: true, Idempotent: true}
+
 // ListTool is listsnippets: names, sizes and last-modified times, a page at
 // a time.
 func (s Service) List() *mcpfunc.Tool {
 	return &mcpfunc.Tool{
 		Name:        "listsnippets",
+		Title:       "List snippets",
 		Description: "List the saved snippets: names, sizes and when they were saved, a page at a time.",
+		Annotations: &readOnly,
 		// The bounds and the default are the schema's: clients see them,
 		// and a call outside them is refused before list runs.
 		Handler: mcpfunc.Typed(s.list).WithSchema(func(sc *jsonschema.Schema) {

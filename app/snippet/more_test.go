@@ -65,11 +65,16 @@ func TestListPages(t *testing.T) {
 	res, l := list(t, h, map[string]any{"prefix": "page-"})
 	require.Len(t, l.Snippets, 2)
 	assert.Equal(t, "page-1 (11 bytes, saved "+l.Snippets[0].LastModified+")\npage-2 (11 bytes, saved "+l.Snippets[1].LastModified+")", res.Text)
+	assert.Equal(t, []mcpfunc.Link{
+		{URI: "snippet://page-1", Name: "page-1", MimeType: "text/plain"},
+		{URI: "snippet://page-2", Name: "page-2", MimeType: "text/plain"},
+	}, res.Links, "a link to the snippet resource per listed snippet")
 
 	res, l = list(t, h, map[string]any{"prefix": "zzz"})
 	assert.Equal(t, "No snippets.", res.Text)
 	assert.JSONEq(t, `{"snippets":[]}`, string(res.Structured))
 	assert.Empty(t, l.Snippets)
+	assert.Empty(t, res.Links)
 }
 
 func TestListRefusals(t *testing.T) {

@@ -6,6 +6,9 @@ import (
 	"remote-mcp-functions-go/mcpfunc"
 )
 
+// resourceMimeType is what a snippet is read as, and what links to it say.
+const resourceMimeType = "text/plain"
+
 // Resource is the snippet:// resource template: a saved snippet, read as
 // text/plain, for clients that attach context (VS Code's Add Context → MCP
 // Resources). The host reads the blob for the {name} in the URI.
@@ -16,7 +19,7 @@ func (Service) Resource() *mcpfunc.Resource {
 		ResourceName: "snippet",
 		Title:        "Snippet",
 		Description:  "A saved code snippet, by name.",
-		MimeType:     "text/plain",
+		MimeType:     resourceMimeType,
 		Blobs:        []mcpfunc.Blob{mcpfunc.BlobIn(BlobBinding, "snippets/{name}.json")},
 		Read: func(_ context.Context, call *mcpfunc.Call, req mcpfunc.ResourceRead) (string, error) {
 			// The extension carries no message for a failed read: the client

@@ -17,7 +17,11 @@ type SaveInput struct {
 func (s Service) Save() *mcpfunc.Tool {
 	return &mcpfunc.Tool{
 		Name:        "savesnippet",
+		Title:       "Save a snippet",
 		Description: "Save a snippet with a name.",
+		// It overwrites a snippet of the same name; the same call twice
+		// leaves the same snippet.
+		Annotations: &mcpfunc.Annotations{Destructive: true, Idempotent: true},
 		Blobs:       []mcpfunc.Blob{mcpfunc.BlobOut(BlobBinding, BlobPath)},
 		Handler:     mcpfunc.Typed(s.save),
 	}

@@ -149,6 +149,9 @@ type Result struct {
 	// Structured is the structured content of a tool whose output is a
 	// struct; nil otherwise.
 	Structured json.RawMessage
+	// Links are the result's resource links (the output's Links method),
+	// as the client gets them.
+	Links []mcpfunc.Link
 }
 
 // CallTool calls a tool with args, the arguments object: a map, a struct,
@@ -199,8 +202,20 @@ func (h *Host) CallTool(name string, args any) (Result, error) {
 	out := Result{IsError: res.IsError, Structured: res.StructuredContent}
 	var texts []string
 	for _, c := range res.Content {
-		if c.Type == "text" {
+		switch c.Type {
+		case "text":
 			texts = append(texts, c.Text)
+		case "resource_link":
+			var l struct {
+				URI         string `json:"uri"`
+				Name        string `json:"name"`
+				Description string `json:"description"`
+				MimeType    string `json:"mimeType"`
+			}
+			if err := json.Unmarshal(c.Raw, &l); err != nil {
+				return Result{}, fmt.Errorf("mcpfunctest: tool %s: a resource link: %w", name, err)
+			}
+			out.Links = append(out.Links, mcpfunc.Link(l))
 		}
 	}
 	out.Text = strings.Join(texts, "\n")

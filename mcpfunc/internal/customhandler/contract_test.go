@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/tools/txtar"
 
+	"remote-mcp-functions-go/mcpfunc/internal/binding/bindingtest"
 	"remote-mcp-functions-go/mcpfunc/internal/customhandler"
+	"remote-mcp-functions-go/mcpfunc/internal/decl"
 	"remote-mcp-functions-go/mcpfunc/internal/funcapp"
 	"remote-mcp-functions-go/mcpfunc/internal/invoke"
 )
@@ -38,7 +41,10 @@ var update = flag.Bool("update", false, "rewrite request.json (from the goldens'
 //   - result.json: what the MCP client sees, and blob:<binding>, the bytes
 //     the host writes (followed by one newline, as txtar ends every file):
 //     written by hand, and checked against the answer with this file's own
-//     reading of the host and the extension (hostView, clientResult).
+//     reading of the host and the extension (hostView, clientResult);
+//   - store:<container>/<blob> (optional): what the app's storage holds
+//     for a function that lists or deletes (Call.Store), one newline
+//     trimmed.
 //
 // invoke's encoder and readers, which devhost uses, must agree with all of
 // it. -update rewrites request.json and response.json only; read the diff.
@@ -46,8 +52,10 @@ func TestContract(t *testing.T) {
 	app, err := funcapp.LoadDirs(fixtureDir, fixtureDir+"/functions")
 	require.NoError(t, err)
 	var logs bytes.Buffer
+	var store *bindingtest.Store // each archive's own
 	h, err := customhandler.New(fixtureFunctions(t), customhandler.Options{
 		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+		Store:  func(string) (decl.Store, error) { return store, nil },
 	})
 	require.NoError(t, err)
 
@@ -58,8 +66,12 @@ func TestContract(t *testing.T) {
 			ar, err := txtar.ParseFile(file)
 			require.NoError(t, err)
 			sections := map[string][]byte{}
+			store = bindingtest.NewStore()
 			for _, f := range ar.Files {
 				sections[f.Name] = f.Data
+				if path, ok := strings.CutPrefix(f.Name, "store:"); ok {
+					store.Set(path, bytes.TrimSuffix(f.Data, []byte("\n")))
+				}
 			}
 			function := strings.TrimSpace(string(sections["function"]))
 			fn := app.Function(function)
@@ -310,7 +322,14 @@ func indent(t *testing.T, b []byte) []byte {
 func rewrite(t *testing.T, file string, ar *txtar.Archive, sections map[string][]byte) {
 	t.Helper()
 	ar.Files = ar.Files[:0]
-	for _, name := range []string{"function", "call.json", "request.json", "response.json", "result.json"} {
+	names := []string{"function", "call.json"}
+	for name := range sections {
+		if strings.HasPrefix(name, "store:") {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names[2:])
+	for _, name := range append(names, "request.json", "response.json", "result.json") {
 		if data, ok := sections[name]; ok {
 			ar.Files = append(ar.Files, txtar.File{Name: name, Data: data})
 		}

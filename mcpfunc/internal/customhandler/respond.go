@@ -59,10 +59,17 @@ func succeed(w http.ResponseWriter, log invocationLog, t *decl.Tool, resp *invok
 		writeResponse(w, http.StatusOK, resp)
 		return
 	}
-	// Structured content travels inside the call_tool_result, where every
-	// extension that reads that type keeps it (the envelope's own
+	// Structured content and resource links travel inside the
+	// call_tool_result, which the extension deserializes whole as the C#
+	// SDK's CallToolResult, every content block kind included
+	// (ToolReturnValueBinder.cs @cd0d1e8; the envelope's own
 	// structuredContent is ignored for this type).
-	resp.ReturnTool(&invoke.CallToolResult{Content: []invoke.Content{invoke.TextContent(res.Text)}, StructuredContent: res.Structured})
+	content := make([]invoke.Content, 1, 1+len(res.Links))
+	content[0] = invoke.TextContent(res.Text)
+	for _, l := range res.Links {
+		content = append(content, invoke.LinkContent(l.URI, l.Name, l.Description, l.MimeType))
+	}
+	resp.ReturnTool(&invoke.CallToolResult{Content: content, StructuredContent: res.Structured})
 	writeResponse(w, http.StatusOK, resp)
 }
 

@@ -29,6 +29,7 @@ type Call struct {
 	Store func(connection string) (Store, error)
 
 	outputs map[string][]byte
+	links   []Link
 }
 
 // Input is the text of an input binding; Present is false for a missing
@@ -54,6 +55,10 @@ func (c *Call) Output(binding string, data []byte) {
 	c.outputs[binding] = data
 }
 
+// SetLinks sets the resource links the call's result carries beside its
+// text (links.go).
+func (c *Call) SetLinks(links []Link) { c.links = links }
+
 // Outputs returns what the call set with Output.
 func (c *Call) Outputs() map[string][]byte { return c.outputs }
 
@@ -74,6 +79,8 @@ type Result struct {
 	Structured json.RawMessage
 	// Outputs are the bytes to write to output bindings, by binding name.
 	Outputs map[string][]byte
+	// Links are resource_link content blocks, after the text.
+	Links []Link
 }
 
 // Code classifies an error a client can act on.

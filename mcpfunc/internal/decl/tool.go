@@ -24,6 +24,11 @@ type Tool struct {
 	Name string
 	// Description tells the model what the tool does; clients show it.
 	Description string
+	// Title is the tool's name for people; empty lists none.
+	Title string
+	// Annotations are the hints listed with the tool (annotations.go);
+	// nil lists none.
+	Annotations *Annotations
 	// Plain marks a tool that never refuses a call with its own message:
 	// its trigger then declares no useResultSchema, the form every bundle
 	// with MCP understands, and its text is the result as it is. A plain
@@ -159,6 +164,9 @@ func (t *Tool) Check() error {
 			}
 		}
 	}
+	if t.Annotations != nil && t.Annotations.ReadOnly && t.Annotations.Destructive {
+		add("a read-only tool cannot be destructive: the hints say it changes nothing and that it destroys")
+	}
 	if t.Plain && (t.Handler.out.Kind() != reflect.String || in != nil && len(in.Properties) > 0) {
 		add("a plain tool takes no arguments and returns text: anything else may need isError")
 	}
@@ -228,8 +236,12 @@ func (t *Tool) Run(ctx context.Context, call *Call) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Outputs: call.Outputs()}
-	if s, ok := out.(string); ok {
-		res.Text = s
+	if res.Links, err = checkLinks(t.Name, call.links); err != nil {
+		return nil, err
+	}
+	if v := reflect.ValueOf(out); v.Kind() == reflect.String {
+		// A named string type too: text, as OutputSchema says.
+		res.Text = v.String()
 		return res, nil
 	}
 	if res.Structured, err = json.Marshal(out); err != nil {

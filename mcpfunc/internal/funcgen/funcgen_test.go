@@ -207,3 +207,20 @@ func TestRefusesABadDeclaration(t *testing.T) {
 	_, err = funcgen.Files(decl.Functions{Tools: []*decl.Tool{tool[flatInput, string]("a"), tool[flatInput, string]("a")}})
 	assert.ErrorContains(t, err, `function "a" is declared twice`)
 }
+
+// A title and annotations change nothing in function.json: the extension
+// has no binding property for them, and its metadata would list them as
+// _meta, where no client reads annotations (docs/hostings.md#titles-and-annotations).
+func TestTitleAndAnnotationsStayOut(t *testing.T) {
+	plain := tool[flatInput, listOutput]("hinted")
+	want, err := funcgen.FunctionJSON(plain)
+	require.NoError(t, err)
+	hinted := tool[flatInput, listOutput]("hinted")
+	hinted.Title = "A hinted tool"
+	hinted.Annotations = &decl.Annotations{ReadOnly: true, Idempotent: true}
+	got, err := funcgen.FunctionJSON(hinted)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(got))
+	assert.NotContains(t, string(got), "A hinted tool")
+	assert.NotContains(t, string(got), "Hint")
+}

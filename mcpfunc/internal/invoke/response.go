@@ -313,6 +313,21 @@ type Content struct {
 // TextContent is a text block.
 func TextContent(text string) Content { return Content{Type: "text", Text: text} }
 
+// LinkContent is a resource_link block, its members in the order the
+// extension's C# SDK writes them (type, uri, name, then description and
+// mimeType when set: ContentBlock.cs @v0.4.0-preview.3), so what the
+// handler sends is what the client gets.
+func LinkContent(uri, name, description, mimeType string) Content {
+	raw, _ := rawjson.Marshal(struct {
+		Type        string `json:"type"`
+		URI         string `json:"uri"`
+		Name        string `json:"name"`
+		Description string `json:"description,omitempty"`
+		MimeType    string `json:"mimeType,omitempty"`
+	}{"resource_link", uri, name, description, mimeType})
+	return Content{Type: "resource_link", Raw: raw}
+}
+
 // MarshalJSON writes Raw when set, else {"type":…,"text":…}.
 func (c Content) MarshalJSON() ([]byte, error) {
 	if c.Raw != nil {

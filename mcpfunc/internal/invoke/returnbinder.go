@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
+
+	"remote-mcp-functions-go/mcpfunc/internal/rawjson"
 )
 
 // This file is the MCP extension's side of the answer: how it turns the
@@ -130,9 +133,16 @@ func optionalString(fields map[string]json.RawMessage, name string) (value *stri
 var contentTypes = map[string]bool{"text": true, "image": true, "audio": true, "resource": true, "resource_link": true}
 
 func checkBlocks(blocks []Content) error {
-	for _, b := range blocks {
+	for i, b := range blocks {
 		if !contentTypes[b.Type] {
 			return fmt.Errorf("%w: unknown content block type %q", ErrInvocationFailed, b.Type)
+		}
+		if b.Type == "resource_link" {
+			link, err := resourceLink(b.Raw)
+			if err != nil {
+				return err
+			}
+			blocks[i] = link
 		}
 		if b.Type == "text" && b.Raw != nil {
 			var t struct {
@@ -144,6 +154,58 @@ func checkBlocks(blocks []Content) error {
 		}
 	}
 	return nil
+}
+
+// resourceLink reads a resource_link block as the C# SDK does
+// (ContentBlock.Converter.Read and ResourceLinkBlock, ContentBlock.cs
+// @v0.4.0-preview.3): uri and name are required (it throws without
+// them, failing the call), description, mimeType, size and annotations
+// are kept, and everything else (title, _meta) is dropped, since its
+// ResourceLinkBlock has no place for them. The block is written back as
+// its writer writes it.
+func resourceLink(raw json.RawMessage) (Content, error) {
+	var l struct {
+		URI         *string         `json:"uri"`
+		Name        *string         `json:"name"`
+		Description *string         `json:"description"`
+		MimeType    *string         `json:"mimeType"`
+		Size        *int64          `json:"size"`
+		Annotations json.RawMessage `json:"annotations"`
+	}
+	if err := json.Unmarshal(raw, &l); err != nil {
+		return Content{}, fmt.Errorf("%w: a resource_link block: %v", ErrInvocationFailed, err)
+	}
+	if l.URI == nil || l.Name == nil {
+		return Content{}, fmt.Errorf("%w: a resource_link block needs a uri and a name", ErrInvocationFailed)
+	}
+	out := []byte(`{"type":"resource_link","uri":`)
+	out = appendString(out, *l.URI)
+	out = append(out, `,"name":`...)
+	out = appendString(out, *l.Name)
+	if l.Description != nil {
+		out = append(out, `,"description":`...)
+		out = appendString(out, *l.Description)
+	}
+	if l.MimeType != nil {
+		out = append(out, `,"mimeType":`...)
+		out = appendString(out, *l.MimeType)
+	}
+	if l.Size != nil {
+		out = append(out, `,"size":`...)
+		out = strconv.AppendInt(out, *l.Size, 10)
+	}
+	if a := bytes.TrimSpace(l.Annotations); len(a) > 0 && string(a) != "null" {
+		out = append(out, `,"annotations":`...)
+		out = append(out, a...)
+	}
+	return Content{Type: "resource_link", Raw: append(out, '}')}, nil
+}
+
+// appendString appends s as a JSON string, as the C# SDK leaves it
+// readable (no HTML escaping).
+func appendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	return append(rawjson.AppendEscaped(dst, s, 1), '"')
 }
 
 // dotnetToString is value.ToString() of a ReturnValue as Newtonsoft reads

@@ -8,6 +8,16 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// LinkContent writes a link as the C# SDK writes a ResourceLinkBlock:
+// type, uri, name, then description and mimeType only when set.
+func TestLinkContent(t *testing.T) {
+	c := LinkContent("snippet://a<b>", "a<b>", "", "text/plain")
+	assert.Equal(t, "resource_link", c.Type)
+	assert.Equal(t, `{"type":"resource_link","uri":"snippet://a<b>","name":"a<b>","mimeType":"text/plain"}`, string(c.Raw))
+	c = LinkContent("item://x", "x", "An item.", "")
+	assert.Equal(t, `{"type":"resource_link","uri":"item://x","name":"x","description":"An item."}`, string(c.Raw))
+}
+
 func TestToolResult(t *testing.T) {
 	rich, err := RichReturn(CallToolResult{Content: []Content{TextContent("not found")}, IsError: true, StructuredContent: json.RawMessage(`{"n":1}`)})
 	require.NoError(t, err)
@@ -36,6 +46,13 @@ func TestToolResult(t *testing.T) {
 		{name: "useResultSchema needs a string", rv: `{"type":"text"}`, schema: true, fails: true},
 		{name: "useResultSchema needs a type", rv: `"{\"content\":\"{}\"}"`, schema: true, fails: true},
 		{name: "plain text under useResultSchema fails", rv: `"Hello"`, schema: true, fails: true},
+		// resource_link as the C# SDK reads it (ContentBlock.cs
+		// @v0.4.0-preview.3): title and _meta have no place in its
+		// ResourceLinkBlock; uri and name are required.
+		{name: "resource link keeps what the C# SDK keeps", rv: envelope(`{"type":"call_tool_result","content":"{\"content\":[{\"type\":\"resource_link\",\"uri\":\"item://a\",\"name\":\"a\",\"title\":\"A\",\"description\":\"d\",\"mimeType\":\"text/plain\",\"size\":3,\"_meta\":{\"x\":1},\"annotations\":{\"priority\":0.5}}]}"}`), schema: true,
+			want: `{"content":[{"type":"resource_link","uri":"item://a","name":"a","description":"d","mimeType":"text/plain","size":3,"annotations":{"priority":0.5}}]}`},
+		{name: "resource link without a name fails", rv: envelope(`{"type":"multi_content_result","content":"[{\"type\":\"resource_link\",\"uri\":\"item://a\"}]"}`), schema: true, fails: true},
+		{name: "resource link without a uri fails", rv: envelope(`{"type":"resource_link","content":"{\"type\":\"resource_link\",\"name\":\"a\"}"}`), schema: true, fails: true},
 		{name: "empty multi content fails", rv: `"{\"type\":\"multi_content_result\",\"content\":\"[]\"}"`, schema: true, fails: true},
 	}
 	for _, tt := range tests {

@@ -16,7 +16,8 @@
 //     declaration (package funcgen), read as the host reads it (package
 //     funcapp), and listed as the extension lists it: tools with the same
 //     inputSchema and outputSchema, the same resource templates and
-//     prompts.
+//     prompts. One addition is the self hosting's own: a tool's title and
+//     annotations, which the extension cannot list (tool.go).
 //   - A tools/call runs in the host's order: required arguments checked
 //     (JSON-RPC -32602 with the extension's message), binding paths
 //     resolved from the same binding data ({mcptoolargs.x}, {sys.…}), blob

@@ -34,7 +34,16 @@ func (s *Server) addTool(t *decl.Tool) error {
 		return err
 	}
 	tr := fn.ToolTrigger()
-	mt := &mcp.Tool{Name: tr.ToolName, InputSchema: tr.ListedInputSchema(), Meta: tr.Meta}
+	mt := &mcp.Tool{Name: tr.ToolName, InputSchema: tr.ListedInputSchema(), Meta: tr.Meta, Title: t.Title}
+	// The self hosting's own: the extension lists neither a title nor
+	// annotations (function.json has no place for them; docs/hostings.md).
+	if a := t.Annotations; a != nil {
+		destructive, openWorld := a.Destructive, a.OpenWorld
+		mt.Annotations = &mcp.ToolAnnotations{
+			ReadOnlyHint: a.ReadOnly, DestructiveHint: &destructive,
+			IdempotentHint: a.Idempotent, OpenWorldHint: &openWorld,
+		}
+	}
 	if tr.Description != nil {
 		mt.Description = *tr.Description
 	}
@@ -125,6 +134,9 @@ func (s *Server) callTool(ctx context.Context, t *tool, req *mcp.CallToolRequest
 	out := &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: x.text(res.Text)}}}
 	if res.Structured != nil {
 		out.StructuredContent = x.json(res.Structured)
+	}
+	for _, l := range res.Links {
+		out.Content = append(out.Content, &mcp.ResourceLink{URI: l.URI, Name: l.Name, Description: l.Description, MIMEType: l.MimeType})
 	}
 	return out, nil
 }
