@@ -120,3 +120,27 @@ func splitBaseline(entries []string) (scenarios []string, checks map[string][]st
 	}
 	return scenarios, checks
 }
+
+// TestConformanceTriggersAt20260728: what the trigger hosting cannot do.
+// The MCP extension speaks 2025-06-18 at most, so at the 2026-07-28 wire
+// (no initialize, a version in every request) devhost fails the set, the
+// listings among it, as the extension would. A scenario the suite
+// throws on against it (its folder left empty) is reported, not a reason
+// the run cannot be read; only unscored ones throw.
+func TestConformanceTriggersAt20260728(t *testing.T) {
+	az := testenv.SharedAzurite(t)
+	srv := hostingOf(hosting.Triggers).start(t, serverOptions{Storage: az.ConnectionString()})
+	run := testenv.Conformance(t, testenv.ConformanceOptions{URL: srv.Endpoints().URL, Requirements: "2026-07-28"})
+	assert.Equal(t, 1, run.ExitCode, run.Report())
+	scored := testenv.ConformanceRequired(t, "2026-07-28")
+	for _, name := range scored {
+		assert.NotEmpty(t, run.Scenarios[name], "scored scenario %s ran and recorded its checks", name)
+	}
+	for _, name := range []string{"server-stateless", "tools-list", "resources-list", "prompts-list", "caching"} {
+		assert.False(t, run.Passed(name), "%s passes on devhost at 2026-07-28: the extension cannot", name)
+	}
+	for _, name := range run.Threw {
+		assert.NotContains(t, scored, name, "a scored scenario threw")
+	}
+	t.Logf("threw (unscored): %v", run.Threw)
+}
