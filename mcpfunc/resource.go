@@ -35,8 +35,9 @@ type Resource struct {
 	// Complete, if set, suggests values for the template parameter param
 	// that start with prefix, for clients that complete what a user types
 	// (completion/complete). The client gets the first 100, with the
-	// count returned as the total. The self hosting calls it; the MCP
-	// extension serves no completions.
+	// count returned as the total; an error reaches it as a failed Read's
+	// does in the self hosting. call reads no blob: use [Call.Storage].
+	// The self hosting calls it; the MCP extension serves no completions.
 	Complete func(ctx context.Context, call *Call, param, prefix string) ([]string, error)
 }
 
