@@ -24,9 +24,10 @@ import (
 // makes no Host check) and devhost and the self-hosted handler pass (they
 // refuse non-loopback Host and Origin); server-session-lifecycle, which a
 // stateless server passes as not applicable (an INFO check); and
-// completion-complete, which only needs values (an empty list will do) for
-// a prompt the app does not have. Each hosting fails what its file in
-// hostingFailures lists, by design.
+// completion-complete, which a server that serves completions (the self
+// hosting, as the fixture declares some) passes with no values for the
+// suite's prompt, which the app does not have. Each hosting fails what its
+// file in hostingFailures lists, by design.
 var genericScenarios = []string{
 	"server-initialize",
 	"server-session-lifecycle",
