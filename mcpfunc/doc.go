@@ -123,7 +123,10 @@
 // arguments ([TypedPrompt]) into a message for the model; its blob paths
 // name them as {mcppromptargs.<name>}. Through the host's MCP extension a
 // failed read or prompt reaches the client as JSON-RPC error -32603 "An
-// error occurred." whatever the error: say why in the log.
+// error occurred." whatever the error: say why in the log. A template's
+// parameters and a prompt's arguments can complete what a user types
+// (Resource.Complete, Prompt.Complete): the self hosting serves that; the
+// MCP extension does not.
 //
 // # Running
 //

@@ -18,6 +18,9 @@ type Prompt struct {
 	Blobs []Blob
 	// Handler is the prompt's function: see [TypedPrompt].
 	Handler PromptHandler
+	// Complete, if set, suggests values for the argument arg that start
+	// with prefix, as [Resource.Complete] does for a parameter.
+	Complete func(ctx context.Context, call *Call, arg, prefix string) ([]string, error)
 }
 
 // PromptHandler is a prompt's function with its arguments' type. Make one
@@ -40,5 +43,5 @@ func TypedPrompt[In any](fn func(ctx context.Context, call *Call, in In) (string
 }
 
 func (p *Prompt) decl() *decl.Prompt {
-	return &decl.Prompt{Name: p.Name, Title: p.Title, Description: p.Description, Blobs: blobs(p.Blobs), Handler: p.Handler.h}
+	return &decl.Prompt{Name: p.Name, Title: p.Title, Description: p.Description, Blobs: blobs(p.Blobs), Handler: p.Handler.h, Complete: completion(p.Complete)}
 }

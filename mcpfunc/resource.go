@@ -32,6 +32,13 @@ type Resource struct {
 	// occurred." (it carries no message of a resource's), so say why in the
 	// log; the self hosting answers an *Error with its message.
 	Read func(ctx context.Context, call *Call, req ResourceRead) (string, error)
+	// Complete, if set, suggests values for the template parameter param
+	// that start with prefix, for clients that complete what a user types
+	// (completion/complete). The client gets the first 100, with the
+	// count returned as the total; an error reaches it as a failed Read's
+	// does in the self hosting. call reads no blob: use [Call.Storage].
+	// The self hosting calls it; the MCP extension serves no completions.
+	Complete func(ctx context.Context, call *Call, param, prefix string) ([]string, error)
 }
 
 // ResourceRead is one resources/read.
@@ -59,5 +66,17 @@ func (r *Resource) decl() *decl.Resource {
 			return text, toDecl(err)
 		}
 	}
+	d.Complete = completion(r.Complete)
 	return d
+}
+
+// completion adapts a declared Complete function to the core's.
+func completion(fn func(ctx context.Context, call *Call, arg, prefix string) ([]string, error)) decl.Completion {
+	if fn == nil {
+		return nil
+	}
+	return func(ctx context.Context, c *decl.Call, arg, prefix string) ([]string, error) {
+		values, err := fn(ctx, &Call{c: c}, arg, prefix)
+		return values, toDecl(err)
+	}
 }

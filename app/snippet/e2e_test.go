@@ -402,6 +402,57 @@ func TestSnippetsEndToEnd(t *testing.T) {
 				}
 				assert.Equal(t, never, rpcError(t, err).Message)
 			})
+
+			t.Run("protocol", func(t *testing.T) {
+				// The self hosting speaks the newest protocol with the
+				// client Serve connects (go-sdk's, which tries 2026-07-28
+				// first): every case above ran at it. The MCP extension
+				// speaks 2025-06-18 at most.
+				want := "2025-06-18"
+				if h.self {
+					want = "2026-07-28"
+				}
+				assert.Equal(t, want, s.InitializeResult().ProtocolVersion)
+			})
+
+			t.Run("completions", func(t *testing.T) {
+				template := &mcp.CompleteReference{Type: "ref/resource", URI: "snippet://{name}"}
+				prompt := &mcp.CompleteReference{Type: "ref/prompt", Name: "reviewsnippet"}
+				complete := func(ref *mcp.CompleteReference, arg, value string) (*mcp.CompleteResult, error) {
+					return s.Complete(t.Context(), &mcp.CompleteParams{Ref: ref, Argument: mcp.CompleteParamsArgument{Name: arg, Value: value}})
+				}
+				for _, name := range []string{"cmp-alps", "cmp-alpha", "cmp-beta"} {
+					requireText(t, call(t, s, "savesnippet", saveArgs(p+name, "x")), saved(p+name))
+				}
+				srv.SetBlob("snippets", p+"cmp-al.txt", []byte("not a snippet: no .json"))
+				if !h.self {
+					// The MCP extension serves no completions: its C# SDK
+					// answers the method as unknown (docs/hostings.md).
+					assert.Nil(t, s.InitializeResult().Capabilities.Completions)
+					_, err := complete(template, "name", p+"cmp-al")
+					werr := rpcError(t, err)
+					assert.Equal(t, int64(jsonrpc.CodeMethodNotFound), werr.Code)
+					assert.Equal(t, "Method 'completion/complete' is not available.", werr.Message)
+					return
+				}
+				assert.NotNil(t, s.InitializeResult().Capabilities.Completions)
+				for _, c := range []struct {
+					ref  *mcp.CompleteReference
+					arg  string
+					want []string
+				}{{template, "name", []string{p + "cmp-alpha", p + "cmp-alps"}}, {prompt, "snippetname", []string{p + "cmp-alpha", p + "cmp-alps"}}, {prompt, "focus", []string{}}} {
+					res, err := complete(c.ref, c.arg, p+"cmp-al")
+					require.NoError(t, err)
+					assert.Equal(t, mcp.CompletionResultDetails{Values: c.want, Total: len(c.want)}, res.Completion, "%s %s", c.ref.Type, c.arg)
+				}
+				before := srv.Blobs()
+				for _, bad := range []string{"../", "a/b", ".x"} {
+					res, err := complete(template, "name", bad)
+					require.NoError(t, err, bad)
+					assert.Empty(t, res.Completion.Values, "no name starts with %q", bad)
+				}
+				assert.Equal(t, before, srv.Blobs(), "completions write nothing")
+			})
 		})
 	}
 }

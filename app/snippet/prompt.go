@@ -14,7 +14,8 @@ type ReviewInput struct {
 }
 
 // Review is the reviewsnippet prompt: it asks the model to review a saved
-// snippet, whose content the host reads through the blob binding.
+// snippet, whose content the host reads through the blob binding; the
+// self hosting completes snippetname from the saved names.
 func (Service) Review() *mcpfunc.Prompt {
 	return &mcpfunc.Prompt{
 		Name:        "reviewsnippet",
@@ -22,6 +23,7 @@ func (Service) Review() *mcpfunc.Prompt {
 		Description: "Ask for a code review of a saved snippet.",
 		Blobs:       []mcpfunc.Blob{mcpfunc.BlobIn(BlobBinding, "snippets/{mcppromptargs.snippetname}.json")},
 		Handler:     mcpfunc.TypedPrompt(review),
+		Complete:    completeNames("snippetname"),
 	}
 }
 

@@ -11,7 +11,8 @@ const resourceMimeType = "text/plain"
 
 // Resource is the snippet:// resource template: a saved snippet, read as
 // text/plain, for clients that attach context (VS Code's Add Context → MCP
-// Resources). The host reads the blob for the {name} in the URI.
+// Resources). The host reads the blob for the {name} in the URI; the self
+// hosting completes {name} from the saved names.
 func (Service) Resource() *mcpfunc.Resource {
 	return &mcpfunc.Resource{
 		Name:         "snippetresource",
@@ -31,5 +32,6 @@ func (Service) Resource() *mcpfunc.Resource {
 			call.Logf("Read snippet '%s' as a resource (%d bytes)", req.Params["name"], len(text))
 			return text, nil
 		},
+		Complete: completeNames("name"),
 	}
 }

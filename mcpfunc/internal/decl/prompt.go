@@ -25,6 +25,9 @@ type Prompt struct {
 	Blobs []Blob
 	// Handler is the prompt's function: see TypedPrompt.
 	Handler PromptHandler
+	// Complete, if set, suggests values for one of the arguments from the
+	// prefix a client has typed (completion/complete): see [Completion].
+	Complete Completion
 
 	prep preparation
 }
@@ -103,6 +106,9 @@ func (p *Prompt) Check() error {
 	args, err := p.Arguments()
 	if err != nil {
 		return errors.Join(append(errs, err)...)
+	}
+	if p.Complete != nil && len(args) == 0 {
+		add("Complete needs an argument to complete; the prompt has none")
 	}
 	for _, a := range args {
 		if strings.TrimSpace(a.Description) == "" {

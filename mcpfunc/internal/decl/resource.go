@@ -35,7 +35,21 @@ type Resource struct {
 	// the extension has no way to carry a resource's own message, so say
 	// why in the log.
 	Read func(ctx context.Context, call *Call, req ResourceRead) (string, error)
+	// Complete, if set, suggests values for one of the template's
+	// parameters from the prefix a client has typed (completion/complete):
+	// see [Completion].
+	Complete Completion
 }
+
+// Completion suggests values for a resource template's parameter or a
+// prompt's argument, named by arg, that start with prefix: at most
+// [MaxCompletions] reach the client. Only the self hosting asks: the MCP
+// extension does not serve completion/complete.
+type Completion func(ctx context.Context, call *Call, arg, prefix string) ([]string, error)
+
+// MaxCompletions is the most values one completion/complete result
+// carries (the MCP specification's limit, server/utilities/completion).
+const MaxCompletions = 100
 
 // ResourceRead is one resources/read.
 type ResourceRead struct {
@@ -81,6 +95,9 @@ func (r *Resource) Check() error {
 	}
 	if r.Read == nil {
 		add("no Read function")
+	}
+	if r.Complete != nil && len(params) == 0 {
+		add("Complete needs a template parameter to complete; %s has none", r.URI)
 	}
 	seen := map[string]bool{}
 	for _, b := range r.Blobs {

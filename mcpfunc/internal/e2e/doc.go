@@ -38,7 +38,13 @@
 //     is restarted;
 //   - every generic scenario of the MCP conformance suite passes, with and
 //     without a key, and the others fail only as its baseline files say
-//     (the self hosting's stateless ones beside the app's own);
+//     (what each hosting cannot serve beside the fixture scenarios); the
+//     2026-07-28 requirement set passes on the self hosting and the
+//     2025-11-25 one on both, with baselines of fixture scenarios only;
+//   - go-sdk's client reaches the self hosting at 2026-07-28 (discover,
+//     no handshake) for tools, the resource template, the prompt and
+//     their completions; the trigger hosting answers completion/complete
+//     as the extension does;
 //   - mcpfunc/cmd/start runs either hosting and stops everything it
 //     started.
 //

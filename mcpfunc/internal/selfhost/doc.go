@@ -39,6 +39,9 @@
 //     extension can only answer -32603 "An error occurred.". A prompt
 //     argument sent as null counts as missing, as in the extension, though
 //     go-sdk reads prompt arguments as strings (prompt.go).
+//   - Completions, which the extension does not serve: declared on a
+//     resource template or a prompt, they answer completion/complete, and
+//     only then is the completions capability advertised (complete.go).
 //
 // # Transport
 //

@@ -79,6 +79,8 @@ type Server struct {
 	// headerArgs is true when a tool takes arguments in headers, which
 	// go-sdk reads from the message (bypass.go).
 	headerArgs bool
+	// completers are the declarations that complete (complete.go).
+	completers map[mcp.CompleteReference]*completer
 }
 
 // New builds the server for fns. It fails when a declaration does not
@@ -104,10 +106,20 @@ func New(fns decl.Functions, opts Options) (*Server, error) {
 	if opts.Direct {
 		s.key = guard.NewKey(opts.Key)
 	}
-	s.mcp = mcp.NewServer(&mcp.Implementation{Name: opts.Server.Name, Version: opts.Server.Version}, &mcp.ServerOptions{
+	var err error
+	if s.completers, err = completers(fns); err != nil {
+		return nil, err
+	}
+	so := &mcp.ServerOptions{
 		Instructions: opts.Server.Instructions,
 		Capabilities: mcpext.Capabilities(), // the extension's, for the same listings in both hostings
-	})
+	}
+	if s.completers != nil {
+		// go-sdk then adds "completions":{} to the capabilities
+		// (mcp/server.go in go-sdk v1.8.0, (*Server).capabilities).
+		so.CompletionHandler = s.complete
+	}
+	s.mcp = mcp.NewServer(&mcp.Implementation{Name: opts.Server.Name, Version: opts.Server.Version}, so)
 	known := map[string]bool{}
 	for _, t := range fns.Tools {
 		if err := s.addTool(t); err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"os/exec"
@@ -29,12 +30,20 @@ type ConformanceOptions struct {
 	// no header options: a key goes in ?code=, which the run keeps out of
 	// its output.
 	URL string
-	// Scenario runs one scenario; empty runs the active suite (every
-	// scenario but the pending ones).
+	// Scenario runs one scenario, at the suite's default protocol version
+	// (2025-11-25); empty runs the active suite (every scenario but the
+	// pending ones) at that version, or the requirement set.
 	Scenario string
-	// ExpectedFailures is a baseline file (YAML `server: [scenario, …]`):
-	// the run then succeeds when exactly the listed scenarios fail, and
-	// fails for a listed one that passes.
+	// Requirements runs a spec revision's frozen requirement set (such as
+	// 2026-07-28), every scenario at that revision's wire; the suite
+	// refuses it with Scenario. [ConformanceRequired] lists the scored
+	// ones.
+	Requirements string
+	// ExpectedFailures is a baseline file (YAML `server: [scenario, …]`,
+	// an entry being a scenario or scenario:check): the run then succeeds
+	// when exactly the listed scenarios (checks) fail, and fails for a
+	// listed one that passes. With Requirements, only scored scenarios
+	// count.
 	ExpectedFailures string
 }
 
@@ -49,6 +58,11 @@ type ConformanceRun struct {
 	// Scenarios holds each scenario's checks by scenario name, from the
 	// checks.json files the suite writes to its output folder.
 	Scenarios map[string][]ConformanceCheck
+	// Threw lists the scenarios the suite started and recorded nothing
+	// for: a scenario that throws ("Failed to run scenario …" in Stdout)
+	// leaves its output folder empty. Each is also in Scenarios, with no
+	// checks, so it never passes.
+	Threw []string
 }
 
 // ConformanceCheck is one check of a scenario, as the suite records it.
@@ -92,6 +106,9 @@ func (r ConformanceRun) Report() string {
 		names = append(names, name)
 	}
 	slices.Sort(names)
+	for _, name := range r.Threw {
+		fmt.Fprintf(&b, "%s: threw, no checks recorded (see stdout)\n", name)
+	}
 	for _, name := range names {
 		for _, c := range r.Failures(name) {
 			fmt.Fprintf(&b, "%s: %s [%s] %s", name, c.Status, c.ID, c.Description)
@@ -131,6 +148,9 @@ func Conformance(tb testing.TB, opts ConformanceOptions) ConformanceRun {
 	if opts.Scenario != "" {
 		args = append(args, "--scenario", opts.Scenario)
 	}
+	if opts.Requirements != "" {
+		args = append(args, "--requirements", opts.Requirements)
+	}
 	if opts.ExpectedFailures != "" {
 		args = append(args, "--expected-failures", opts.ExpectedFailures)
 	}
@@ -156,7 +176,7 @@ func Conformance(tb testing.TB, opts ConformanceOptions) ConformanceRun {
 	case err != nil:
 		tb.Fatalf("conformance suite: %v", err)
 	}
-	run.Scenarios, err = readConformanceResults(out, hide)
+	run.Scenarios, run.Threw, err = readConformanceResults(out, hide)
 	if err != nil {
 		tb.Fatalf("reading the conformance suite's results: %v\nstdout: %s\nstderr: %s", err, run.Stdout, run.Stderr)
 	}
@@ -165,35 +185,100 @@ func Conformance(tb testing.TB, opts ConformanceOptions) ConformanceRun {
 
 // resultDir is a scenario's output folder: server-<scenario>-<ISO time with
 // ':' and '.' replaced by '-'> (createResultDir in the suite's
-// src/runner/utils.ts @v0.1.16).
+// src/runner/utils.ts @v0.1.16 and @c321dd3, 0.2.0-alpha.11; alpha.12
+// writes the same names).
 var resultDir = regexp.MustCompile(`^server-(.+)-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z$`)
 
-// readConformanceResults reads each scenario's checks.json under dir.
-func readConformanceResults(dir string, hide func([]byte) []byte) (map[string][]ConformanceCheck, error) {
+// readConformanceResults reads each scenario's checks.json under dir. A
+// scenario folder without one (the scenario threw before the suite
+// recorded its checks) is in threw, with no checks.
+func readConformanceResults(dir string, hide func([]byte) []byte) (scenarios map[string][]ConformanceCheck, threw []string, err error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := map[string][]ConformanceCheck{}
+	scenarios = map[string][]ConformanceCheck{}
 	for _, e := range entries {
 		m := resultDir.FindStringSubmatch(e.Name())
 		if !e.IsDir() || m == nil {
-			return nil, fmt.Errorf("unexpected entry %q in the output folder", e.Name())
+			return nil, nil, fmt.Errorf("unexpected entry %q in the output folder", e.Name())
+		}
+		if _, dup := scenarios[m[1]]; dup {
+			return nil, nil, fmt.Errorf("scenario %s ran twice", m[1])
 		}
 		b, err := os.ReadFile(filepath.Join(dir, e.Name(), "checks.json"))
+		if errors.Is(err, fs.ErrNotExist) {
+			scenarios[m[1]] = nil
+			threw = append(threw, m[1])
+			continue
+		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		var checks []ConformanceCheck
 		if err := json.Unmarshal(hide(b), &checks); err != nil {
-			return nil, fmt.Errorf("%s: %w", e.Name(), err)
+			return nil, nil, fmt.Errorf("%s: %w", e.Name(), err)
 		}
-		if _, dup := out[m[1]]; dup {
-			return nil, fmt.Errorf("scenario %s ran twice", m[1])
-		}
-		out[m[1]] = checks
+		scenarios[m[1]] = checks
 	}
-	return out, nil
+	slices.Sort(threw)
+	return scenarios, threw, nil
+}
+
+// ConformanceRequired lists the server scenarios the pinned suite scores
+// for a spec revision's requirement set (`conformance list --server
+// --requirements <revision>`, the lines under "Server scenarios"), in the
+// suite's order; the set also runs scenarios it reports without scoring.
+func ConformanceRequired(tb testing.TB, revision string) []string {
+	tb.Helper()
+	node, err := node22()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	suite, err := packageBin("@modelcontextprotocol/conformance", "conformance")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	home := tb.TempDir()
+	cmd := exec.Command(node, suite, "list", "--server", "--requirements", revision)
+	cmd.Env = append(environ([]string{"HOME", "USERPROFILE", "NODE_OPTIONS", "NO_COLOR"}),
+		"HOME="+home, "USERPROFILE="+home, "NO_COLOR=1")
+	out, err := RunToExit(tb, cmd, ExitLimit)
+	if err != nil {
+		tb.Fatalf("conformance list --requirements %s: %v\n%s", revision, err, out)
+	}
+	names, err := parseRequired(string(stripANSI([]byte(out))))
+	if err != nil {
+		tb.Fatalf("conformance list --requirements %s: %v\n%s", revision, err, out)
+	}
+	return names
+}
+
+// parseRequired reads the "Server scenarios" block of `conformance list`:
+// "  - <name>" lines up to the first blank line.
+func parseRequired(out string) ([]string, error) {
+	_, rest, found := strings.Cut(out, "Server scenarios")
+	if !found {
+		return nil, errors.New(`no "Server scenarios" block`)
+	}
+	var names []string
+	for i, line := range strings.Split(rest, "\n") {
+		if i == 0 {
+			continue // the rest of the heading line
+		}
+		if strings.TrimSpace(line) == "" {
+			break
+		}
+		name, ok := strings.CutPrefix(line, "  - ")
+		if !ok || strings.ContainsAny(name, " \t") {
+			return nil, fmt.Errorf("unexpected line %q in the server scenarios", line)
+		}
+		names = append(names, name)
+	}
+	if len(names) == 0 {
+		return nil, errors.New("no server scenarios listed")
+	}
+	return names, nil
 }
 
 var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")

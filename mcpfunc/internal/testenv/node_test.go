@@ -121,7 +121,7 @@ func TestConformancePinned(t *testing.T) {
 	require.NoError(t, err)
 	m := readManifest(t, filepath.Join(root, filepath.FromSlash(nodetool.TestTools), "package.json"))
 	const pkg = "@modelcontextprotocol/conformance"
-	assert.Equal(t, "0.1.16", m.DevDependencies[pkg])
+	assert.Equal(t, "0.2.0-alpha.12", m.DevDependencies[pkg])
 	installed := readManifest(t, filepath.Join(root, "node_modules", pkg, "package.json"))
 	assert.Equal(t, m.DevDependencies[pkg], installed.Version)
 	_, err = packageBin(pkg, "conformance")
@@ -150,4 +150,49 @@ func TestResultDir(t *testing.T) {
 	require.NotNil(t, m)
 	assert.Equal(t, "server-sse-multiple-streams", m[1])
 	assert.Nil(t, resultDir.FindStringSubmatch("client-initialize-2026-12-01T22-03-24-510Z"))
+}
+
+// A scenario that throws leaves its folder empty (seen with 0.2.0-alpha.12
+// on a 2025-06-18 server at the 2026-07-28 wire): it is reported as thrown,
+// with no checks, and never passes; the other scenarios still read.
+func TestReadConformanceResultsThrown(t *testing.T) {
+	dir := t.TempDir()
+	ok := filepath.Join(dir, "server-tools-list-2026-12-01T22-03-24-510Z")
+	require.NoError(t, os.Mkdir(ok, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(ok, "checks.json"), []byte(`[{"id":"a","status":"SUCCESS"}]`), 0o644))
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "server-tasks-capability-negotiation-2026-12-01T22-03-25-001Z"), 0o755))
+
+	scenarios, threw, err := readConformanceResults(dir, func(b []byte) []byte { return b })
+	require.NoError(t, err)
+	assert.Equal(t, []string{"tasks-capability-negotiation"}, threw)
+	run := ConformanceRun{Scenarios: scenarios, Threw: threw}
+	assert.True(t, run.Passed("tools-list"))
+	assert.False(t, run.Passed("tasks-capability-negotiation"))
+	assert.Contains(t, run.Report(), "tasks-capability-negotiation: threw, no checks recorded")
+}
+
+// The scored server scenarios of a requirement set, as `conformance list`
+// prints them (alpha.12's output, abridged by hand).
+func TestParseRequired(t *testing.T) {
+	out := "Required for 2026-07-28 (69 scenarios, frozen; run at the 2026-07-28 wire):\n\n" +
+		"Server scenarios (test against a server):\n  - server-stateless\n  - completion-complete\n\n" +
+		"Client scenarios (test against a client):\n  - tools_call\n"
+	names, err := parseRequired(out)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"server-stateless", "completion-complete"}, names)
+	_, err = parseRequired("Client scenarios (test against a client):\n  - tools_call\n")
+	assert.Error(t, err)
+	_, err = parseRequired("Server scenarios (x):\n  - a b\n")
+	assert.Error(t, err)
+}
+
+// The pinned suite lists the requirement sets the e2e tests run.
+func TestConformanceRequired(t *testing.T) {
+	for _, rev := range []string{"2025-11-25", "2026-07-28"} {
+		names := ConformanceRequired(t, rev)
+		assert.Contains(t, names, "tools-list", rev)
+		assert.Contains(t, names, "completion-complete", rev)
+	}
+	assert.Contains(t, ConformanceRequired(t, "2026-07-28"), "server-stateless")
+	assert.Contains(t, ConformanceRequired(t, "2025-11-25"), "server-initialize")
 }
