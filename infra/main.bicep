@@ -97,7 +97,6 @@ param mcpHosting string = 'triggers'
     type: 'generate'
     config: {
       length: 64
-      noSpecial: true
     }
   }
 })
