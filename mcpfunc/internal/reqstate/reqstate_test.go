@@ -209,3 +209,47 @@ func TestErrorsSayWhy(t *testing.T) {
 		assert.True(t, strings.HasPrefix(err.Error(), want), err.Error())
 	}
 }
+
+// One Sealer serves every call at once (the race detector watches).
+func TestConcurrent(t *testing.T) {
+	s := newSealer(t, key, &clock{t0})
+	done := make(chan error, 8)
+	for i := range 8 {
+		go func() {
+			for j := range 50 {
+				a := []byte(`{"k":` + string(rune('0'+i)) + `,"j":"` + strings.Repeat("x", j) + `"}`)
+				state, err := s.Seal("t", a, "q")
+				if err == nil {
+					_, err = s.Open(state, "t", a)
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 8 {
+		require.NoError(t, <-done)
+	}
+}
+
+// The cost of a confirmation's state: sealing it, and opening it with
+// arguments of a typical size.
+func BenchmarkSeal(b *testing.B) {
+	s, _ := New(key, nil)
+	for b.Loop() {
+		_, _ = s.Seal("deletesnippet", args, "Delete snippet secret-plan?")
+	}
+}
+
+func BenchmarkOpen(b *testing.B) {
+	s, _ := New(key, nil)
+	state, _ := s.Seal("deletesnippet", args, "Delete snippet secret-plan?")
+	for b.Loop() {
+		if _, err := s.Open(state, "deletesnippet", args); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

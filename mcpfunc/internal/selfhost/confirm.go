@@ -54,10 +54,13 @@ var errAsking = errors.New("the client is being asked to confirm; return this er
 
 // errAskedTwice fails a function that asks two questions in one call: the
 // state holds one answer.
-var errAskedTwice = errors.New("Confirm was called twice in one call; a call asks one question")
+var errAskedTwice = errors.New("call.Confirm was called twice in one call; a call asks one question")
 
-// confirmation is one call's question to a client that can be asked.
+// confirmation is one call's question, if its function asks one.
 type confirmation struct {
+	// req is the call's request; nil once it is known that its client
+	// cannot be asked.
+	req  *mcp.CallToolRequest
 	tool string
 	args []byte
 	log  callLog
@@ -82,10 +85,10 @@ func canAsk(req *mcp.CallToolRequest) bool {
 }
 
 // confirmation checks the request state of a call of tool with args, if
-// it has one, and returns the call's confirmation: nil when its client
-// cannot be asked. A state that does not check is the error, -32602.
+// it has one, and returns the call's confirmation. A state that does not
+// check is the error, -32602.
 func (s *Server) confirmation(req *mcp.CallToolRequest, tool string, args []byte, log callLog) (*confirmation, error) {
-	c := &confirmation{tool: tool, args: args, log: log}
+	c := &confirmation{req: req, tool: tool, args: args, log: log}
 	if state := req.Params.RequestState; state != "" {
 		claims, err := s.states.Open(state, tool, args)
 		if err != nil {
@@ -95,15 +98,19 @@ func (s *Server) confirmation(req *mcp.CallToolRequest, tool string, args []byte
 		c.claims = claims
 		c.answer, _ = req.Params.InputResponses[confirmID].(*mcp.ElicitResult)
 	}
-	if !canAsk(req) {
-		return nil, nil
-	}
 	return c, nil
 }
 
-// ask is decl.Call.Ask: the answer when the client gave one to this very
-// question, else errAsking.
+// ask is decl.Call.Ask: true at once when the client cannot be asked
+// (read only now: most calls never ask); else the answer when the client
+// gave one to this very question, or errAsking.
 func (c *confirmation) ask(question string) (bool, error) {
+	if c.req != nil && !canAsk(c.req) {
+		c.req = nil // as in the trigger hosting, however often it is called
+	}
+	if c.req == nil {
+		return true, nil
+	}
 	if c.called {
 		return false, errAskedTwice
 	}

@@ -243,8 +243,8 @@ func TestConfirmStateOpaque(t *testing.T) {
 	assert.NotContains(t, e.logs.String(), first.RequestState, "the state is not logged")
 }
 
-// A function that asks twice in one call fails with the internal error;
-// the second question is not asked.
+// A function that asks a client twice in one call fails with the internal
+// error; the second question is not asked.
 func TestConfirmTwiceFails(t *testing.T) {
 	twice := &decl.Tool{Name: "twice", Description: "Asks twice.", Handler: decl.Typed(func(_ context.Context, call *decl.Call, _ struct{}) (string, error) {
 		if ok, err := call.Confirm("One?"); err != nil || !ok {
@@ -262,6 +262,10 @@ func TestConfirmTwiceFails(t *testing.T) {
 	assert.Equal(t, decl.InternalError("tool", "twice"), textOf(t, res))
 	assert.Len(t, a.asked, 1)
 	assert.Contains(t, e.logs.String(), errAskedTwice.Error())
+
+	// A client that cannot be asked gets true as often as the function
+	// asks, as in the trigger hosting.
+	assert.Equal(t, "yes", textOf(t, call(t, e.client(nil, "", false), "twice", nil)))
 }
 
 // A function that ignores Confirm's error still asks, and writes nothing.

@@ -80,9 +80,7 @@ func (s *Server) callTool(ctx context.Context, t *tool, req *mcp.CallToolRequest
 	if err != nil {
 		return nil, err
 	}
-	if confirm != nil {
-		call.Ask = confirm.ask
-	}
+	call.Ask = confirm.ask
 	fail := func(err error) (*mcp.CallToolResult, error) {
 		if ctx.Err() != nil {
 			err = errAbandoned // whatever went wrong after, the client is gone
@@ -98,7 +96,7 @@ func (s *Server) callTool(ctx context.Context, t *tool, req *mcp.CallToolRequest
 	}
 	binding.Versions(ctx, t.fn.blobs, locs)
 	res, err := t.decl.Run(ctx, call)
-	if confirm != nil && confirm.asking {
+	if confirm.asking {
 		// The function asked a question: the client answers it first.
 		// Whatever the function returned, nothing is written.
 		if err = ctx.Err(); err == nil {
