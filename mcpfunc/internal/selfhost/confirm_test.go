@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -289,4 +290,41 @@ func TestConfirmIgnoredErrorStillAsks(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, res.NeedsInput())
 	assert.Zero(t, e.store.Writes())
+}
+
+// An answer goes with its question: when the function asks something else
+// on the retry (what it asks about changed meanwhile), the client is asked
+// again, and the old answer confirms nothing.
+func TestConfirmAnswerIsForItsQuestion(t *testing.T) {
+	var mu sync.Mutex
+	size, done := 1, 0
+	grow := &decl.Tool{Name: "grow", Description: "Asks about a size that changes.", Handler: decl.Typed(func(_ context.Context, call *decl.Call, _ struct{}) (string, error) {
+		mu.Lock()
+		q := "Drop " + strings.Repeat("x", size) + "?"
+		mu.Unlock()
+		if ok, err := call.Confirm(q); err != nil || !ok {
+			return "kept", err
+		}
+		mu.Lock()
+		done++
+		mu.Unlock()
+		return "dropped", nil
+	})}
+	e := newEnv(t, testFunctions(grow))
+	cs := e.client(&asker{action: "accept"}, "", true)
+	first, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "grow"})
+	require.NoError(t, err)
+	require.True(t, first.NeedsInput())
+	mu.Lock()
+	size = 2
+	mu.Unlock()
+	res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "grow", InputResponses: accept(), RequestState: first.RequestState})
+	require.NoError(t, err)
+	require.True(t, res.NeedsInput(), "asked again")
+	assert.Equal(t, "Drop xx?", res.InputRequests["confirm"].(*mcp.ElicitParams).Message)
+	assert.Zero(t, done)
+	res, err = cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "grow", InputResponses: accept(), RequestState: res.RequestState})
+	require.NoError(t, err)
+	assert.Equal(t, "dropped", textOf(t, res))
+	assert.Equal(t, 1, done)
 }
