@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 
-	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"remote-mcp-functions-go/mcpfunc/internal/reqstate"
@@ -27,11 +26,11 @@ import (
 //     arguments, the answer in inputResponses and the state as it came.
 //     The server opens the state before anything runs; a state that does
 //     not open, or opens for another tool, other arguments or too late, is
-//     refused with -32602 Invalid params, as go-sdk's own conformance
-//     server refuses a tampered state (conformance/everything-server
-//     main.go, testInputRequiredTamperedStateHandler, v1.8.0), and nothing
-//     runs. With a valid state the function runs again from the start, and
-//     Confirm returns the answer: accept is true, decline and cancel false.
+//     refused with -32602 Invalid params (errors.go), and nothing runs.
+//     With a valid state the function runs again from the start, and
+//     Confirm returns the answer: accept is true, decline and cancel
+//     false. A valid state without an answer to this very question asks
+//     again.
 //
 // Only a client that can take an input_required result is asked: protocol
 // 2026-07-28 or later (earlier clients get server-initiated requests from
@@ -92,8 +91,7 @@ func (s *Server) confirmation(req *mcp.CallToolRequest, tool string, args []byte
 	if state := req.Params.RequestState; state != "" {
 		claims, err := s.states.Open(state, tool, args)
 		if err != nil {
-			log.at(slog.LevelWarn, "request state refused; nothing runs", "reason", err.Error())
-			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: err.Error() + ". Call the tool again without it."}
+			return nil, stateRefused(log, err)
 		}
 		c.claims = claims
 		c.answer, _ = req.Params.InputResponses[confirmID].(*mcp.ElicitResult)
