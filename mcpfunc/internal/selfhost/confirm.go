@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -113,6 +114,9 @@ func (c *confirmation) ask(question string) (bool, error) {
 		return false, errAskedTwice
 	}
 	c.called = true
+	if strings.TrimSpace(question) == "" {
+		question = "Go ahead with " + c.tool + "?" // the client needs something to show
+	}
 	c.question = question
 	if c.answer != nil && reqstate.QuestionHash(question) == c.claims.Question {
 		c.log.at(slog.LevelInfo, "the client answered the confirmation", "action", c.answer.Action)

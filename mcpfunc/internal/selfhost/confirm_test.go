@@ -328,3 +328,19 @@ func TestConfirmAnswerIsForItsQuestion(t *testing.T) {
 	assert.Equal(t, "dropped", textOf(t, res))
 	assert.Equal(t, 1, done)
 }
+
+// An empty question still asks something the client can show.
+func TestConfirmEmptyQuestion(t *testing.T) {
+	mute := &decl.Tool{Name: "mute", Description: "Asks nothing.", Handler: decl.Typed(func(_ context.Context, call *decl.Call, _ struct{}) (string, error) {
+		ok, err := call.Confirm(" ")
+		if err != nil || !ok {
+			return "no", err
+		}
+		return "yes", nil
+	})}
+	e := newEnv(t, testFunctions(mute))
+	a := &asker{action: "accept"}
+	assert.Equal(t, "yes", textOf(t, call(t, e.client(a, "", false), "mute", nil)))
+	require.Len(t, a.asked, 1)
+	assert.Equal(t, "Go ahead with mute?", a.asked[0].Message)
+}
