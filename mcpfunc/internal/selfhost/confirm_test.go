@@ -344,3 +344,84 @@ func TestConfirmEmptyQuestion(t *testing.T) {
 	require.Len(t, a.asked, 1)
 	assert.Equal(t, "Go ahead with mute?", a.asked[0].Message)
 }
+
+// The wire, written by hand as the 2026-07-28 specification shows it (the
+// MRTR page: an input_required result with inputRequests holding an
+// elicitation/create request, and the retry with inputResponses and the
+// requestState echoed), with no go-sdk client in between.
+func TestConfirmWire(t *testing.T) {
+	d := &dropper{}
+	e := newEnv(t, testFunctions(d.tool()))
+	headers := map[string]string{"MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": "dropnote"}
+	const meta = `"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{"elicitation":{"form":{}}},"io.modelcontextprotocol/clientInfo":{"name":"raw","version":"1"}}`
+	status, body, err := e.post(t.Context(), `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{`+meta+`,"name":"dropnote","arguments":{"name":"w"}}}`, headers)
+	require.NoError(t, err)
+	require.Equal(t, 200, status, body)
+	var first struct {
+		Result struct {
+			ResultType    string `json:"resultType"`
+			RequestState  string `json:"requestState"`
+			InputRequests map[string]struct {
+				Method string `json:"method"`
+				Params struct {
+					Mode            string          `json:"mode"`
+					Message         string          `json:"message"`
+					RequestedSchema json.RawMessage `json:"requestedSchema"`
+				} `json:"params"`
+			} `json:"inputRequests"`
+			Content []any `json:"content"`
+		} `json:"result"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &first), body)
+	r := first.Result
+	assert.Equal(t, "input_required", r.ResultType)
+	assert.Empty(t, r.Content)
+	require.Contains(t, r.InputRequests, "confirm")
+	q := r.InputRequests["confirm"]
+	assert.Equal(t, "elicitation/create", q.Method)
+	assert.Equal(t, "form", q.Params.Mode)
+	assert.Equal(t, "Drop note w?", q.Params.Message)
+	assert.JSONEq(t, `{"type":"object","properties":{}}`, string(q.Params.RequestedSchema))
+	require.NotEmpty(t, r.RequestState)
+	assert.Empty(t, d.dropped())
+
+	state, _ := json.Marshal(r.RequestState)
+	// The arguments in another order and spacing are the same arguments.
+	status, body, err = e.post(t.Context(), `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{`+meta+`,"name":"dropnote","arguments":{ "name" : "w" },
+		"inputResponses":{"confirm":{"action":"accept","content":{}}},"requestState":`+string(state)+`}}`, headers)
+	require.NoError(t, err)
+	require.Equal(t, 200, status, body)
+	assert.JSONEq(t, `{"resultType":"complete","content":[{"type":"text","text":"Note w dropped."}]}`, resultWithoutMeta(t, body))
+	assert.Equal(t, []string{"w"}, d.dropped())
+
+	status, body, err = e.post(t.Context(), `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{`+meta+`,"name":"dropnote","arguments":{"name":"v"},
+		"inputResponses":{"confirm":{"action":"accept"}},"requestState":`+string(state)+`}}`, headers)
+	require.NoError(t, err)
+	// -32602 is HTTP 400 at 2026-07-28 (SEP-2575; go-sdk v1.8.0
+	// mcp/streamable.go extractErrorStatus).
+	assert.Equal(t, 400, status)
+	var refused struct {
+		Error struct {
+			Code    int    `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &refused), body)
+	assert.Equal(t, -32602, refused.Error.Code, body)
+	assert.Equal(t, "invalid requestState: it was issued for other arguments. Call the tool again without it.", refused.Error.Message)
+	assert.Equal(t, []string{"w"}, d.dropped())
+}
+
+// resultWithoutMeta is a response's result without its _meta (go-sdk puts
+// serverInfo there).
+func resultWithoutMeta(t *testing.T, body string) string {
+	t.Helper()
+	var resp struct {
+		Result map[string]json.RawMessage `json:"result"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &resp), body)
+	delete(resp.Result, "_meta")
+	b, err := json.Marshal(resp.Result)
+	require.NoError(t, err)
+	return string(b)
+}
