@@ -1,10 +1,15 @@
 package e2e
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
+	"os/exec"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -177,4 +182,49 @@ func TestConfirmTriggersDeletesAtOnce(t *testing.T) {
 	requireText(t, call(t, s, "remove", map[string]any{"key": "confirm-triggers"}), "Removed 'confirm-triggers'")
 	assert.False(t, stored(t, az, "confirm-triggers"))
 	assert.Empty(t, a.asked())
+}
+
+// The official TypeScript client, a second SDK, takes the same flow: at
+// 2026-07-28 with elicitation it is asked and its answer decides; at its
+// default, 2025-11-25, remove deletes at once (testdata/confirm-client.mjs).
+func TestConfirmTypeScriptClient(t *testing.T) {
+	az := testenv.SharedAzurite(t)
+	srv := testenv.StartSelfhost(t, testenv.SelfhostOptions{Storage: az.ConnectionString()})
+	node, err := exec.LookPath("node")
+	require.NoError(t, err, "node is not on PATH: install Node.js 20 or later")
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "testdata/confirm-client.mjs", srv.Endpoints().URL)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	require.NoError(t, err, "stderr: %s", stderr.String())
+
+	type answer struct {
+		Key, Action, Version, Text string
+		Asked                      []string
+	}
+	var got []answer
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		var a answer
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &a), sc.Text())
+		got = append(got, a)
+	}
+	require.Len(t, got, 4, "%s", out)
+	for _, a := range got[:3] {
+		assert.Equal(t, "2026-07-28", a.Version)
+		assert.Equal(t, []string{"Remove item " + a.Key + "?"}, a.Asked)
+		want := map[string]string{"accept": "Removed '" + a.Key + "'"}[a.Action]
+		if want == "" {
+			want = "Kept '" + a.Key + "'"
+		}
+		assert.Equal(t, want, a.Text, a.Action)
+		assert.Equal(t, a.Action != "accept", stored(t, az, a.Key), a.Action)
+	}
+	legacy := got[3]
+	assert.Equal(t, "2025-11-25", legacy.Version)
+	assert.Empty(t, legacy.Asked)
+	assert.Equal(t, "Removed 'confirm-ts-legacy'", legacy.Text)
+	assert.False(t, stored(t, az, "confirm-ts-legacy"))
 }
