@@ -89,6 +89,19 @@ param maximumInstanceCount int = 100
 ])
 param mcpHosting string = 'triggers'
 
+@secure()
+@minLength(32)
+@description('Self hosting: the secret that seals the state of a confirmation between a client\'s two calls (MCP_STATE_KEY, its base64), the same on every instance so that an answer may reach any of them. azd generates it once per environment and keeps it; outside azd, give 32 or more random characters.')
+@metadata({
+  azd: {
+    type: 'generate'
+    config: {
+      length: 64
+    }
+  }
+})
+param mcpStateKey string
+
 @description('Put App Service built-in authentication with Microsoft Entra in front of the app. Off by default: clients then send a key (triggers: the mcp_extension system key; self: the default host key). When on with triggers, host.json must set extensions.mcp.system.webhookAuthorizationLevel to Anonymous, or clients need both a token and the key; with self, the app setting that makes the host anonymous is set for you.')
 param enableBuiltInAuth bool = false
 
@@ -303,6 +316,7 @@ module api 'app/api.bicep' = {
     corsAllowedOrigins: corsAllowedOriginList
     corsSupportCredentials: corsSupportCredentials
     mcpHosting: mcpHosting
+    mcpStateKey: mcpStateKey
   }
   // The host starts with the identity's storage roles in place.
   dependsOn: [

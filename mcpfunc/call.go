@@ -24,6 +24,31 @@ func (c *Call) Output(binding string, data []byte) { c.c.Output(binding, data) }
 // names and sizes, never contents or secrets.
 func (c *Call) Logf(format string, args ...any) { c.c.Logf(format, args...) }
 
+// Confirm asks the user to confirm question (a sentence ending in '?')
+// before the call does something that cannot be undone, and reports
+// whether they did. A function calls it before any such step, at most
+// once per call, and returns its error as it is:
+//
+//	ok, err := call.Confirm("Delete item " + key + "?")
+//	if err != nil || !ok {
+//		return "Not deleted.", err
+//	}
+//
+// In the self hosting, a client at protocol 2026-07-28 that declares
+// elicitation is asked: the first call ends there (err is the question,
+// as an input_required result), and the client calls again with the
+// answer, which runs the function again from the start; so nothing the
+// function does before Confirm may change anything. Accept is true,
+// decline and cancel false. The question and the call's arguments are
+// sealed in the request state the client sends back, so an answer
+// confirms this call only: one with other arguments, another tool, a
+// state older than five minutes or one the server did not issue is
+// refused and runs nothing. Everywhere else (the trigger hosting, whose
+// protocol cannot ask; older clients; clients without elicitation;
+// mcpfunctest) Confirm is true at once, and the tool's description is
+// what warns the model.
+func (c *Call) Confirm(question string) (bool, error) { return c.c.Confirm(question) }
+
 // Blob is one blob binding: the host reads an input before the call and
 // writes an output after it succeeds. Path is container/blob with {…}
 // expressions: {mcptoolargs.<argument>} in a tool, {mcppromptargs.<argument>}

@@ -104,6 +104,14 @@
 // operation is bounded in time; one that storage did not answer matches
 // [ErrUnconfirmed], as it may have taken effect.
 //
+// # Confirming first
+//
+// Before it does what cannot be undone, a tool asks with [Call.Confirm].
+// In the self hosting a client at protocol 2026-07-28 that declares
+// elicitation is asked, and the function runs again with the answer;
+// everywhere else Confirm is true at once. So nothing before Confirm may
+// change anything.
+//
 // # Errors
 //
 // A function refuses a call with an [*Error] made by [Errorf]: its [Code]

@@ -244,10 +244,16 @@ func TestProcessRefusesBadConfig(t *testing.T) {
 			testenv.FixtureSetting + `="lots": want a positive number of bytes`},
 		{"unknown hosting", []string{"FUNCTIONS_CUSTOMHANDLER_PORT=" + freePort(t), "MCP_HOSTING=selfhosted"}, `MCP_HOSTING="selfhosted": want "triggers" (the default) or "self"`},
 		{"self hosting without storage", []string{"FUNCTIONS_CUSTOMHANDLER_PORT=" + freePort(t), "MCP_HOSTING=self"}, "storage for the blob bindings: connection setting not found: AzureWebJobsStorage"},
+		// The key's value is a secret: the message does not show it.
+		{"self hosting with a short state key", []string{"FUNCTIONS_CUSTOMHANDLER_PORT=" + freePort(t), "MCP_HOSTING=self",
+			"AzureWebJobsStorage=UseDevelopmentStorage=true", "MCP_STATE_KEY=c2hvcnRzZWNyZXQ="},
+			"app setting MCP_STATE_KEY holds 11 bytes; it needs at least 32: make one with: openssl rand -base64 32"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Contains(t, refused(t, tt.env), tt.want)
+			out := refused(t, tt.env)
+			assert.Contains(t, out, tt.want)
+			assert.NotContains(t, out, "c2hvcnRzZWNyZXQ")
 		})
 	}
 }

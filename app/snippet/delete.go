@@ -29,6 +29,15 @@ func (s Service) delete(ctx context.Context, call *mcpfunc.Call, in DeleteInput)
 	if err := checkName(in.Name); err != nil {
 		return "", err
 	}
+	// Asked before anything changes: where the client can be asked, this
+	// function runs again with the answer (mcpfunc.Call.Confirm).
+	ok, err := call.Confirm("Delete snippet " + in.Name + "?")
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "Snippet '" + in.Name + "' not deleted.", nil
+	}
 	store, err := storage(call)
 	if err != nil {
 		return "", err

@@ -53,6 +53,10 @@ param corsSupportCredentials bool = false
 ])
 param mcpHosting string = 'triggers'
 
+@secure()
+@description('Self hosting: the secret behind MCP_STATE_KEY (set as its base64), which seals confirmations\' request state; empty sets none, and each instance then makes its own.')
+param mcpStateKey string = ''
+
 var authEnabled = !empty(authClientId) && !empty(authTenantId)
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
@@ -85,9 +89,12 @@ var authSettings = authEnabled
 
 // The self hosting: the feature flag that turns the preview on (the
 // self-hosted samples set it; on Flex Consumption the host then runs the
-// handler as the custom worker it is), MCP_HOSTING for the handler, and,
-// behind built-in authentication, no key check by the host, which would
-// otherwise ask for a key beside the token
+// handler as the custom worker it is), MCP_HOSTING for the handler,
+// MCP_STATE_KEY (one key for every instance, to seal and open the state a
+// confirmation's retry carries: base64 of the secret text, which the
+// handler reads as key material), and, behind built-in authentication, no
+// key check by the host, which would otherwise ask for a key beside the
+// token
 // (AzureFunctionsJobHost__customHandler__http__DefaultAuthorizationLevel:
 // MicrosoftDocs azure-docs includes/functions-self-hosted-disable-key-access.md).
 var selfHostedSettings = mcpHosting == 'self'
@@ -96,6 +103,11 @@ var selfHostedSettings = mcpHosting == 'self'
         MCP_HOSTING: 'self'
         AzureWebJobsFeatureFlags: 'EnableMcpCustomHandlerPreview'
       },
+      empty(mcpStateKey)
+        ? {}
+        : {
+            MCP_STATE_KEY: base64(mcpStateKey)
+          },
       authEnabled
         ? {
             AzureFunctionsJobHost__customHandler__http__DefaultAuthorizationLevel: 'anonymous'

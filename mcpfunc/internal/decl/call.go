@@ -27,6 +27,9 @@ type Call struct {
 	// AzureWebJobsStorage), for what no binding does; nil when the hosting
 	// has none.
 	Store func(connection string) (Store, error)
+	// Ask asks the client to confirm a question (see Confirm); nil when
+	// the hosting cannot ask this client, and every confirmation is given.
+	Ask func(question string) (bool, error)
 
 	outputs map[string][]byte
 	links   []Link
@@ -58,6 +61,19 @@ func (c *Call) Output(binding string, data []byte) {
 // SetLinks sets the resource links the call's result carries beside its
 // text (links.go).
 func (c *Call) SetLinks(links []Link) { c.links = links }
+
+// Confirm asks the user, through the client, to confirm question before
+// the function does what cannot be undone, and reports whether they did.
+// Where the hosting cannot ask (Ask is nil), it is true at once. Where it
+// can, the first time it is false with an error the function must return
+// as it is: the hosting turns it into the question, and the client calls
+// again with the answer, which runs the function again from the start.
+func (c *Call) Confirm(question string) (bool, error) {
+	if c.Ask == nil {
+		return true, nil
+	}
+	return c.Ask(question)
+}
 
 // Outputs returns what the call set with Output.
 func (c *Call) Outputs() map[string][]byte { return c.outputs }

@@ -76,6 +76,13 @@ var rules = []rule{
 	must(apiBicep, "the hosting a parameter, triggers by default", `@allowed\(\[\s*'triggers'\s*'self'\s*\]\)\s*param mcpHosting string = 'triggers'`),
 	must(apiBicep, "self hosting: the preview's feature flag and MCP_HOSTING, only then", `var selfHostedSettings = mcpHosting == 'self'\s+\? union\(\s+\{\s+MCP_HOSTING: 'self'\s+AzureWebJobsFeatureFlags: 'EnableMcpCustomHandlerPreview'\s+\},`),
 	must(apiBicep, "self hosting behind built-in auth: the host asks for no key", `authEnabled\s+\? \{\s+AzureFunctionsJobHost__customHandler__http__DefaultAuthorizationLevel: 'anonymous'\s+\}\s+: \{\}\s+\)\s+: \{\}`),
+	must(mainBicep, "the confirmation key a secret azd generates once per environment",
+		`@secure\(\)\s+@minLength\(32\)\s+@description\('[^\n]*'\)\s+@metadata\(\{\s+azd: \{\s+type: 'generate'\s+config: \{\s+length: 64\s+\}\s+\}\s+\}\)\s+param mcpStateKey string\n`),
+	mustIn(mainBicep, "'app/api.bicep'", "the confirmation key passed to the app", `(?m)^\s+mcpStateKey: mcpStateKey$`),
+	must(apiBicep, "the confirmation key a secure parameter", `@secure\(\)\s+@description\('[^\n]*'\)\s+param mcpStateKey string = ''\n`),
+	must(apiBicep, "self hosting: MCP_STATE_KEY, the key's base64, when there is one",
+		`'EnableMcpCustomHandlerPreview'\s+\},\s+empty\(mcpStateKey\)\s+\? \{\}\s+: \{\s+MCP_STATE_KEY: base64\(mcpStateKey\)\s+\},`),
+	mustNot("the confirmation key in no output", `(?m)^output .*mcpStateKey`),
 	must(apiBicep, "the self hosting's settings in the app settings", `properties: union\(appSettings, hostSettings, authSettings, selfHostedSettings\)`),
 
 	must(apiBicep, "runtime custom 1.0", `runtime: \{\s*name: 'custom'\s*version: '1\.0'\s*\}`),

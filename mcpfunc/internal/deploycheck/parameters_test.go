@@ -57,7 +57,9 @@ func checkParameters(mainBicep, parametersJSON string) []string {
 		}
 	}
 	for _, name := range sortedKeys(declared) {
-		if _, set := file.Parameters[name]; !set && !declared[name].hasDefault {
+		// azd makes up a value for a parameter with its generate
+		// metadata, once per environment, when no file sets it.
+		if _, set := file.Parameters[name]; !set && !declared[name].hasDefault && !declared[name].generated {
 			problems = append(problems, fmt.Sprintf("param %s has no default and main.parameters.json does not set it", name))
 		}
 	}
@@ -161,6 +163,17 @@ func TestParametersCheckFails(t *testing.T) {
 			assert.Contains(t, strings.Join(problems, "\n"), tt.want)
 		})
 	}
+}
+
+// A parameter azd generates needs no value in main.parameters.json; one
+// it only prompts for (a location) does.
+func TestGeneratedParameterNeedsNoValue(t *testing.T) {
+	metadata := func(typ string) string {
+		return "@secure()\n@metadata({\n  azd: {\n    type: '" + typ + "'\n    config: {\n      length: 64\n    }\n  }\n})\nparam k string\n"
+	}
+	assert.Empty(t, checkParameters(metadata("generate"), `{"parameters":{}}`))
+	assert.Contains(t, strings.Join(checkParameters(metadata("location"), `{"parameters":{}}`), "\n"), "param k has no default")
+	assert.Contains(t, strings.Join(checkParameters("@secure()\nparam k string\n", `{"parameters":{}}`), "\n"), "param k has no default")
 }
 
 func TestBicepReferencesResolve(t *testing.T) {

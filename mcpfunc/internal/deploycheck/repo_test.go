@@ -119,7 +119,11 @@ type param struct {
 	typ        string
 	hasDefault bool
 	def        string // the default's source text, if any
+	// generated: azd generates its value (@metadata azd type 'generate').
+	generated bool
 }
+
+var azdGenerate = regexp.MustCompile(`(?s)@metadata\(\{\s*azd: \{\s*type: 'generate'`)
 
 var paramHead = regexp.MustCompile(`^param\s+(\w+)\s+(\S+?)\s*(?:=\s*(.*))?$`)
 
@@ -127,7 +131,8 @@ func params(src string) map[string]param {
 	m := map[string]param{}
 	for name, d := range find(src, "param") {
 		if g := paramHead.FindStringSubmatch(strings.TrimSpace(d.head)); g != nil {
-			m[name] = param{typ: g[2], hasDefault: strings.Contains(d.head, "="), def: strings.TrimSpace(g[3])}
+			m[name] = param{typ: g[2], hasDefault: strings.Contains(d.head, "="), def: strings.TrimSpace(g[3]),
+				generated: azdGenerate.MatchString(d.text)}
 		}
 	}
 	return m

@@ -2,8 +2,9 @@
 // (package.json, package-lock.json), in two sets: what a local run needs
 // ([Run]: Azurite and the MCP Inspector, package.json's own
 // devDependencies), and what only the tests add ([All]: the MCP
-// conformance suite, the Node 22 it runs on, tree-sitter for the Bicep
-// syntax check, in the npm workspace [TestTools]). make start installs the
+// conformance suite, the Node 22 it runs on, the official TypeScript MCP
+// client, tree-sitter for the Bicep syntax check, in the npm workspace
+// [TestTools]). make start installs the
 // first, make test both: a first local run does not wait for downloads
 // only the tests use.
 //

@@ -34,6 +34,12 @@
 //   - A call the client abandoned starts no output write after that; a
 //     write already sent goes on to its end, and the log says how it
 //     ended (abandoned.go).
+//   - Confirmations (confirm.go): a function that calls Confirm asks a
+//     client at protocol 2026-07-28 that declares elicitation, with an
+//     input_required result whose requestState is sealed (package
+//     reqstate, key Options.StateKey); the retry's state is checked
+//     before anything runs. The extension cannot ask: there, and for
+//     every other client, Confirm is true at once.
 //   - Resources and prompts: resolved and read the same way; their
 //     failures are JSON-RPC errors that say what is wrong, where the
 //     extension can only answer -32603 "An error occurred.". A prompt

@@ -47,6 +47,7 @@ import (
 //
 //	what failed in a call                        tools/call (as the trigger hosting)          resources/read, prompts/get
 //	a required argument missing                  -32602 with the extension's message           prompts: the same, for arguments
+//	a requestState it did not issue for the call -32602 "invalid requestState: <why>. …"        (confirm.go)
 //	a binding path, storage (the host's part)    isError "An error occurred invoking '<t>'."   -32603 "An error occurred."
 //	an *decl.Error                            isError with its message                      -32602 with its message (-32603 for Unavailable)
 //	  … from a plain tool                        isError "An error occurred invoking '<t>'."
@@ -159,6 +160,16 @@ func writeRPC(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// stateRefused answers a call whose requestState does not check
+// (reqstate: forged, expired, another tool's, other arguments'): -32602,
+// as go-sdk's conformance server refuses a tampered state
+// (conformance/everything-server/main.go, testInputRequiredTamperedStateHandler,
+// v1.8.0), saying which, never the state.
+func stateRefused(log callLog, err error) error {
+	log.at(slog.LevelWarn, "request state refused; nothing runs", "reason", err.Error())
+	return &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: err.Error() + ". Call the tool again without it."}
 }
 
 // hostError is a failure of the work the Functions host does around a

@@ -15,6 +15,7 @@ import (
 	"remote-mcp-functions-go/mcpfunc/internal/funcapp"
 	"remote-mcp-functions-go/mcpfunc/internal/guard"
 	"remote-mcp-functions-go/mcpfunc/internal/mcpext"
+	"remote-mcp-functions-go/mcpfunc/internal/reqstate"
 )
 
 // Path is where the server answers MCP: the self-hosted samples' endpoint,
@@ -62,8 +63,16 @@ type Options struct {
 	// bodylimit.DefaultBudget(MaxMessageBytes): 32 MiB for the default
 	// cap.
 	MaxBodiesBytes int64
-	// Now is the clock for {sys.UtcNow}; nil means time.Now.
+	// Now is the clock for {sys.UtcNow} and for request states'
+	// expiry; nil means time.Now.
 	Now func() time.Time
+	// StateKey seals the request states of confirmations (confirm.go,
+	// package reqstate): at least 32 bytes of secret, the same on every
+	// instance of the app (StateKeySetting). Nil means a random key of
+	// this server's own, logged as such: a client's answer then confirms
+	// nothing on another instance or after a restart, where it is refused
+	// and the client must call again.
+	StateKey []byte
 }
 
 // Server is the app as an MCP server: an http.Handler for [Path], with GET
@@ -76,6 +85,7 @@ type Server struct {
 	streamable http.Handler
 	bodies     *bodylimit.Budget
 	resources  funcapp.ResourceTable[*resource]
+	states     *reqstate.Sealer
 	// headerArgs is true when a tool takes arguments in headers, which
 	// go-sdk reads from the message (bypass.go).
 	headerArgs bool
@@ -107,6 +117,14 @@ func New(fns decl.Functions, opts Options) (*Server, error) {
 		s.key = guard.NewKey(opts.Key)
 	}
 	var err error
+	key := opts.StateKey
+	if key == nil {
+		key = reqstate.NewKey()
+		s.log.Info(StateKeySetting + " is not set: confirmations are sealed with a key of this process only, so an answer that reaches another instance, or this one after a restart, is refused and the client must call again")
+	}
+	if s.states, err = reqstate.New(key, opts.Now); err != nil {
+		return nil, fmt.Errorf("selfhost: %s: %w", StateKeySetting, err)
+	}
 	if s.completers, err = completers(fns); err != nil {
 		return nil, err
 	}

@@ -1,15 +1,25 @@
 package selfhost
 
 import (
+	"encoding/base64"
+	"fmt"
 	"log/slog"
+	"strings"
 
 	"remote-mcp-functions-go/mcpfunc/internal/blobstore"
 	"remote-mcp-functions-go/mcpfunc/internal/decl"
+	"remote-mcp-functions-go/mcpfunc/internal/reqstate"
 )
 
 // KeySetting is the local key variable: the one devhost's key mode reads.
 // With it set, a server run directly (Options.Direct) requires it.
 const KeySetting = "MCP_EXTENSION_KEY"
+
+// StateKeySetting is the app setting of the key that seals confirmations'
+// request states (Options.StateKey): base64 (standard, padded) of at
+// least 32 random bytes, the same on every instance. The infrastructure
+// sets it; unset, each process makes its own.
+const StateKeySetting = "MCP_STATE_KEY"
 
 // OptionsFromEnv reads what a server for fns needs from the app settings
 // (lookup is os.LookupEnv): the stores of its blob bindings (OpenStores,
@@ -22,6 +32,17 @@ func OptionsFromEnv(fns decl.Functions, lookup func(string) (string, bool), acco
 		return Options{}, err
 	}
 	opts := Options{Stores: stores, Store: decl.Stores(accounts), Direct: direct}
+	if v, ok := lookup(StateKeySetting); ok && v != "" {
+		// The value is a secret: no error says it.
+		key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(v))
+		if err != nil {
+			return Options{}, fmt.Errorf("app setting %s is not standard base64 (%d characters); make one with: openssl rand -base64 32", StateKeySetting, len(v))
+		}
+		if len(key) < reqstate.MinKeyBytes {
+			return Options{}, fmt.Errorf("app setting %s holds %d bytes; it needs at least %d: make one with: openssl rand -base64 32", StateKeySetting, len(key), reqstate.MinKeyBytes)
+		}
+		opts.StateKey = key
+	}
 	if direct {
 		opts.Key, _ = lookup(KeySetting)
 	}

@@ -84,6 +84,12 @@ func (s *Server) callTool(ctx context.Context, t *tool, req *mcp.CallToolRequest
 	call := &decl.Call{Tool: t.decl.Name, Args: args, PathArgs: paths, Store: s.opts.Store}
 	log := s.callLog("tool", t.decl.Name, inv.RandGUID)
 	call.Log = log.line
+	// A state the client sent back is checked before anything runs.
+	confirm, err := s.confirmation(req, t.decl.Name, args, log)
+	if err != nil {
+		return nil, err
+	}
+	call.Ask = confirm.ask
 	fail := func(err error) (*mcp.CallToolResult, error) {
 		if ctx.Err() != nil {
 			err = errAbandoned // whatever went wrong after, the client is gone
@@ -99,6 +105,17 @@ func (s *Server) callTool(ctx context.Context, t *tool, req *mcp.CallToolRequest
 	}
 	binding.Versions(ctx, t.fn.blobs, locs)
 	res, err := t.decl.Run(ctx, call)
+	if confirm.asking {
+		// The function asked a question: the client answers it first.
+		// Whatever the function returned, nothing is written.
+		if err = ctx.Err(); err == nil {
+			var out *mcp.CallToolResult
+			if out, err = s.inputRequired(confirm); err == nil {
+				return out, nil
+			}
+		}
+		return fail(err)
+	}
 	if err != nil {
 		return fail(err)
 	}
