@@ -18,6 +18,10 @@ type Prompt struct {
 	Blobs []Blob
 	// Handler is the prompt's function: see [TypedPrompt].
 	Handler PromptHandler
+	// Probe, when set, checks the prompt on a running server (see
+	// [ProbeClient]). Without one a prompt with no required arguments is
+	// got once.
+	Probe func(ctx context.Context, c *ProbeClient) error
 }
 
 // PromptHandler is a prompt's function with its arguments' type. Make one

@@ -32,6 +32,10 @@ type Resource struct {
 	// occurred." (it carries no message of a resource's), so say why in the
 	// log; the self hosting answers an *Error with its message.
 	Read func(ctx context.Context, call *Call, req ResourceRead) (string, error)
+	// Probe, when set, checks the resource on a running server (see
+	// [ProbeClient]). Without one a resource whose URI has no parameters
+	// is read once.
+	Probe func(ctx context.Context, c *ProbeClient) error
 }
 
 // ResourceRead is one resources/read.
