@@ -20,6 +20,7 @@ func (s Service) Save() *mcpfunc.Tool {
 		Description: "Save a snippet with a name.",
 		Blobs:       []mcpfunc.Blob{mcpfunc.BlobOut(BlobBinding, BlobPath)},
 		Handler:     mcpfunc.Typed(s.save),
+		Probe:       s.probe, // the whole sample's round trip (probe.go)
 	}
 }
 
