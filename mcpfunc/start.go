@@ -169,6 +169,7 @@ func init() {
 			Handler: func(log *slog.Logger, store func(string) (decl.Store, error)) (http.Handler, error) {
 				return app.triggerHandler(fns, log, store)
 			},
+			Probes: app.probes(),
 		}, nil
 	}
 }
