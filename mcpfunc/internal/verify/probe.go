@@ -15,9 +15,9 @@ import (
 	"remote-mcp-functions-go/mcpfunc/internal/funcapp"
 )
 
-// Client is what a probe calls the server through; package mcpfunc's
-// ProbeClient is its public face.
-type Client interface {
+// Caller calls a server's functions: a go-sdk client session here, or
+// mcpfunctest's in-process host.
+type Caller interface {
 	// CallTool calls a tool: its text, or an error for a JSON-RPC error,
 	// an error result (isError, its text in the message) or a
 	// structuredContent that does not fit the tool's listed outputSchema.
@@ -26,6 +26,12 @@ type Client interface {
 	ReadResource(ctx context.Context, uri string) (string, error)
 	// GetPrompt gets a prompt: the text of its messages.
 	GetPrompt(ctx context.Context, name string, args map[string]string) (string, error)
+}
+
+// Client is what a probe calls the server through; package mcpfunc's
+// ProbeClient is its public face.
+type Client interface {
+	Caller
 	// Cleanup registers fn to run after the probe, pass or fail, with a
 	// context of its own: the last registered first.
 	Cleanup(fn func(ctx context.Context) error)
@@ -95,14 +101,13 @@ func (u *usage) callers(kind, name string) []string {
 	return u.by[kind+" "+name]
 }
 
-// client is a probe's Client on one session.
+// client is a probe's Caller on one session: what it calls is recorded.
 type client struct {
-	s        *mcp.ClientSession
-	u        *usage
-	probe    string
-	mu       sync.Mutex
-	cleanups []func(context.Context) error
-	did      []string // what it called, for the report
+	s     *mcp.ClientSession
+	u     *usage
+	probe string
+	mu    sync.Mutex
+	did   []string // what it called, for the report
 }
 
 func (c *client) note(what string) {
@@ -195,16 +200,26 @@ func (c *client) GetPrompt(ctx context.Context, name string, args map[string]str
 	return b.String(), nil
 }
 
-func (c *client) Cleanup(fn func(ctx context.Context) error) {
+// withCleanups is a probe's Client: a Caller, and the cleanups it
+// registered.
+type withCleanups struct {
+	Caller
+	mu       sync.Mutex
+	cleanups []func(context.Context) error
+}
+
+func (c *withCleanups) Cleanup(fn func(ctx context.Context) error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.cleanups = append(c.cleanups, fn)
 }
 
-// run runs the probe p, then its cleanups, the last registered first,
-// each with a context of its own, even when p failed, ran out of time or
-// panicked. err is p's failure, else the first cleanup's.
-func (c *client) run(ctx context.Context, p Probe) (err error) {
+// RunProbe runs the probe p through via, then its cleanups, the last
+// registered first, each with a context of its own, even when p failed,
+// ran out of time or panicked. err is p's failure, else the first
+// cleanup's.
+func RunProbe(ctx context.Context, p Probe, via Caller) (err error) {
+	c := &withCleanups{Caller: via}
 	func() {
 		pctx, cancel := context.WithTimeout(ctx, probeLimit)
 		defer cancel()

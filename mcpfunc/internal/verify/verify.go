@@ -366,7 +366,7 @@ func (c *checker) probes(ctx context.Context, name string, s *mcp.ClientSession,
 	u := newUsage(l, decls)
 	for _, p := range c.opts.Probes {
 		cl := &client{s: s, u: u, probe: p.Function}
-		err := cl.run(ctx, p)
+		err := RunProbe(ctx, p, cl)
 		check := name + "probe of " + p.Function
 		if err != nil {
 			c.add(check, fail, scrub(err.Error(), c.opts.Key)+": "+c.probeCause())
@@ -406,7 +406,7 @@ func (c *checker) coverage(ctx context.Context, name string, s *mcp.ClientSessio
 		return
 	}
 	cl := &client{s: s, u: u, probe: "verify"}
-	if err := cl.run(ctx, Probe{Kind: kind, Function: fn, Run: func(ctx context.Context, c Client) error { return read(c, ctx) }}); err != nil {
+	if err := RunProbe(ctx, Probe{Kind: kind, Function: fn, Run: func(ctx context.Context, c Client) error { return read(c, ctx) }}, cl); err != nil {
 		c.add(check, fail, scrub(err.Error(), c.opts.Key))
 		return
 	}
