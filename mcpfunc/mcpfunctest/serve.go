@@ -35,6 +35,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -187,7 +188,10 @@ func verifyCommand(staged, url string, env []string, key string) *exec.Cmd {
 		exe = app.Host.Executable()
 	}
 	cmd := exec.Command(filepath.Join(staged, exe), "-verify", url)
-	cmd.Env = append([]string{}, env...)
+	// The test's environment (the system's own variables, which some
+	// platforms' networking needs) without a key, then the app's settings.
+	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "MCP_KEY=") })
+	cmd.Env = append(cmd.Env, env...)
 	if key != "" {
 		cmd.Env = append(cmd.Env, "MCP_KEY="+key)
 	}

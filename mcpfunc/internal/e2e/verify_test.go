@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,8 +19,10 @@ import (
 func verifyRun(t *testing.T, url, key string) (string, error) {
 	t.Helper()
 	cmd := exec.Command(testenv.Command(t, "./"+testenv.Fixture.Dir+"/handler"), "-verify", url)
+	// This environment, without a key of its own: only the one given.
+	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "MCP_KEY=") })
 	if key != "" {
-		cmd.Env = []string{"MCP_KEY=" + key}
+		cmd.Env = append(cmd.Env, "MCP_KEY="+key)
 	}
 	return testenv.RunToExit(t, cmd, verifyLimit)
 }
