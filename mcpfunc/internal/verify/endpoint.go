@@ -8,10 +8,13 @@ import (
 	"remote-mcp-functions-go/mcpfunc/internal/hosting"
 )
 
-// The paths the hostings serve MCP at: the MCP extension's webhook
-// (Azure/azure-functions-mcp-extension docs/QUICKSTART.md @08299012,
-// "http://localhost:7071/runtime/webhooks/mcp"), its legacy SSE stream
-// below it, and the self-hosted server's /mcp (selfhost.Path).
+// The paths the hostings serve MCP at: the MCP extension's webhook (the
+// quickstart in the docs of Azure/azure-functions-mcp-extension
+// @08299012: "The MCP server is now running at
+// http://localhost:7071/runtime/webhooks/mcp"), its legacy SSE stream
+// below it (the README of Azure-Samples/remote-mcp-functions-python
+// @0b30959b: "/runtime/webhooks/mcp/sse"), and the self-hosted server's
+// /mcp (selfhost.Path).
 const (
 	triggersPath = "/runtime/webhooks/mcp"
 	ssePath      = "/sse"
