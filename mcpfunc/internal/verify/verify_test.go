@@ -177,7 +177,10 @@ func TestProbeFailures(t *testing.T) {
 			panic("boom")
 		}},
 		{Kind: "tool", Function: "echo", Run: func(ctx context.Context, c verify.Client) error {
-			c.Cleanup(func(ctx context.Context) error { _, err := c.CallTool(ctx, "remove", map[string]any{"key": "absent"}); return err })
+			c.Cleanup(func(ctx context.Context) error {
+				_, err := c.CallTool(ctx, "remove", map[string]any{"key": "absent"})
+				return err
+			})
 			return nil
 		}},
 	}
