@@ -46,8 +46,8 @@ type Probe struct {
 
 // The limits of a probe: one request, the whole probe, its cleanups.
 const (
-	requestLimit = 30 * time.Second
-	probeLimit   = 2 * time.Minute
+	requestLimit = time.Minute // a cold start of a function app included
+	probeLimit   = 3 * time.Minute
 	cleanupLimit = 30 * time.Second
 )
 

@@ -64,7 +64,9 @@ func Run(ctx context.Context, opts Options) error {
 	if err != nil {
 		return redactErr(err, opts.Key)
 	}
-	model, err := Declared(ctx, opts.Functions, opts.Server)
+	mctx, cancel := context.WithTimeout(ctx, requestLimit) // in process: a backstop
+	model, err := Declared(mctx, opts.Functions, opts.Server)
+	cancel()
 	if err != nil {
 		return redactErr(err, opts.Key)
 	}
@@ -104,7 +106,7 @@ func (c *checker) keyChecks(ctx context.Context) {
 		st, err := c.status(ctx, tr, false)
 		switch {
 		case err != nil:
-			c.add(check, fail, err.Error()+": "+unreachable)
+			c.add(check, fail, err.Error()+": "+unreachable(err))
 		case st == http.StatusUnauthorized || st == http.StatusForbidden:
 			c.add(check, pass, fmt.Sprintf("%d %s", st, http.StatusText(st)))
 		case st >= 200 && st < 300:
@@ -124,7 +126,13 @@ func (c *checker) openCause() string {
 	return "a self-hosted handler run directly (-listen) requires a key only with MCP_EXTENSION_KEY set; on Azure, built-in authentication turns the key check off (ENABLE_BUILTIN_AUTH); see docs/troubleshooting.md#verify"
 }
 
-const unreachable = "nothing answered there: is the server running at this address, and the URL right?"
+// unreachable is the likely cause of a request that got no answer.
+func unreachable(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Sprintf("no answer within %v: a function app's first request after a pause starts it (a cold start), which can take long; run make verify again", requestLimit)
+	}
+	return "nothing answered there: is the server running at this address, and the URL right?"
+}
 
 // status sends initialize (Streamable HTTP) or opens the stream (SSE),
 // with the key or without, and returns the status; a session it opened
@@ -217,11 +225,15 @@ func (c *checker) connectCause(ctx context.Context, tr Transport, err error) str
 	st, serr := c.status(ctx, tr, true)
 	switch {
 	case serr != nil:
-		return what + ": " + unreachable
+		return what + ": " + unreachable(serr)
+	case errors.Is(err, context.DeadlineExceeded):
+		return what + ": " + unreachable(err)
 	case st == http.StatusUnauthorized && c.opts.Key == "":
 		return "401 Unauthorized: the endpoint wants a key: set MCP_KEY (make verify URL=… KEY=…); the trigger hosting takes the system key mcp_extension, the self hosting the default host key (docs/deploy.md#get-the-key)"
 	case st == http.StatusUnauthorized:
 		return "401 Unauthorized with the key: the endpoint does not know this key; the trigger hosting takes the system key mcp_extension, the self hosting the default host key (docs/deploy.md#get-the-key)"
+	case st == http.StatusForbidden && c.opts.Key == "":
+		return "403 Forbidden: the endpoint refuses this client; with a key it may not (set MCP_KEY); a self-hosted handler run directly refuses cross-site requests (docs/troubleshooting.md#verify)"
 	case st == http.StatusForbidden:
 		return "403 Forbidden with the key: a key of the app, but not the one this path takes: /runtime/webhooks/mcp takes only the system key mcp_extension, /mcp the default host key; see docs/troubleshooting.md#verify"
 	case st == http.StatusNotFound:
