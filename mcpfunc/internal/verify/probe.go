@@ -48,7 +48,7 @@ type Probe struct {
 const (
 	requestLimit = time.Minute // a cold start of a function app included
 	probeLimit   = 3 * time.Minute
-	cleanupLimit = 30 * time.Second
+	cleanupLimit = time.Minute
 )
 
 // usage is what the probes of one transport called, by function.
