@@ -44,8 +44,9 @@ type Probe struct {
 	Run            func(ctx context.Context, c Client) error
 }
 
-// The limits of a probe: one request, the whole probe, its cleanups.
-const (
+// The limits: one request, a whole probe (or a listing), a cleanup.
+// Variables only so that a test can shorten them.
+var (
 	requestLimit = time.Minute // a cold start of a function app included
 	probeLimit   = 3 * time.Minute
 	cleanupLimit = time.Minute

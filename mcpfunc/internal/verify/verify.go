@@ -158,7 +158,7 @@ func (c *checker) status(ctx context.Context, tr Transport, withKey bool) (int, 
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return 0, errors.New(scrub(err.Error(), c.opts.Key))
+		return 0, err // it names the URL, which holds no key (ParseEndpoint); the report is scrubbed anyway
 	}
 	resp.Body.Close() // an SSE stream ends here
 	if id := resp.Header.Get("Mcp-Session-Id"); id != "" && method == http.MethodPost {
@@ -207,10 +207,12 @@ func (c *checker) connect(ctx context.Context, tr Transport) (_ *mcp.ClientSessi
 		t = &mcp.SSEClientTransport{Endpoint: tr.URL, HTTPClient: c.http}
 	}
 	s, err := mcp.NewClient(&mcp.Implementation{Name: "verify", Version: "1.0.0"}, nil).Connect(ctx, t, nil)
-	if err != nil || !bound.Stop() {
+	if timedOut := !bound.Stop(); err != nil || timedOut {
 		if err == nil {
 			s.Close()
-			err = context.DeadlineExceeded
+		}
+		if timedOut {
+			err = fmt.Errorf("initialize: %w", context.DeadlineExceeded)
 		}
 		cancel()
 		return nil, nil, err

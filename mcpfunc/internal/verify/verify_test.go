@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -227,4 +230,26 @@ func TestNothingThere(t *testing.T) {
 	out, err := check(t, "http://127.0.0.1:1/mcp", "")
 	require.ErrorIs(t, err, verify.ErrFailed)
 	assert.Contains(t, out, "nothing answered there: is the server running at this address, and the URL right?")
+}
+
+// A server that never answers fails each check within its limit, saying
+// so: a request that hangs is one failure, not a hang.
+func TestServerThatNeverAnswers(t *testing.T) {
+	verify.ShortenLimits(t, 300*time.Millisecond)
+	stop := make(chan struct{})
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	}))
+	srv.Config.ReadHeaderTimeout = 10 * time.Second
+	srv.Start()
+	t.Cleanup(func() { close(stop); srv.Close() })
+	out, err := check(t, srv.URL+"/runtime/webhooks/mcp", key)
+	require.ErrorIs(t, err, verify.ErrFailed)
+	assert.Contains(t, out, "streamable: refused without the key")
+	assert.Contains(t, out, "no answer within 300ms: a function app's first request after a pause starts it (a cold start)")
+	assert.Contains(t, out, "sse: initialize")
+	assert.NotContains(t, out, key)
 }
