@@ -218,39 +218,55 @@ func (c *withCleanups) Cleanup(fn func(ctx context.Context) error) {
 // RunProbe runs the probe p through via, then its cleanups, the last
 // registered first, each with a context of its own, even when p failed,
 // ran out of time or panicked. err is p's failure, else the first
-// cleanup's.
-func RunProbe(ctx context.Context, p Probe, via Caller) (err error) {
+// cleanup's. A probe or a cleanup that does not return within its limit
+// (it ignores its context) is left behind, reported as such.
+func RunProbe(ctx context.Context, p Probe, via Caller) error {
 	c := &withCleanups{Caller: via}
-	func() {
-		pctx, cancel := context.WithTimeout(ctx, probeLimit)
-		defer cancel()
-		defer func() {
-			if v := recover(); v != nil {
-				err = fmt.Errorf("the probe panicked: %v", v)
-			}
-		}()
-		err = p.Run(pctx, c)
-	}()
+	pctx, cancel := context.WithTimeout(ctx, probeLimit)
+	err := bounded(pctx, "the probe", func(ctx context.Context) error { return p.Run(ctx, c) })
+	cancel()
 	c.mu.Lock()
 	cleanups := slices.Clone(c.cleanups)
 	c.mu.Unlock()
 	for _, fn := range slices.Backward(cleanups) {
-		cerr := func() (cerr error) {
-			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupLimit)
-			defer cancel()
-			defer func() {
-				if v := recover(); v != nil {
-					cerr = fmt.Errorf("panicked: %v", v)
-				}
-			}()
-			return fn(cctx)
-		}()
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupLimit)
+		cerr := bounded(cctx, "the cleanup", fn)
+		cancel()
 		if cerr != nil && err == nil {
 			err = fmt.Errorf("its cleanup failed, probe data may be left behind: %w", cerr)
 		}
 	}
 	return err
 }
+
+// bounded runs fn with ctx, and returns its error, or an error once ctx
+// has ended and fn has had a moment more to return, or when it panics.
+func bounded(ctx context.Context, what string, fn func(context.Context) error) error {
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				done <- fmt.Errorf("%s panicked: %v", what, v)
+			}
+		}()
+		done <- fn(ctx)
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(returnGrace):
+		return fmt.Errorf("%s did not return within its limit: %w", what, ctx.Err())
+	}
+}
+
+// returnGrace is how long a probe or cleanup whose context has ended may
+// take to return.
+var returnGrace = 5 * time.Second
 
 // contentText is the text of a result's text contents.
 func contentText(cs []mcp.Content) string {

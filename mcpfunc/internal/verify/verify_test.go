@@ -253,3 +253,28 @@ func TestServerThatNeverAnswers(t *testing.T) {
 	assert.Contains(t, out, "sse: initialize")
 	assert.NotContains(t, out, key)
 }
+
+// A probe that ignores its context is left behind once past its limit,
+// and reported; its cleanup still runs.
+func TestProbeThatNeverReturns(t *testing.T) {
+	verify.ShortenLimits(t, 300*time.Millisecond)
+	base, _ := double{}.serve(t)
+	app := fixtureApp(t)
+	block := make(chan struct{})
+	t.Cleanup(func() { close(block) })
+	cleaned := make(chan struct{}, 1)
+	probes := []verify.Probe{{Kind: "tool", Function: "hello", Run: func(ctx context.Context, c verify.Client) error {
+		c.Cleanup(func(context.Context) error { cleaned <- struct{}{}; return nil })
+		<-block
+		return nil
+	}}}
+	var out bytes.Buffer
+	err := verify.Run(t.Context(), verify.Options{URL: base + "/mcp", Functions: app.Functions, Server: app.Server, Probes: probes, Out: &out})
+	require.ErrorIs(t, err, verify.ErrFailed)
+	assert.Contains(t, out.String(), "the probe did not return within its limit: context deadline exceeded")
+	select {
+	case <-cleaned:
+	default:
+		t.Error("the cleanup did not run")
+	}
+}
