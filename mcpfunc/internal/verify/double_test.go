@@ -37,6 +37,9 @@ func fixtureApp(t *testing.T) *apphook.App {
 type double struct {
 	// key, when set, is required in x-functions-key (401 without).
 	key string
+	// forbidOthers answers another key 403, as the host answers a key of
+	// the app that is not the one the path takes.
+	forbidOthers bool
 	// list changes what it lists (nil: as declared).
 	list func(l *verify.Listing)
 	// answer changes a tool's text (nil: as the fixture answers).
@@ -93,7 +96,11 @@ func (d double) serve(t *testing.T) (string, *store) {
 	mux.Handle("/runtime/webhooks/mcp/sse", mcp.NewSSEHandler(getServer, nil))
 	mux.Handle("/mcp", streamable)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if d.key != "" && r.Header.Get("x-functions-key") != d.key {
+		if got := r.Header.Get("x-functions-key"); d.key != "" && got != d.key {
+			if got != "" && d.forbidOthers {
+				w.WriteHeader(http.StatusForbidden)
+				return
+			}
 			w.Header().Set("WWW-Authenticate", "Bearer")
 			w.WriteHeader(http.StatusUnauthorized)
 			return

@@ -153,6 +153,16 @@ func TestWantsAKey(t *testing.T) {
 	assert.Contains(t, out, "401 Unauthorized with the key: the endpoint does not know this key")
 }
 
+// A key of the app that is not the one the path takes (403) is named so.
+func TestKeyOfAnotherKind(t *testing.T) {
+	base, _ := double{key: key, forbidOthers: true}.serve(t)
+	out, err := check(t, base+"/runtime/webhooks/mcp", "the-default-host-key")
+	require.ErrorIs(t, err, verify.ErrFailed)
+	assert.Contains(t, out, "streamable: refused without the key  pass    401 Unauthorized")
+	assert.Contains(t, out, "403 Forbidden with the key: a key of the app, but not the one this path takes: /runtime/webhooks/mcp takes only the system key mcp_extension")
+	assert.NotContains(t, out, "the-default-host-key")
+}
+
 // A server that puts the key it was sent into an answer does not get it
 // printed: every line is redacted.
 func TestKeyNeverPrinted(t *testing.T) {
