@@ -18,12 +18,14 @@
 //   - Each probe an app declares runs (mcpfunc.Tool.Probe and the like),
 //     through a client that records what it called and checks each
 //     structuredContent against the tool's listed outputSchema; its
-//     cleanups run after it, pass or fail. A function no probe calls is
-//     listed "not called", never called with made-up arguments; a static
-//     resource and a prompt without required arguments are read-only, and
-//     are read once when no probe does.
+//     cleanups run after it, pass or fail ([RunProbe]). A function no
+//     probe calls is listed "not called", never called with made-up
+//     arguments; a static resource and a prompt without required
+//     arguments are read-only, and are read once when no probe does.
 //
-// The result is a table (check, result, detail) and one verdict line; a
-// failure's detail names the difference and its likely cause. Nothing it
-// prints holds the key: every line passes through [redactor].
+// Every request, probe and cleanup has a time limit. The result is a
+// table (check, result, detail) and one verdict line; a failure's detail
+// names the difference and its likely cause. Nothing it prints holds the
+// key: every line is scrubbed of it on the way out, whatever a server
+// echoes back.
 package verify

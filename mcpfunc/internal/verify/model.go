@@ -18,7 +18,8 @@ import (
 )
 
 // Listing is what a server lists: its initialize answer and every
-// function, each as the JSON value it is sent as.
+// function, as the go-sdk client decodes them (compared as the JSON they
+// encode to).
 type Listing struct {
 	Init      *mcp.InitializeResult
 	Tools     []*mcp.Tool
