@@ -41,11 +41,11 @@ import (
 //	-generate      write functions/<name>/function.json and host.json's MCP block, then exit (make generate)
 //	-check         say where functions/ and host.json differ from the declarations, then exit non-zero if they do
 //	-root dir      the function app's source folder for -generate and -check (default .)
-//	-verify url    check the MCP server at url against the declarations, calling their probes (key in MCP_KEY), then exit
+//	-verify url    check the MCP server at url against the declarations and run their probes, the key in MCP_KEY, then exit (make verify)
 //
 // Start does not return. On an error (a bad declaration, a bad setting,
-// a port taken) it prints "handler: <error>" and exits with status 1;
-// -verify exits 1 when a check fails, 2 on a bad command line.
+// a port taken) it prints "handler: <error>" and exits with status 1; a
+// bad command line exits 2, and -verify exits 1 when a check failed.
 func Start(newApp func() (*App, error)) {
 	if err := run(newApp, os.Args[1:], os.Stdout); err != nil {
 		code := 1
