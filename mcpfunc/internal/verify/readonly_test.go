@@ -67,4 +67,3 @@ func TestReadOnlyFunctionsAreRead(t *testing.T) {
 		assert.Regexp(t, `streamable: resource readme +pass +read info://readme \(read-only, no probe\)`, out.String())
 	}
 }
-
