@@ -73,6 +73,19 @@ deploy: ## provision Azure and deploy with azd up (needs azd >= 1.20 and az logi
 	@command -v azd >/dev/null || { echo "azd not found: install the Azure Developer CLI 1.20 or later (https://aka.ms/azd-install)"; exit 1; }
 	AZD_ALPHA_ENABLE_LANGUAGE_CUSTOM=true azd up
 
+# --- verify a running server ------------------------------------------------
+
+# The handler's -verify: what the server at URL lists is checked against
+# the app's declarations, and their probes run (docs/deploy.md#verify-a-deployment).
+# The key reaches it in the environment (MCP_KEY), never on a command
+# line, which process lists show; KEY unset leaves an MCP_KEY you
+# exported. Exit status: 0 pass, 1 a check failed, 2 a bad URL.
+.PHONY: verify
+verify: export MCP_KEY := $(or $(KEY),$(MCP_KEY))
+verify: ## check a running MCP server against the app's declarations, running their probes: make verify URL=<MCP endpoint> [KEY=<key>]
+	@test -n "$(URL)" || { echo "usage: make verify URL=<MCP endpoint> [KEY=<key>], such as URL=http://localhost:7071/runtime/webhooks/mcp (make start) or URL=https://<app>.azurewebsites.net/mcp (self hosting)"; exit 2; }
+	@$(GO) run ./handler -verify '$(URL)'
+
 # --- run locally --------------------------------------------------------------
 
 # mcpfunc/cmd/start does it all, on every OS (`go run ./mcpfunc/cmd/start`

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 
 	"remote-mcp-functions-go/mcpfunc"
 )
@@ -15,4 +16,12 @@ var Hello = &mcpfunc.Tool{
 	Handler: mcpfunc.Typed(func(context.Context, *mcpfunc.Call, struct{}) (string, error) {
 		return "Hello I am MCPTool!", nil
 	}),
+	// Checks hello on a running server: the handler's -verify (make verify).
+	Probe: func(ctx context.Context, c *mcpfunc.ProbeClient) error {
+		got, err := c.CallTool(ctx, "hello", nil)
+		if err == nil && got != "Hello I am MCPTool!" {
+			err = fmt.Errorf("hello answered %q", got)
+		}
+		return err
+	},
 }

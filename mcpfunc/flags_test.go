@@ -111,3 +111,26 @@ func TestListenFlagNeedsSelfHosting(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, strings.HasPrefix(err.Error(), `MCP_HOSTING="selfish"`), err.Error())
 }
+
+// -verify: a URL it cannot use is a usage error (exit status 2) that says
+// why; an endpoint that fails a check exits 1, its table and verdict
+// printed; a bad flag is a usage error too.
+func TestVerifyFlag(t *testing.T) {
+	var out bytes.Buffer
+	err := run(greetApp, []string{"-verify", "http://127.0.0.1:1/mcp?code=k"}, &out)
+	var ex *exitError
+	require.ErrorAs(t, err, &ex)
+	assert.Equal(t, 2, ex.code)
+	assert.ErrorContains(t, err, "the URL carries a key (?code=)")
+
+	out.Reset()
+	err = run(greetApp, []string{"-verify", "http://127.0.0.1:1/mcp"}, &out)
+	require.ErrorAs(t, err, &ex)
+	assert.Equal(t, 1, ex.code)
+	assert.NoError(t, ex.err, "the table says why; nothing more to print")
+	assert.Contains(t, out.String(), "verify: FAIL")
+
+	err = run(greetApp, []string{"-verify"}, &out)
+	require.ErrorAs(t, err, &ex)
+	assert.Equal(t, 2, ex.code)
+}

@@ -21,6 +21,10 @@ type Prompt struct {
 	// Complete, if set, suggests values for the argument arg that start
 	// with prefix, as [Resource.Complete] does for a parameter.
 	Complete func(ctx context.Context, call *Call, arg, prefix string) ([]string, error)
+	// Probe, when set, checks the prompt on a running server (see
+	// [ProbeClient]). Without one a prompt with no required arguments is
+	// got once.
+	Probe func(ctx context.Context, c *ProbeClient) error
 }
 
 // PromptHandler is a prompt's function with its arguments' type. Make one

@@ -39,6 +39,10 @@ type Resource struct {
 	// does in the self hosting. call reads no blob: use [Call.Storage].
 	// The self hosting calls it; the MCP extension serves no completions.
 	Complete func(ctx context.Context, call *Call, param, prefix string) ([]string, error)
+	// Probe, when set, checks the resource on a running server (see
+	// [ProbeClient]). Without one a resource whose URI has no parameters
+	// is read once.
+	Probe func(ctx context.Context, c *ProbeClient) error
 }
 
 // ResourceRead is one resources/read.

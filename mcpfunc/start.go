@@ -2,6 +2,7 @@ package mcpfunc
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -40,17 +41,42 @@ import (
 //	-generate      write functions/<name>/function.json and host.json's MCP block, then exit (make generate)
 //	-check         say where functions/ and host.json differ from the declarations, then exit non-zero if they do
 //	-root dir      the function app's source folder for -generate and -check (default .)
+//	-verify url    check the MCP server at url against the declarations and run their probes, the key in MCP_KEY, then exit (make verify)
 //
 // Start does not return. On an error (a bad declaration, a bad setting,
-// a port taken) it prints "handler: <error>" and exits with status 1.
+// a port taken) it prints "handler: <error>" and exits with status 1; a
+// bad command line exits 2, and -verify exits 1 when a check failed.
 func Start(newApp func() (*App, error)) {
 	if err := run(newApp, os.Args[1:], os.Stdout); err != nil {
+		code := 1
+		var ex *exitError
+		if errors.As(err, &ex) {
+			code, err = ex.code, ex.err
+		}
 		// Plain text: the line a developer reads when the host reports
 		// that the handler exited.
-		fmt.Fprintln(os.Stderr, "handler:", err)
-		os.Exit(1)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "handler:", err)
+		}
+		os.Exit(code)
 	}
 }
+
+// exitError ends the handler with status code, printing err if not nil
+// (nil: what went wrong is printed already).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
 
 func run(newApp func() (*App, error), args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("handler", flag.ContinueOnError)
@@ -58,8 +84,9 @@ func run(newApp func() (*App, error), args []string, stdout io.Writer) error {
 	gen := fs.Bool("generate", false, "write functions/<name>/function.json and host.json's MCP block, then exit")
 	checkOnly := fs.Bool("check", false, "report where functions/ and host.json differ from the declarations, then exit")
 	root := fs.String("root", ".", "the function app's source folder, for -generate and -check")
+	verifyURL := fs.String("verify", "", "check the MCP server at this URL against the declarations, calling their probes (the key in the environment variable MCP_KEY), then exit")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return &exitError{code: 2, err: err}
 	}
 	app, err := newApp()
 	if err != nil {
@@ -70,6 +97,8 @@ func run(newApp func() (*App, error), args []string, stdout io.Writer) error {
 		return generate(app, *root, stdout)
 	case *checkOnly:
 		return check(app, *root, stdout)
+	case *verifyURL != "":
+		return verifyEndpoint(app, *verifyURL, os.Getenv(keyVariable), stdout)
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	mode, err := hosting.FromEnv(os.Getenv)
@@ -140,6 +169,7 @@ func init() {
 			Handler: func(log *slog.Logger, store func(string) (decl.Store, error)) (http.Handler, error) {
 				return app.triggerHandler(fns, log, store)
 			},
+			Probes: app.probes(),
 		}, nil
 	}
 }

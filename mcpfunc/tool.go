@@ -26,6 +26,10 @@ type Tool struct {
 	Blobs []Blob
 	// Handler is the tool's function: see [Typed].
 	Handler Handler
+	// Probe, when set, checks the tool on a running server (see
+	// [ProbeClient]); it may call other functions too, as a round trip
+	// does.
+	Probe func(ctx context.Context, c *ProbeClient) error
 }
 
 // Handler is a tool's function with its input and output types. Make one

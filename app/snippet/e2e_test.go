@@ -474,3 +474,34 @@ func TestMaxBytesSetting(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyEndToEnd: the handler's -verify (make verify) passes against
+// the sample served as make start serves it, in both hostings, with a
+// key and without, never prints the key, and its probe leaves no
+// snippet behind: the storage, listed after, holds no verify-* blob.
+func TestVerifyEndToEnd(t *testing.T) {
+	const key = "sample-verify-key-5b1e"
+	for _, hosting := range []string{"triggers", "self"} {
+		for _, k := range []string{"", key} {
+			t.Run(fmt.Sprintf("%s/key=%t", hosting, k != ""), func(t *testing.T) {
+				srv := mcpfunctest.Serve(t, mcpfunctest.ServeOptions{Hosting: hosting, Key: k})
+				out, err := srv.Verify()
+				require.NoError(t, err, out)
+				lines := strings.Split(strings.TrimSpace(out), "\n")
+				assert.True(t, strings.HasPrefix(lines[len(lines)-1], "verify: PASS"), out)
+				assert.Regexp(t, `streamable: probe of savesnippet +pass +called savesnippet, called getsnippet, called listsnippets, read snippet://verify-[0-9a-f]{12}, got reviewsnippet, called deletesnippet`, out,
+					"the probe made and read a snippet of its own")
+				assert.NotContains(t, out, key)
+				if k != "" {
+					assert.Contains(t, out, "streamable: refused without the key")
+				}
+				if hosting == "triggers" {
+					assert.Contains(t, out, "sse: probe of savesnippet")
+				}
+				for name := range srv.Blobs() {
+					assert.NotContains(t, name, "verify-", "probe data left behind")
+				}
+			})
+		}
+	}
+}

@@ -24,6 +24,7 @@ func (s Service) Save() *mcpfunc.Tool {
 		Annotations: &mcpfunc.Annotations{Destructive: true, Idempotent: true},
 		Blobs:       []mcpfunc.Blob{mcpfunc.BlobOut(BlobBinding, BlobPath)},
 		Handler:     mcpfunc.Typed(s.save),
+		Probe:       s.probe, // the whole sample's round trip (probe.go)
 	}
 }
 

@@ -14,4 +14,9 @@
 //		require.NoError(t, err)
 //		assert.Equal(t, "HI!", res.Text)
 //	}
+//
+// The app's probes (the Probe of its functions, which make verify runs
+// against a deployment) run in process too, with [Host.RunProbes]; and
+// [Server.Verify] runs the handler's -verify against an app served end to
+// end.
 package mcpfunctest

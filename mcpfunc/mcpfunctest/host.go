@@ -24,6 +24,7 @@ import (
 	"remote-mcp-functions-go/mcpfunc/internal/guid"
 	"remote-mcp-functions-go/mcpfunc/internal/invoke"
 	"remote-mcp-functions-go/mcpfunc/internal/mcpext"
+	"remote-mcp-functions-go/mcpfunc/internal/verify"
 )
 
 // Host runs an app's functions in process, as the Functions host and its
@@ -45,6 +46,7 @@ type Host struct {
 	tools     map[string]*function
 	prompts   []*function
 	resources funcapp.ResourceTable[*function]
+	probes    []verify.Probe
 
 	mu   sync.Mutex
 	logs []string
@@ -83,7 +85,7 @@ func newHost(t testing.TB, app *mcpfunc.App) (*Host, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Host{t: t, store: bindingtest.NewStore(), tools: map[string]*function{}}
+	h := &Host{t: t, store: bindingtest.NewStore(), tools: map[string]*function{}, probes: a.Probes}
 	store := func(string) (decl.Store, error) { return h.store, nil }
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	if h.handler, err = a.Handler(log, store); err != nil {

@@ -257,3 +257,25 @@ func (f *fatalT) Fatalf(format string, args ...any) {
 	f.fatal = fmt.Sprintf(format, args...)
 	panic("fatal")
 }
+
+// TestRunProbes: the fixture's probes pass in process and leave no item
+// behind; a probe that fails is named, with what it got.
+func TestRunProbes(t *testing.T) {
+	h := fixtureHost(t)
+	require.NoError(t, h.RunProbes())
+	res, err := h.CallTool("keys", nil)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"keys":[]}`, string(res.Structured), "the probes left items behind")
+
+	app, err := fixture.New()
+	require.NoError(t, err)
+	hello := *app.Tools[0] // a copy: fixture.Hello is shared
+	hello.Probe = func(ctx context.Context, c *mcpfunc.ProbeClient) error {
+		_, err := c.CallTool(ctx, "nosuchtool", nil)
+		return err
+	}
+	app.Tools[0] = &hello
+	err = mcpfunctest.New(t, app).RunProbes()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "probe of tool hello: tools/call nosuchtool: Unknown tool: 'nosuchtool'")
+}

@@ -35,6 +35,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -85,6 +86,7 @@ type Server struct {
 	t       testing.TB
 	azurite *testenv.Azurite
 	output  func() string
+	verify  *exec.Cmd // the staged handler's -verify of URL, not yet run
 }
 
 // startLimit bounds Serve's own steps that have no bound of their own.
@@ -143,6 +145,7 @@ func Serve(t testing.TB, opts ServeOptions) *Server {
 		dh := testenv.StartDevhost(t, testenv.DevhostOptions{App: staged, Storage: az.ConnectionString(), Key: opts.Key, Env: env})
 		s.URL, s.output = dh.URL, dh.Output
 	}
+	s.verify = verifyCommand(staged, s.URL, env, opts.Key)
 
 	var client *http.Client
 	if opts.Key != "" {
@@ -159,6 +162,40 @@ func Serve(t testing.TB, opts ServeOptions) *Server {
 	t.Cleanup(func() { _ = session.Close() })
 	s.Session = session
 	return s
+}
+
+// verifyLimit bounds one Verify: every request it makes has a bound of
+// its own; this is the backstop.
+const verifyLimit = 5 * time.Minute
+
+// Verify runs the handler's -verify against the server, as make verify
+// runs it against a deployment: what the server lists is checked against
+// the app's declarations and every probe runs, with the server's key
+// (MCP_KEY). It returns what -verify printed (a table and the verdict
+// line), and an error when a check failed.
+func (s *Server) Verify() (string, error) {
+	s.t.Helper()
+	cmd := exec.Command(s.verify.Path, s.verify.Args[1:]...)
+	cmd.Env = s.verify.Env
+	return testenv.RunToExit(s.t, cmd, verifyLimit)
+}
+
+// verifyCommand is the staged handler's -verify of url, with the
+// settings env and key.
+func verifyCommand(staged, url string, env []string, key string) *exec.Cmd {
+	exe := "handler"
+	if app, err := funcapp.Load(staged); err == nil {
+		exe = app.Host.Executable()
+	}
+	cmd := exec.Command(filepath.Join(staged, exe), "-verify", url)
+	// The test's environment (the system's own variables, which some
+	// platforms' networking needs) without a key, then the app's settings.
+	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "MCP_KEY=") })
+	cmd.Env = append(cmd.Env, env...)
+	if key != "" {
+		cmd.Env = append(cmd.Env, "MCP_KEY="+key)
+	}
+	return cmd
 }
 
 // Blob returns the blob container/name of the server's storage; found is

@@ -116,3 +116,28 @@ func TestServeRefusesAnUnknownHosting(t *testing.T) {
 	assert.Nil(t, mcpfunctest.Serve(rec, mcpfunctest.ServeOptions{Hosting: "Self", Dir: fixtureDir}))
 	assert.Equal(t, `mcpfunctest.Serve: Hosting "Self": want "triggers" (the default) or "self"`, rec.fatal)
 }
+
+// TestServeVerify: Server.Verify runs the handler's -verify against the
+// served app: with the fixture's items limited to 8 bytes, its probe's
+// put is refused, and Verify fails saying so, on each transport, without
+// printing the key; nothing is left behind.
+func TestServeVerify(t *testing.T) {
+	const key = "serve-verify-key"
+	srv := mcpfunctest.Serve(t, mcpfunctest.ServeOptions{
+		Dir:      fixtureDir,
+		Settings: map[string]string{fixture.LimitSetting: "8"},
+		Key:      key,
+	})
+	out, err := srv.Verify()
+	require.Error(t, err, out)
+	assert.Contains(t, out, `streamable: probe of put`)
+	assert.Regexp(t, `tools/call put answered an error result: "Item 'verify-[0-9a-f]{12}' is too large: 15 bytes, the limit is 8\."`, out)
+	assert.Contains(t, out, "sse: probe of put")
+	assert.Contains(t, out, "streamable: probe of echo")
+	assert.Contains(t, out, "verify: FAIL")
+	assert.NotContains(t, out, key)
+	assert.NotContains(t, out, "cleanup failed", "an item never put is not left behind")
+	for name := range srv.Blobs() {
+		assert.NotContains(t, name, "verify-")
+	}
+}

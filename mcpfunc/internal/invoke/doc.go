@@ -84,6 +84,6 @@
 // and Azure/azure-functions-mcp-extension (McpToolTriggerBinding.cs,
 // ToolReturnValueBinder.cs, McpToolResult.cs). Nothing here was run against
 // a real host; docs/contract.md#not-confirmed lists what is unconfirmed,
-// and docs/deploy.md#check-a-deployment what to check first on a
+// and docs/deploy.md#verify-a-deployment what to check first on a
 // deployment.
 package invoke
