@@ -60,6 +60,34 @@ func (d double) serve(t *testing.T) (string, *store) {
 		d.list(l)
 	}
 	items := &store{m: map[string]string{}}
+	// The trigger hosting's paths list as the MCP extension does (no tool
+	// titles or annotations), /mcp as the self hosting does.
+	self, ext := d.server(app, l, items), d.server(app, verify.AsExtensionLists(l), items)
+	mux := http.NewServeMux()
+	triggers := func(*http.Request) *mcp.Server { return ext }
+	mux.Handle("/runtime/webhooks/mcp", mcp.NewStreamableHTTPHandler(triggers, nil))
+	mux.Handle("/runtime/webhooks/mcp/sse", mcp.NewSSEHandler(triggers, nil))
+	mux.Handle("/mcp", mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return self }, nil))
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if got := r.Header.Get("x-functions-key"); d.key != "" && got != d.key {
+			if got != "" && d.forbidOthers {
+				w.WriteHeader(http.StatusForbidden)
+				return
+			}
+			w.Header().Set("WWW-Authenticate", "Bearer")
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	}))
+	srv.Config.ReadHeaderTimeout = 10 * time.Second
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv.URL, items
+}
+
+// server is a go-sdk server listing l and answering from items.
+func (d double) server(app *apphook.App, l *verify.Listing, items *store) *mcp.Server {
 	s := mcp.NewServer(&mcp.Implementation{Name: app.Server.Name, Version: app.Server.Version}, &mcp.ServerOptions{Instructions: app.Server.Instructions})
 	for _, tool := range l.Tools {
 		s.AddTool(tool, func(ctx context.Context, r *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
@@ -89,28 +117,7 @@ func (d double) serve(t *testing.T) (string, *store) {
 			return &mcp.GetPromptResult{Messages: []*mcp.PromptMessage{{Role: "user", Content: &mcp.TextContent{Text: "Describe item '" + key + "' plainly:\n\n" + v}}}}, nil
 		})
 	}
-	getServer := func(*http.Request) *mcp.Server { return s }
-	mux := http.NewServeMux()
-	streamable := mcp.NewStreamableHTTPHandler(getServer, nil)
-	mux.Handle("/runtime/webhooks/mcp", streamable)
-	mux.Handle("/runtime/webhooks/mcp/sse", mcp.NewSSEHandler(getServer, nil))
-	mux.Handle("/mcp", streamable)
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if got := r.Header.Get("x-functions-key"); d.key != "" && got != d.key {
-			if got != "" && d.forbidOthers {
-				w.WriteHeader(http.StatusForbidden)
-				return
-			}
-			w.Header().Set("WWW-Authenticate", "Bearer")
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		mux.ServeHTTP(w, r)
-	}))
-	srv.Config.ReadHeaderTimeout = 10 * time.Second
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return srv.URL, items
+	return s
 }
 
 func text(res *mcp.CallToolResult) string {

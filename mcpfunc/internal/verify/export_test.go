@@ -11,3 +11,6 @@ func ShortenLimits(t *testing.T, d time.Duration) {
 	requestLimit, probeLimit, cleanupLimit, returnGrace = d, d, d, d
 	t.Cleanup(func() { requestLimit, probeLimit, cleanupLimit, returnGrace = r, p, c, g })
 }
+
+// AsExtensionLists is l as the MCP extension lists it.
+func AsExtensionLists(l *Listing) *Listing { return l.asExtensionLists() }

@@ -146,3 +146,17 @@ func (noStore) Current(context.Context, string, string) (blobstore.Version, erro
 func (noStore) Write(context.Context, string, string, []byte, *blobstore.Version) error {
 	return errNoStore
 }
+
+// asExtensionLists is l as the MCP extension lists it: its tools without
+// title or annotations, which it has no field for
+// (docs/hostings.md#titles-and-annotations).
+func (l *Listing) asExtensionLists() *Listing {
+	c := *l
+	c.Tools = make([]*mcp.Tool, len(l.Tools))
+	for i, t := range l.Tools {
+		t2 := *t
+		t2.Title, t2.Annotations = "", nil
+		c.Tools[i] = &t2
+	}
+	return &c
+}

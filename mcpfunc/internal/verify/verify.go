@@ -70,6 +70,9 @@ func Run(ctx context.Context, opts Options) error {
 	if err != nil {
 		return redactErr(err, opts.Key)
 	}
+	if ep.Hosting == hosting.Triggers {
+		model = model.asExtensionLists()
+	}
 	c := &checker{opts: opts, ep: ep, model: model, http: &http.Client{Transport: keyTransport{key: opts.Key}}}
 	fmt.Fprintf(out, "verify: %s (%s hosting: %s)\n\n", ep.URL, ep.Hosting, transportNames(ep))
 	c.keyChecks(ctx)
