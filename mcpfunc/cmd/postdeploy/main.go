@@ -41,8 +41,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
-	"remote-mcp-functions-go/mcpfunc/internal/hostkeys"
 	"remote-mcp-functions-go/mcpfunc/internal/hosting"
+	"remote-mcp-functions-go/mcpfunc/internal/hostkeys"
 	"remote-mcp-functions-go/mcpfunc/internal/selfhost"
 )
 
