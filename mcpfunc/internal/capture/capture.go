@@ -6,7 +6,8 @@
 // job that runs the suites against func start turns it on and keeps the
 // folder as an artifact.
 //
-// Each invocation becomes one txtar file, NNNN-<function>.txtar, with the
+// Each invocation becomes one txtar file, <pid>-NNNN-<function>.txtar
+// (the handler's process id, the invocation's number), with the
 // sections the goldens use: function, request.json (the host's body) and
 // response.json (the handler's answer), and the answer's status in the
 // comment. Bodies are indented with encoding/json's Indent, which keeps
@@ -116,7 +117,9 @@ func (r *Recorder) Record(function string, request []byte, status int, response 
 	b.Write(Redact(request))
 	b.WriteString("-- response.json --\n")
 	b.Write(Redact(response))
-	name := filepath.Join(r.dir, fmt.Sprintf("%04d-%s.txtar", n, safeName(function)))
+	// The process id keeps the files of handlers sharing a folder (one
+	// per test in CI) apart.
+	name := filepath.Join(r.dir, fmt.Sprintf("%d-%04d-%s.txtar", os.Getpid(), n, safeName(function)))
 	if err := os.WriteFile(name, b.Bytes(), 0o644); err != nil {
 		return "", fmt.Errorf("capture: %w", err)
 	}

@@ -68,7 +68,7 @@ func TestNothingWrittenHoldsAKeyOrAHeaderValue(t *testing.T) {
 	resp := []byte(`{"Outputs":{},"Logs":["called from https://app.example/runtime/webhooks/mcp?code=` + clientKey + `&x=1"],"ReturnValue":"{\"Authorization\":\"Bearer ` + clientKey + `\"}"}`)
 	file, err := r.Record("echo", req, 200, resp)
 	require.NoError(t, err)
-	assert.Equal(t, filepath.Join(dir, "0001-echo.txtar"), file)
+	assert.Equal(t, filepath.Join(dir, strconv.Itoa(os.Getpid())+"-0001-echo.txtar"), file)
 
 	b, err := os.ReadFile(file)
 	require.NoError(t, err)
