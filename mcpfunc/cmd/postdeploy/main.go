@@ -17,8 +17,9 @@
 //	azd env set MCP_VERIFY_SKIP true     skip the check (it exits 0 saying so)
 //	azd hooks run postdeploy             run it again by hand
 //
-// With built-in auth (AUTH_ENABLED=true) the endpoint takes Entra tokens
-// instead of keys, so the check is skipped and says so.
+// With built-in authentication (AUTH_ENABLED=true) the endpoint wants an
+// Entra sign-in, which the verify does not make, so the check is skipped
+// and says so.
 //
 // Run it from the repository root.
 package main
@@ -102,7 +103,7 @@ func run(ctx context.Context, d deps) int {
 		}
 	}
 	if auth, _ := strconv.ParseBool(d.getenv("AUTH_ENABLED")); auth {
-		say("skipped: built-in auth is on (AUTH_ENABLED=true), so the endpoint takes Entra tokens, not keys; check it with a client signed in to the app (docs/deploy.md)")
+		say("skipped: built-in authentication is on (AUTH_ENABLED=true): the endpoint wants an Entra sign-in, which the verify does not make; check it with a signed-in client (docs/deploy.md#built-in-authentication)")
 		return 0
 	}
 	var missing []string
@@ -160,7 +161,12 @@ func run(ctx context.Context, d deps) int {
 		return 1
 	}
 	say("verifying %s (the key goes in %s, never on the screen)", mcpURL, KeyVariable)
-	return d.verify(ctx, mcpURL, key)
+	status := d.verify(ctx, mcpURL, key)
+	if status != 0 && mode == hosting.Self {
+		// Read from the docs, not yet seen on Flex Consumption.
+		say("if the endpoint refused the key (401 or 403): that the host key default opens /mcp is not confirmed on Flex Consumption yet (docs/hostings.md#not-confirmed-in-the-self-hosting)")
+	}
+	return status
 }
 
 // modeOf is the hosting an MCP endpoint URL belongs to (infra/main.bicep's

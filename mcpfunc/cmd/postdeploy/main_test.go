@@ -120,6 +120,7 @@ func TestSelfVerifyWithTheDefaultKeyAndFails(t *testing.T) {
 	require.Equal(t, 1, run(context.Background(), d), "the verify's status")
 	require.Equal(t, []verified{{"https://func-api-1.azurewebsites.net/mcp", defKey}}, *calls)
 	assert.Contains(t, out.String(), "hosting self: fetching the key functionKeys.default of func-api-1")
+	assert.Contains(t, out.String(), "that the host key default opens /mcp is not confirmed")
 	assert.NotContains(t, out.String(), defKey)
 }
 
