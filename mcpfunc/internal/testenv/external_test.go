@@ -2,9 +2,11 @@ package testenv
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -93,4 +95,32 @@ func (k keyHeader) RoundTrip(r *http.Request) (*http.Response, error) {
 	r = r.Clone(r.Context())
 	r.Header.Set("x-functions-key", k.key)
 	return http.DefaultTransport.RoundTrip(r)
+}
+
+// A suite in key mode given func start, which checks no keys, fails at
+// once saying so, rather than failing later on a refusal that never comes.
+func TestExternalFuncStartInKeyModeIsRefused(t *testing.T) {
+	for _, command := range []string{"func start --port {port}", "/opt/func/func.exe start --port {port}"} {
+		ft := &fatalTB{TB: t}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			startExternal(ft, hostOptions{command: command, mode: hosting.Triggers, app: t.TempDir(), storage: "x", key: "k"})
+		}()
+		<-done
+		assert.Contains(t, ft.msg, "func start checks no keys", command)
+	}
+}
+
+// fatalTB records a Fatalf and ends the goroutine, as testing.T does.
+type fatalTB struct {
+	testing.TB
+	msg string
+}
+
+func (f *fatalTB) Helper() {}
+
+func (f *fatalTB) Fatalf(format string, args ...any) {
+	f.msg = fmt.Sprintf(format, args...)
+	runtime.Goexit()
 }
