@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -22,7 +23,7 @@ const (
 // goldenRequest is a contract golden's host payload (echo: the host's
 // encodings, the client's headers in all four places), with the golden's
 // placeholder key and user agent replaced by distinctive values.
-func goldenRequest(t *testing.T) []byte {
+func goldenRequest(t testing.TB) []byte {
 	t.Helper()
 	ar, err := txtar.ParseFile("../customhandler/testdata/contract/echo.txtar")
 	require.NoError(t, err)
@@ -151,4 +152,23 @@ func TestSettings(t *testing.T) {
 		assert.ErrorContains(t, err, "MCP_CAPTURE_MAX=\""+bad+"\": want a number of invocations from 1 to 100000")
 	}
 	assert.Equal(t, "a_b", safeName("a/b"))
+}
+
+// BenchmarkRedact measures redacting one host payload (the echo golden's,
+// about 5 KB); compare with BenchmarkIndent, the indenting alone.
+func BenchmarkRedact(b *testing.B) {
+	req := goldenRequest(b)
+	b.SetBytes(int64(len(req)))
+	for b.Loop() {
+		Redact(req)
+	}
+}
+
+func BenchmarkIndent(b *testing.B) {
+	req := goldenRequest(b)
+	b.SetBytes(int64(len(req)))
+	for b.Loop() {
+		var out bytes.Buffer
+		_ = json.Indent(&out, req, "", "  ")
+	}
 }
