@@ -22,10 +22,12 @@
 // gets the value "REDACTED" (the names stay: which headers arrive is
 // part of the contract), as does a member named x-functions-key,
 // authorization or cookie anywhere else, and any code=, sig= or token= in
-// a URL query. A string that had to change is encoded again
-// (encoding/json, without HTML escaping), so its escaping is Go's, not
-// the host's; every other byte is kept. A body that is not JSON is not
-// written at all, only its size: it cannot be redacted with certainty.
+// a URL query. Only the bytes that spell a secret value change, written
+// with the escapes found in their place (redact.go): every other byte,
+// every escape of the host's encoding levels included, is kept. A body
+// that is not JSON is not written at all, only its size: it cannot be
+// redacted with certainty; nor is one in which a credential header's
+// value would survive.
 //
 // It is bounded: at most MCP_CAPTURE_MAX invocations (default 200) are
 // recorded, and a body over 1 MiB is replaced by a note of its size.
@@ -33,12 +35,9 @@ package capture
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -138,169 +137,4 @@ func safeName(s string) string {
 		s = "function"
 	}
 	return s
-}
-
-// Redact returns body, indented and with its secrets replaced by
-// "REDACTED", followed by a newline; or a note of its size when it is
-// empty, too large or not JSON.
-func Redact(body []byte) []byte {
-	switch {
-	case len(body) == 0:
-		return []byte("(empty)\n")
-	case len(body) > MaxBodyBytes:
-		return fmt.Appendf(nil, "(%d bytes, over the %d written: not recorded)\n", len(body), MaxBodyBytes)
-	}
-	body = bytes.TrimSpace(body)
-	out, _, err := redactValue(body, 0)
-	if err != nil || !json.Valid(body) {
-		return fmt.Appendf(nil, "(%d bytes that are not JSON: not recorded, they cannot be redacted with certainty)\n", len(body))
-	}
-	out = queryCredential.ReplaceAll(out, []byte("${1}"+Redacted))
-	var ind bytes.Buffer
-	if json.Indent(&ind, out, "", "  ") != nil {
-		return fmt.Appendf(nil, "(%d bytes: not recorded)\n", len(body))
-	}
-	ind.WriteByte('\n')
-	return ind.Bytes()
-}
-
-// queryCredential is a credential in a URL query: the function key
-// (code=) or a signature or token.
-var queryCredential = regexp.MustCompile(`(?i)([?&](?:code|sig|token|access_token)=)[^&"\\\s#]*`)
-
-// secretName is a member whose value is a credential wherever it is: the
-// headers that carry one, should they appear outside a headers object.
-// (Argument names such as key or code are the app's own and are kept.)
-func secretName(name string) bool {
-	switch strings.ToLower(name) {
-	case "x-functions-key", "authorization", "proxy-authorization", "cookie", "set-cookie":
-		return true
-	}
-	return false
-}
-
-// maxDepth bounds the recursion, as the handler bounds a payload's depth.
-const maxDepth = 128
-
-var errDepth = errors.New("too deep")
-
-// redactValue returns v (one JSON value) with its secrets redacted, and
-// whether it changed; unchanged values come back as the same bytes.
-func redactValue(v []byte, depth int) ([]byte, bool, error) {
-	if depth > maxDepth {
-		return nil, false, errDepth
-	}
-	if len(v) == 0 {
-		return nil, false, errors.New("no value")
-	}
-	switch v[0] {
-	case '{':
-		return redactObject(v, depth, false)
-	case '[':
-		var elems []json.RawMessage
-		if err := json.Unmarshal(v, &elems); err != nil {
-			return nil, false, err
-		}
-		changed := false
-		for i, e := range elems {
-			ne, c, err := redactValue(bytes.TrimSpace(e), depth+1)
-			if err != nil {
-				return nil, false, err
-			}
-			if c {
-				elems[i], changed = ne, true
-			}
-		}
-		if !changed {
-			return v, false, nil
-		}
-		return join('[', ']', elems), true, nil
-	case '"':
-		var s string
-		if err := json.Unmarshal(v, &s); err != nil {
-			return nil, false, err
-		}
-		t := strings.TrimSpace(s)
-		if t == "" || !strings.ContainsAny(t[:1], `{["`) || !json.Valid([]byte(t)) {
-			return v, false, nil
-		}
-		// JSON text inside a string (the host's context), at any level.
-		inner, c, err := redactValue([]byte(t), depth+1)
-		if err != nil || !c {
-			return v, false, err
-		}
-		return encodeString(string(inner)), true, nil
-	}
-	return v, false, nil
-}
-
-// redactObject redacts an object's members in order; all says every
-// member's value is a secret (the members of a headers object).
-func redactObject(v []byte, depth int, all bool) ([]byte, bool, error) {
-	dec := json.NewDecoder(bytes.NewReader(v))
-	if _, err := dec.Token(); err != nil { // {
-		return nil, false, err
-	}
-	var members []json.RawMessage
-	changed := false
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, false, err
-		}
-		name, _ := tok.(string)
-		var val json.RawMessage
-		if err := dec.Decode(&val); err != nil {
-			return nil, false, err
-		}
-		val = bytes.TrimSpace(val)
-		switch {
-		case all || secretName(name):
-			if string(val) != `"`+Redacted+`"` && string(val) != "null" {
-				val, changed = encodeString(Redacted), true
-			}
-		case strings.EqualFold(name, "headers") && len(val) > 0 && val[0] == '{':
-			nv, c, err := redactObject(val, depth+1, true)
-			if err != nil {
-				return nil, false, err
-			}
-			if c {
-				val, changed = nv, true
-			}
-		default:
-			nv, c, err := redactValue(val, depth+1)
-			if err != nil {
-				return nil, false, err
-			}
-			if c {
-				val, changed = nv, true
-			}
-		}
-		members = append(members, append(append(encodeString(name), ':'), val...))
-	}
-	if !changed {
-		return v, false, nil
-	}
-	return join('{', '}', members), true, nil
-}
-
-func join(open, close byte, parts []json.RawMessage) []byte {
-	out := []byte{open}
-	for i, p := range parts {
-		if i > 0 {
-			out = append(out, ',')
-		}
-		out = append(out, p...)
-	}
-	return append(out, close)
-}
-
-// encodeString is s as a JSON string, without encoding/json's HTML
-// escaping.
-func encodeString(s string) []byte {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)
-	return bytes.TrimRight(b.Bytes(), "\n")
 }

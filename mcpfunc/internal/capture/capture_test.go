@@ -172,3 +172,56 @@ func BenchmarkIndent(b *testing.B) {
 		_ = json.Indent(&out, req, "", "  ")
 	}
 }
+
+// Only the secret values change: the host's escapes stay as sent, here
+// System.Text.Json's \u0022 quotes and an escaped é, and the replacement
+// is written with the same escapes.
+func TestEscapesAreKept(t *testing.T) {
+	in := `{"Data":{"context":"{\u0022name\u0022:\u0022caf\u00E9\u0022,\u0022transport\u0022:{\u0022properties\u0022:{\u0022headers\u0022:{\u0022X-Functions-Key\u0022:\u0022` + clientKey + `\u0022}}}}"}}`
+	want := `{
+  "Data": {
+    "context": "{\u0022name\u0022:\u0022caf\u00E9\u0022,\u0022transport\u0022:{\u0022properties\u0022:{\u0022headers\u0022:{\u0022X-Functions-Key\u0022:\u0022REDACTED\u0022}}}}"
+  }
+}
+`
+	assert.Equal(t, want, string(Redact([]byte(in))))
+}
+
+// In the host's triple encoding, the context string is the same bytes up
+// to the headers, and the redaction mark is escaped as its neighbours.
+func TestTripleEncodingIsKept(t *testing.T) {
+	req := goldenRequest(t)
+	out := Redact(req)
+	var in, got struct {
+		Data struct{ Context json.RawMessage }
+	}
+	require.NoError(t, json.Unmarshal(req, &in))
+	require.NoError(t, json.Unmarshal(out, &got))
+	before, _, ok := strings.Cut(string(in.Data.Context), `headers`)
+	require.True(t, ok)
+	assert.True(t, strings.HasPrefix(string(got.Data.Context), before), "the context is kept byte for byte up to the headers")
+	assert.Contains(t, string(got.Data.Context), `\\\"x-functions-key\\\":\\\"REDACTED\\\"`)
+}
+
+// A credential's value that also appears where no rule reaches it (here a
+// note) is not written at all: the check on the result refuses the body.
+func TestSurvivingCredentialIsNotWritten(t *testing.T) {
+	r := &redactor{}
+	_, err := r.value([]byte(`{"authorization":"Bearer `+clientKey+`"}`), 0)
+	require.NoError(t, err)
+	require.Len(t, r.secrets, 1)
+	// The same value elsewhere, outside any header: the body is refused.
+	body := `{"authorization":"` + clientKey + `","note":"` + clientKey + `"}`
+	out := Redact([]byte(body))
+	assert.Equal(t, "("+strconv.Itoa(len(body))+" bytes: not recorded, a credential survived the redaction)\n", string(out))
+}
+
+func TestUnescape(t *testing.T) {
+	text, pos, err := unescape([]byte(`a\"\u00e9\ud83d\ude00b`))
+	require.NoError(t, err)
+	assert.Equal(t, "a\"é😀b", string(text))
+	assert.Equal(t, []int{0, 1, 3, 3, 9, 9, 9, 9, 21, 22}, pos)
+	text, _, err = unescape([]byte(`\ud83dx`))
+	require.NoError(t, err)
+	assert.Equal(t, "\uFFFDx", string(text), "a lone surrogate reads as encoding/json reads it")
+}
