@@ -16,6 +16,7 @@ import (
 
 	"remote-mcp-functions-go/mcpfunc/internal/apphook"
 	"remote-mcp-functions-go/mcpfunc/internal/blobstore"
+	"remote-mcp-functions-go/mcpfunc/internal/capture"
 	"remote-mcp-functions-go/mcpfunc/internal/customhandler"
 	"remote-mcp-functions-go/mcpfunc/internal/decl"
 	"remote-mcp-functions-go/mcpfunc/internal/graceful"
@@ -151,8 +152,19 @@ func handler(app *App, mode hosting.Mode, log *slog.Logger, direct bool) (http.H
 
 // triggerHandler is the custom handler of the trigger hosting for fns, the
 // app's functions, its body limits derived from MaxContentBytes.
+// The app setting MCP_CAPTURE_DIR turns on the recording of the host's
+// invocations (package capture).
 func (a *App) triggerHandler(fns decl.Functions, log *slog.Logger, store func(string) (decl.Store, error)) (http.Handler, error) {
-	return customhandler.New(fns, customhandler.Options{Logger: log, MaxBodyBytes: a.maxBodyBytes(), Store: store})
+	rec, err := capture.FromEnv(os.LookupEnv, func(max int64) {
+		log.Warn("capture: recorded as many invocations as allowed; recording no more", "max", max, "setting", capture.MaxSetting)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if rec != nil {
+		log.Info("capture: recording each invocation, client headers and keys redacted", "dir", rec.Dir())
+	}
+	return customhandler.New(fns, customhandler.Options{Logger: log, MaxBodyBytes: a.maxBodyBytes(), Store: store, Capture: rec})
 }
 
 // The view of an app mcpfunctest runs.

@@ -21,6 +21,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"remote-mcp-functions-go/mcpfunc/internal/bodylimit"
+	"remote-mcp-functions-go/mcpfunc/internal/capture"
 	"remote-mcp-functions-go/mcpfunc/internal/decl"
 	"remote-mcp-functions-go/mcpfunc/internal/funcgen"
 	"remote-mcp-functions-go/mcpfunc/internal/invoke"
@@ -48,6 +49,9 @@ type Options struct {
 	// however many arrive together (bodies.go). Zero means
 	// bodylimit.DefaultBudget(MaxBodyBytes).
 	MaxBodiesBytes int64
+	// Capture, if not nil, records each invocation, redacted (package
+	// capture; the app setting MCP_CAPTURE_DIR).
+	Capture *capture.Recorder
 }
 
 // DefaultMaxBodyBytes fits 1 MiB of string arguments and 1 MiB of blob
@@ -74,6 +78,9 @@ func New(fns decl.Functions, opts Options) (http.Handler, error) {
 	}
 	r := chi.NewRouter()
 	r.Use(Recoverer(opts.Logger), holdBodies(bodylimit.NewBudget(opts.MaxBodiesBytes), opts.MaxBodyBytes))
+	if opts.Capture != nil {
+		r.Use(record(opts.Capture, opts.Logger))
+	}
 	r.Get("/", ready)
 	r.Head("/", ready)
 	for _, t := range fns.Tools {

@@ -92,6 +92,8 @@ func TestSchemaRejectsBrokenAzureYAML(t *testing.T) {
 		{"no host", "    host: function\n", ""},
 		{"hook with run beside posix and windows", "      prepackage:\n", "      prepackage:\n        run: make package\n"},
 		{"unknown hook shell", "          shell: pwsh\n", "          shell: cmd\n"},
+		{"postdeploy with run beside posix and windows", "      postdeploy:\n", "      postdeploy:\n        run: make verify\n"},
+		{"postdeploy at an unknown stage", "      postdeploy:\n", "      postverify:\n"},
 		{"requiredVersions unknown key", "requiredVersions:\n", "requiredVersions:\n  bicep: \">= 0.30\"\n"},
 	}
 	for _, tt := range tests {
@@ -160,4 +162,33 @@ func TestAzureYAMLDeploysThePackage(t *testing.T) {
 	}
 	assert.Equal(t, "sh", pre.Posix.Shell)
 	assert.Equal(t, "pwsh", pre.Windows.Shell)
+}
+
+// azd ends a deployment with the check: a service postdeploy hook, on both
+// platforms, runs mcpfunc/cmd/postdeploy, which reads the deployment from
+// the values azd gives hooks: its own AZURE_SUBSCRIPTION_ID, and outputs
+// of infra/main.bicep for the rest.
+func TestAzureYAMLVerifiesAfterDeploy(t *testing.T) {
+	svc := loadAzureYAML(t).Services["api"]
+	post, ok := svc.Hooks["postdeploy"]
+	require.True(t, ok, "a postdeploy hook checks the deployment")
+	require.NotNil(t, post.Posix)
+	require.NotNil(t, post.Windows)
+	assert.Equal(t, "sh", post.Posix.Shell)
+	assert.Equal(t, "go run ./mcpfunc/cmd/postdeploy", post.Posix.Run)
+	assert.Equal(t, "pwsh", post.Windows.Shell)
+	// pwsh would not fail the hook on a native command's exit code alone.
+	assert.Equal(t, "go run ./mcpfunc/cmd/postdeploy; exit $LASTEXITCODE", post.Windows.Run)
+
+	src := read(t, "mcpfunc/cmd/postdeploy/main.go")
+	outputs := find(read(t, "infra/main.bicep"), "output")
+	for _, name := range []string{"AZURE_RESOURCE_GROUP", "AZURE_FUNCTION_NAME", "MCP_SERVER_URL", "AZURE_TENANT_ID", "AUTH_ENABLED"} {
+		assert.Contains(t, src, `"`+name+`"`, "postdeploy reads %s", name)
+		assert.Contains(t, outputs, name, "postdeploy reads %s: main.bicep must output it", name)
+	}
+	assert.Contains(t, src, `"AZURE_SUBSCRIPTION_ID"`, "set by azd itself")
+	// The way to skip it is where a user looks for it.
+	assert.Contains(t, src, `SkipSetting = "MCP_VERIFY_SKIP"`)
+	assert.Contains(t, read(t, "azure.yaml"), "azd env set MCP_VERIFY_SKIP true")
+	assert.Contains(t, read(t, "docs/deploy.md"), "azd env set MCP_VERIFY_SKIP true")
 }

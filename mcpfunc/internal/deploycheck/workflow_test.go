@@ -3,6 +3,7 @@ package deploycheck
 import (
 	"io"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -87,4 +88,84 @@ func TestWorkflowRunsTheREADMETests(t *testing.T) {
 	readme := read(t, "README.md")
 	assert.Contains(t, readme, "make test ", "the README's test command")
 	assert.True(t, slices.Contains(runs, "make test"), "a step runs make test: %q", runs)
+}
+
+// The real-host job installs Core Tools the documented way for Ubuntu
+// (apt, after apt-get update), runs end-to-end suites that exist and
+// need no key with func start as the host, runs the verify command, and
+// keeps the capture folder the handler writes as an artifact.
+func TestWorkflowRunsTheRealHost(t *testing.T) {
+	type step struct {
+		Name            string            `yaml:"name"`
+		Uses            string            `yaml:"uses"`
+		With            map[string]string `yaml:"with"`
+		Env             map[string]string `yaml:"env"`
+		Run             string            `yaml:"run"`
+		If              string            `yaml:"if"`
+		ContinueOnError bool              `yaml:"continue-on-error"`
+	}
+	var wf struct {
+		Jobs map[string]struct {
+			RunsOn string `yaml:"runs-on"`
+			Steps  []step `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	require.NoError(t, yaml.Unmarshal([]byte(read(t, ".github/workflows/ci.yml")), &wf))
+	job, ok := wf.Jobs["real-host"]
+	require.True(t, ok, "a job named real-host")
+	assert.Equal(t, "ubuntu-latest", job.RunsOn)
+
+	var all []string
+	var install, cache, upload *step
+	var suites []step
+	for i, s := range job.Steps {
+		all = append(all, s.Run)
+		switch {
+		case strings.Contains(s.Run, "azure-functions-core-tools-4"):
+			install = &job.Steps[i]
+		case strings.HasPrefix(s.Uses, "actions/cache@"):
+			cache = &job.Steps[i]
+		case strings.HasPrefix(s.Uses, "actions/upload-artifact@"):
+			upload = &job.Steps[i]
+		case s.Env["MCP_TEST_HOST"] != "":
+			suites = append(suites, s)
+		}
+	}
+	require.NotNil(t, install, "a step installs Core Tools")
+	update := strings.Index(install.Run, "sudo apt-get update")
+	get := strings.Index(install.Run, "sudo apt-get install -y azure-functions-core-tools-4")
+	assert.True(t, update >= 0 && get > update, "apt-get update, then install: %q", install.Run)
+	require.NotNil(t, cache, "the extension bundle is cached")
+	assert.Equal(t, "~/.azure-functions-core-tools/Functions/ExtensionBundles", cache.With["path"])
+
+	// Each suite step runs tests that exist, none of them in key mode.
+	e2e := read(t, "mcpfunc/internal/e2e/mcp_test.go") + read(t, "mcpfunc/internal/e2e/parity_test.go")
+	for _, f := range []string{"functions", "conformance", "load", "requests", "keys", "inspector"} {
+		e2e += read(t, "mcpfunc/internal/e2e/"+f+"_test.go")
+	}
+	e2e += read(t, "app/snippet/e2e_test.go")
+	runArg := regexp.MustCompile(`-run '\^\(?([\w|]+)\)?\$'`)
+	require.Len(t, suites, 3)
+	captures := map[string]bool{}
+	for _, s := range suites {
+		assert.Equal(t, "func start --port {port}", s.Env["MCP_TEST_HOST"], s.Name)
+		captures[s.Env["MCP_CAPTURE_DIR"]] = true
+		m := runArg.FindStringSubmatch(s.Run)
+		require.NotNil(t, m, "%s selects its tests with -run '^(…)$': %q", s.Name, s.Run)
+		for _, name := range strings.Split(m[1], "|") {
+			assert.Contains(t, e2e, "func "+name+"(t *testing.T)", "%s runs %s", s.Name, name)
+			assert.NotContains(t, []string{"TestKeyMode", "TestInspector", "TestConformanceKeyInURL", "TestFunctionsWithInspector", "TestCaptureRedacts"}, name, "func start checks no keys")
+		}
+	}
+	assert.Contains(t, strings.Join(all, "\n"), "go run ./handler -verify", "the verify command runs against func start")
+
+	// The capture folders are inside the uploaded one.
+	require.NotNil(t, upload, "the invocations are kept")
+	assert.Equal(t, "always()", upload.If)
+	root := upload.With["path"]
+	assert.Equal(t, "${{ runner.temp }}/capture", root)
+	for dir := range captures {
+		assert.True(t, strings.HasPrefix(dir, root+"/"), "%s is uploaded", dir)
+	}
+	assert.NotContains(t, root, "/.", "a hidden folder would need include-hidden-files")
 }

@@ -10,7 +10,9 @@
 // two side by side.
 //
 // The package holds tests and benchmarks only; package testenv starts the
-// parts. `go test ./mcpfunc/internal/e2e` runs the tests (they are part
+// parts. With MCP_TEST_HOST set (testenv.HostSetting) the suites run
+// against that host command instead of devhost and the handler on its
+// own: the CI workflow runs the keyless ones with the real func start. `go test ./mcpfunc/internal/e2e` runs the tests (they are part
 // of `make test`); `make bench` runs the end-to-end benchmark, which
 // measures the devhost path against a plain go-sdk server doing the same
 // blob work in the same run.

@@ -1,8 +1,12 @@
 package e2e
 
 import (
+	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
+	"remote-mcp-functions-go/mcpfunc/internal/funcapp"
 	"remote-mcp-functions-go/mcpfunc/internal/hosting"
 	"remote-mcp-functions-go/mcpfunc/internal/testenv"
 )
@@ -74,4 +78,23 @@ func transportsOf(s server) []transport {
 		return []transport{transports[0], transports[2]}
 	}
 	return transports[:2]
+}
+
+// TestExternalHostSwitch runs the MCP suite through the harness's external
+// host switch (testenv.HostSetting), as the CI job runs it with func
+// start: here the "external" host is devhost in the trigger hosting and
+// the staged handler in the self hosting, given as commands.
+func TestExternalHostSwitch(t *testing.T) {
+	az := testenv.SharedAzurite(t)
+	forEachHosting(t, func(t *testing.T, h hostingCase) {
+		command := testenv.DevhostBinary(t) + " -app {app} -addr 127.0.0.1:{port}"
+		if h.mode == hosting.Self {
+			app, err := funcapp.Load(testenv.SelfApp(t))
+			require.NoError(t, err)
+			command = filepath.Join("{app}", app.Host.Executable()) + " -listen 127.0.0.1:{port}"
+		}
+		t.Setenv(testenv.HostSetting, command)
+		srv := mcpSuite(t, h, az)
+		require.Equal(t, command, srv.Endpoints().External, "the harness ran the external command")
+	})
 }

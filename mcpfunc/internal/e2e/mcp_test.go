@@ -21,26 +21,31 @@ import (
 // expectations. They share the Azurite, so each uses keys of its own.
 func TestMCP(t *testing.T) {
 	az := testenv.SharedAzurite(t)
-	forEachHosting(t, func(t *testing.T, h hostingCase) {
-		srv := h.start(t, serverOptions{Storage: az.ConnectionString()})
-		for _, tr := range transportsOf(srv) {
-			t.Run(tr.name, func(t *testing.T) {
-				s := connect(t, tr.dial(srv, nil))
-				c := &mcpCase{az: az, s: s, prefix: h.name[:4] + "-" + tr.name + "-"}
-				t.Run("initialize", c.initialize)
-				t.Run("tools/list", c.toolsList)
-				t.Run("hello", c.hello)
-				t.Run("typed arguments", c.typedArguments)
-				t.Run("round trip", c.roundTrip)
-				t.Run("missing item", c.missingItem)
-				t.Run("bad keys", c.badKeys)
-				t.Run("empty arguments", c.emptyArguments)
-				t.Run("size limit", c.sizeLimit)
-				t.Run("missing required arguments", c.missingRequired)
-				t.Run("unknown tool", c.unknownTool)
-			})
-		}
-	})
+	forEachHosting(t, func(t *testing.T, h hostingCase) { mcpSuite(t, h, az) })
+}
+
+// mcpSuite runs the MCP checks against one hosting on every transport it
+// serves, and returns the server it started.
+func mcpSuite(t *testing.T, h hostingCase, az *testenv.Azurite) server {
+	srv := h.start(t, serverOptions{Storage: az.ConnectionString()})
+	for _, tr := range transportsOf(srv) {
+		t.Run(tr.name, func(t *testing.T) {
+			s := connect(t, tr.dial(srv, nil))
+			c := &mcpCase{az: az, s: s, prefix: h.name[:4] + "-" + tr.name + "-"}
+			t.Run("initialize", c.initialize)
+			t.Run("tools/list", c.toolsList)
+			t.Run("hello", c.hello)
+			t.Run("typed arguments", c.typedArguments)
+			t.Run("round trip", c.roundTrip)
+			t.Run("missing item", c.missingItem)
+			t.Run("bad keys", c.badKeys)
+			t.Run("empty arguments", c.emptyArguments)
+			t.Run("size limit", c.sizeLimit)
+			t.Run("missing required arguments", c.missingRequired)
+			t.Run("unknown tool", c.unknownTool)
+		})
+	}
+	return srv
 }
 
 type mcpCase struct {

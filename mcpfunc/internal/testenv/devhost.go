@@ -56,7 +56,8 @@ var unsetForDevhost = []string{
 
 // StartDevhost starts devhost on a free port and waits until it serves.
 // When the test ends it asks devhost to stop and checks that devhost exits with
-// status 0 and leaves no handler process behind.
+// status 0 and leaves no handler process behind. With [HostSetting] set
+// it runs that host command instead (the real func start, in CI).
 func StartDevhost(tb testing.TB, opts DevhostOptions) *Devhost {
 	tb.Helper()
 	if opts.Storage == "" {
@@ -65,6 +66,11 @@ func StartDevhost(tb testing.TB, opts DevhostOptions) *Devhost {
 	app := opts.App
 	if app == "" {
 		app = App(tb)
+	}
+	if command := externalHost(); command != "" {
+		p, ep := startExternal(tb, hostOptions{command: command, mode: hosting.Triggers, app: app, storage: opts.Storage, key: opts.Key, env: opts.Env})
+		tb.Cleanup(func() { stopExternal(tb, p) })
+		return &Devhost{Endpoint: ep, child: p}
 	}
 	bin := DevhostBinary(tb)
 

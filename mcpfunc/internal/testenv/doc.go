@@ -35,7 +35,10 @@
 // that it exits 0 on SIGTERM and leaves no handler behind. [StartSelfhost]
 // does the same for the self hosting: the handler staged for it ([SelfApp])
 // run on its own, the MCP server itself, as make start runs it without
-// func. Both answer [Endpoint]: where a client connects.
+// func. Both answer [Endpoint]: where a client connects. With
+// MCP_TEST_HOST set ([HostSetting]), both run that command in the staged
+// app folder instead: the CI workflow runs the suites with the real
+// Functions host, MCP_TEST_HOST="func start --port {port}".
 // [StartStorageProxy] stands between a server and an Azurite and holds the
 // storage requests a test picks, to play slow or frozen storage in an
 // order the test chooses. [Inspector] runs

@@ -14,6 +14,9 @@ type Endpoint struct {
 	Key string
 	// Mode is the hosting it runs.
 	Mode hosting.Mode
+	// External is the external host command serving it ([HostSetting]),
+	// empty for devhost or the handler started by the harness itself.
+	External string
 }
 
 // Endpoints returns e, so that *Devhost and *Selfhost answer it alike.

@@ -46,7 +46,9 @@ var listening = regexp.MustCompile(`msg="custom handler listening" addr=(127\.0\
 // StartSelfhost starts the staged self-hosted handler on a free port with
 // local.settings.json's Values under the test's settings, and waits until
 // it listens. When the test ends it asks the handler to stop and checks
-// that it exits with status 0.
+// that it exits with status 0. With [HostSetting] set it runs that host
+// command in the folder instead (func start, whose mcp-custom-handler
+// profile forwards every request to the handler).
 func StartSelfhost(tb testing.TB, opts SelfhostOptions) *Selfhost {
 	tb.Helper()
 	if opts.Storage == "" {
@@ -55,6 +57,11 @@ func StartSelfhost(tb testing.TB, opts SelfhostOptions) *Selfhost {
 	dir := opts.App
 	if dir == "" {
 		dir = SelfApp(tb)
+	}
+	if command := externalHost(); command != "" {
+		p, ep := startExternal(tb, hostOptions{command: command, mode: hosting.Self, app: dir, storage: opts.Storage, key: opts.Key, env: opts.Env})
+		tb.Cleanup(func() { stopExternal(tb, p) })
+		return &Selfhost{Endpoint: ep, child: p}
 	}
 	app, err := funcapp.Load(dir)
 	if err != nil {
