@@ -20,6 +20,11 @@ type Tool struct {
 	Blobs []Blob
 	// Handler is the tool's function: see [Typed].
 	Handler Handler
+	// Meta is the tool's _meta in tools/list, in both hostings (the
+	// trigger's metadata, extension 1.2.0). An MCP App links its view,
+	// a [Resource] of the app with MimeType [AppMimeType], as
+	// {"ui": {"resourceUri": "ui://…"}}.
+	Meta map[string]any
 }
 
 // Handler is a tool's function with its input and output types. Make one
@@ -91,6 +96,7 @@ func (t *Tool) decl(tooLarge string) *decl.Tool {
 		Blobs:       blobs(t.Blobs),
 		TooLarge:    tooLarge,
 		Handler:     t.Handler.h,
+		Meta:        t.Meta,
 	}
 }
 
