@@ -1,0 +1,95 @@
+// browserhost shows the snippet browser as an MCP client that renders MCP
+// Apps does, in a headless Chromium, and reports what the view showed.
+//
+// The host page runs MCP Apps' own host bridge (AppBridge from the pinned
+// @modelcontextprotocol/ext-apps, bundled here with the pinned esbuild);
+// the view is the resource the Go test read from the server, put in a
+// sandboxed iframe (allow-scripts only: an opaque origin, as hosts frame
+// views). The bridge's tools/call goes to the Go test's proxy, which calls
+// the real server. Everything comes from the environment:
+//
+//   CHROMIUM    the browser to run
+//   VIEW        a file holding the view's HTML
+//   RESULT      a file holding the listsnippets result the host renders
+//   PROXY       the Go test's URL for tools/call (POST, JSON in and out)
+//   OPEN        the snippet to click
+//   SCREENSHOT  where to write a PNG of the page
+//
+// It prints one JSON object: {listed, title, content, calls}.
+import { readFileSync } from "node:fs";
+import { build } from "esbuild";
+import { chromium } from "playwright-core";
+
+const env = name => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set`);
+  return v;
+};
+const view = readFileSync(env("VIEW"), "utf8");
+const result = JSON.parse(readFileSync(env("RESULT"), "utf8"));
+const proxy = env("PROXY"), open = env("OPEN");
+
+const bundle = await build({
+  stdin: {
+    contents: `export { AppBridge, PostMessageTransport } from "@modelcontextprotocol/ext-apps/app-bridge";`,
+    resolveDir: import.meta.dirname,
+  },
+  bundle: true, format: "iife", globalName: "MCPApps", write: false, logLevel: "silent",
+});
+const bridge = bundle.outputFiles[0].text;
+
+// The host: the view framed, then the bridge connected to it before its
+// script runs, handing it the tool's result once it has initialized.
+const host = `<!doctype html><html><head><style>
+  body { margin: 0; background: #eef1f5; font: 13px system-ui; }
+  header { padding: 8px 14px; color: #445; }
+  iframe { display: block; width: 720px; height: 320px; margin: 0 14px 14px; border: 1px solid #c5ccd6; border-radius: 8px; background: #fff; }
+</style><script>${bridge.replaceAll("</script", "<\\/script")}</script></head><body>
+<header>listsnippets · ui://snippets/browser</header>
+<script>
+  const frame = document.createElement("iframe");
+  frame.setAttribute("sandbox", "allow-scripts");
+  frame.srcdoc = ${JSON.stringify(view).replaceAll("</", "<\\/")};
+  document.body.append(frame);
+  const bridge = new MCPApps.AppBridge(null, { name: "browser test host", version: "1.0.0" }, { serverTools: {} });
+  bridge.oncalltool = params => window.hostCallTool(params);
+  bridge.oninitialized = () => {
+    bridge.sendToolInput({ arguments: {} });
+    bridge.sendToolResult(${JSON.stringify(result)});
+  };
+  bridge.connect(new MCPApps.PostMessageTransport(frame.contentWindow, frame.contentWindow));
+</script></body></html>`;
+
+const browser = await chromium.launch({
+  executablePath: env("CHROMIUM"),
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-quic"],
+  timeout: 30_000,
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 750, height: 370 } });
+  page.setDefaultTimeout(20_000);
+  // The view may reach nothing but the host: a request would fail here.
+  await page.route("**/*", route => route.abort());
+  const calls = [];
+  await page.exposeFunction("hostCallTool", async params => {
+    calls.push(params);
+    const res = await fetch(proxy, { method: "POST", body: JSON.stringify(params), signal: AbortSignal.timeout(15_000) });
+    if (!res.ok) throw new Error(`proxy: ${res.status} ${await res.text()}`);
+    return res.json();
+  });
+  await page.setContent(host);
+  const frame = page.frames().find(f => f !== page.mainFrame());
+  await frame.waitForSelector("#list button");
+  const listed = await frame.$$eval("#list button", bs => bs.map(b => b.dataset.name));
+  await frame.click(`#list button[data-name="${open}"]`);
+  await frame.waitForFunction(name => document.getElementById("title").textContent === name &&
+    document.getElementById("content").textContent !== "Loading…", open);
+  const title = await frame.textContent("#title");
+  const content = await frame.textContent("#content");
+  await page.screenshot({ path: env("SCREENSHOT") });
+  process.stdout.write(JSON.stringify({ listed, title, content, calls }) + "\n");
+} finally {
+  await browser.close();
+}
