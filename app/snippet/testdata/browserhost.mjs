@@ -8,15 +8,19 @@
 // views). The bridge's tools/call goes to the Go test's proxy, which calls
 // the real server. Everything comes from the environment:
 //
-//   CHROMIUM    the browser to run
+//   CHROMIUM    the browser to run; unset, the pinned @sparticuz/chromium
+//               on Linux x64 (see browser below), else a Chromium or
+//               Chrome on PATH
 //   VIEW        a file holding the view's HTML
 //   RESULT      a file holding the listsnippets result the host renders
 //   PROXY       the Go test's URL for tools/call (POST, JSON in and out)
 //   OPEN        the snippet to click
 //   SCREENSHOT  where to write a PNG of the page
 //
-// It prints one JSON object: {listed, title, content, calls}.
-import { readFileSync } from "node:fs";
+// It prints one JSON object: {browser, listed, title, content, calls}.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { delimiter, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
 
@@ -28,6 +32,55 @@ const env = name => {
 const view = readFileSync(env("VIEW"), "utf8");
 const result = JSON.parse(readFileSync(env("RESULT"), "utf8"));
 const proxy = env("PROXY"), open = env("OPEN");
+
+// browser finds the Chromium to run, and the environment it needs. The
+// test tools pin @sparticuz/chromium, a headless Chromium for Linux x64
+// delivered by npm (brotli-compressed in the package: no download from a
+// browser CDN, no system package). Its executablePath() unpacks it into
+// os.tmpdir() and reuses whatever is there after; here it unpacks into a
+// folder of its own, named by version beside the package, renamed into
+// place whole so that a concurrent run never sees half of it. Its fonts
+// come with it (Open Sans): fontconfig finds them after the system's
+// configuration, if there is one, through a fonts.conf of its own.
+async function browser() {
+  if (process.env.CHROMIUM) return { path: process.env.CHROMIUM, env: {} };
+  if (process.platform === "linux" && process.arch === "x64") {
+    const pkgDir = dirname(dirname(fileURLToPath(import.meta.resolve("@sparticuz/chromium"))));
+    const { version } = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
+    const dir = join(dirname(dirname(pkgDir)), ".cache", "sparticuz-chromium-" + version);
+    if (!existsSync(join(dir, "chromium"))) {
+      mkdirSync(dirname(dir), { recursive: true });
+      const tmp = mkdtempSync(dir + "-unpacking-");
+      const was = process.env.TMPDIR;
+      process.env.TMPDIR = tmp; // where executablePath() unpacks
+      const { default: chromium } = await import("@sparticuz/chromium");
+      await chromium.executablePath();
+      if (was === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = was;
+      writeFileSync(join(tmp, "fonts.conf"), `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>
+<include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>${dir}/fonts</dir><cachedir>${dir}/fonts-cache</cachedir></fontconfig>\n`);
+      try {
+        renameSync(tmp, dir);
+      } catch {
+        rmSync(tmp, { recursive: true, force: true }); // another run was first
+      }
+    }
+    return { path: join(dir, "chromium"), env: { FONTCONFIG_FILE: join(dir, "fonts.conf") } };
+  }
+  const names = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome.exe", "msedge.exe"];
+  for (const d of (process.env.PATH || "").split(delimiter)) {
+    for (const n of names) if (d && existsSync(join(d, n))) return { path: join(d, n), env: {} };
+  }
+  const installed = [
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    join(process.env.PROGRAMFILES || "C:\\Program Files", "Google", "Chrome", "Application", "chrome.exe"),
+    join(process.env["PROGRAMFILES(X86)"] || "C:\\Program Files (x86)", "Microsoft", "Edge", "Application", "msedge.exe"),
+  ];
+  for (const p of installed) if (existsSync(p)) return { path: p, env: {} };
+  throw new Error("no browser: on Linux x64 npm ci installs one (@sparticuz/chromium); elsewhere install Chromium or Chrome, or set CHROMIUM to one");
+}
+const chrome = await browser();
 
 const bundle = await build({
   stdin: {
@@ -60,15 +113,16 @@ const host = `<!doctype html><html><head><style>
   bridge.connect(new MCPApps.PostMessageTransport(frame.contentWindow, frame.contentWindow));
 </script></body></html>`;
 
-const browser = await chromium.launch({
-  executablePath: env("CHROMIUM"),
+const session = await chromium.launch({
+  executablePath: chrome.path,
+  env: { ...process.env, ...chrome.env },
   headless: true,
   args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-quic"],
   timeout: 30_000,
 });
 try {
-  const page = await browser.newPage({ viewport: { width: 750, height: 370 } });
+  const page = await session.newPage({ viewport: { width: 750, height: 370 } });
   page.setDefaultTimeout(20_000);
   // The view may reach nothing but the host: a request would fail here.
   await page.route("**/*", route => route.abort());
@@ -89,7 +143,7 @@ try {
   const title = await frame.textContent("#title");
   const content = await frame.textContent("#content");
   await page.screenshot({ path: env("SCREENSHOT") });
-  process.stdout.write(JSON.stringify({ listed, title, content, calls }) + "\n");
+  process.stdout.write(JSON.stringify({ browser: chrome.path, listed, title, content, calls }) + "\n");
 } finally {
-  await browser.close();
+  await session.close();
 }
