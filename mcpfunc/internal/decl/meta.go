@@ -24,10 +24,10 @@ func MetaText(meta map[string]any) (string, error) {
 	}
 	b, err := rawjson.Marshal(meta)
 	if err != nil {
-		return "", fmt.Errorf("Meta is not JSON: %v", err)
+		return "", fmt.Errorf("its Meta is not JSON: %v", err)
 	}
 	if _, err := funcapp.ParseMetadata(string(b)); err != nil {
-		return "", fmt.Errorf("Meta: %v", err)
+		return "", fmt.Errorf("its Meta: %v", err)
 	}
 	return string(b), nil
 }
@@ -41,7 +41,7 @@ func viewURI(meta map[string]any) (uri string, linked bool, err error) {
 	}
 	m, ok := ui.(map[string]any)
 	if !ok {
-		return "", false, fmt.Errorf("Meta[\"ui\"] must be an object, such as {\"resourceUri\": \"ui://…\"}")
+		return "", false, fmt.Errorf("its Meta[\"ui\"] must be an object, such as {\"resourceUri\": \"ui://…\"}")
 	}
 	v, ok := m["resourceUri"]
 	if !ok {
@@ -49,7 +49,7 @@ func viewURI(meta map[string]any) (uri string, linked bool, err error) {
 	}
 	s, ok := v.(string)
 	if !ok {
-		return "", false, fmt.Errorf("Meta[\"ui\"][\"resourceUri\"] must be a string, the ui:// URI of the tool's view")
+		return "", false, fmt.Errorf("its Meta[\"ui\"][\"resourceUri\"] must be a string, the ui:// URI of the tool's view")
 	}
 	return s, true, nil
 }
