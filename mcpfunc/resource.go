@@ -43,7 +43,7 @@ type Resource struct {
 // its script and style inline, that a client shows in a sandboxed frame
 // and that calls the app's tools through the client. Its Resource has a
 // fixed ui:// URI; a [Tool] links it in its Meta.
-const AppMimeType = decl.AppMimeType
+const AppMimeType = "text/html;profile=mcp-app"
 
 // ResourceRead is one resources/read.
 type ResourceRead struct {
