@@ -42,8 +42,9 @@ type Binding struct {
 
 	// Properties is ToolProperties parsed.
 	Properties []ToolProperty `json:"-"`
-	// Meta is Metadata parsed (ParseMetadata): the tool's or resource's
-	// _meta in its listing.
+	// Meta is Metadata parsed (ParseMetadata): the tool's, resource's or
+	// prompt's _meta in its listing (DefaultPromptRegistry.cs 53
+	// @cd0d1e8c lists a prompt's as the others').
 	Meta map[string]any `json:"-"`
 	// InputSchemaJSON and OutputSchemaJSON are the schemas themselves,
 	// parsed out of their strings; nil when absent.

@@ -52,9 +52,9 @@ func TestParseMetadata(t *testing.T) {
 	}
 }
 
-// TestResourceMetadata: a resource trigger's metadata is read as a tool
-// trigger's is (McpResourceTriggerBinding.cs 38 @cd0d1e8c), and refused
-// alike.
+// TestResourceMetadata: a resource trigger's metadata, and a prompt
+// trigger's, is read as a tool trigger's is (McpResourceTriggerBinding.cs
+// 38, McpPromptTriggerBinding.cs 37 @cd0d1e8c), and refused alike.
 func TestResourceMetadata(t *testing.T) {
 	host := strings.Replace(goodHost, "4.29.0", "4.33.0", 1)
 	resource := func(meta string) string {
@@ -64,6 +64,11 @@ func TestResourceMetadata(t *testing.T) {
 	fa, err := funcapp.Load(writeApp(t, host, goodSettings, resource(`"{\"ui\":{\"prefersBorder\":true}}"`)))
 	require.NoError(t, err)
 	assert.Equal(t, map[string]any{"ui": map[string]any{"prefersBorder": true}}, fa.Function("get").ResourceTrigger().Meta)
+
+	prompt := `{"bindings":[{"type":"mcpPromptTrigger","direction":"in","name":"context","promptName":"p","metadata":"{\"k\":[1]}"}]}`
+	fa, err = funcapp.Load(writeApp(t, strings.Replace(goodHost, "4.29.0", "4.35.0", 1), goodSettings, prompt))
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"k": []any{1.0}}, fa.Function("get").PromptTrigger().Meta)
 
 	for meta, want := range map[string]string{
 		`{"ui":{}}`: "bindings[0].metadata: must be a JSON string",

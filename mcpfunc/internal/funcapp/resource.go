@@ -130,6 +130,7 @@ func (b *Binding) checkPromptTrigger(path, at string, probs *problems) {
 		}
 		seen[a.Name] = true
 	}
+	b.parseMetadata(path, at, probs)
 }
 
 // checkResourcePath checks a resource's binding path: each {…} must be a
