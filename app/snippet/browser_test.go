@@ -136,6 +136,7 @@ func browse(t *testing.T, s *mcp.ClientSession, html []byte, update bool) {
 		Title   string
 		Content string
 		Calls   []map[string]any
+		Blocked []string
 	}
 	require.NoError(t, json.Unmarshal(out, &got), "%s", out)
 	t.Logf("browser: %s", got.Browser)
@@ -150,6 +151,7 @@ func browse(t *testing.T, s *mcp.ClientSession, html []byte, update bool) {
 	require.Len(t, got.Calls, 2, "the view's own calls: the list, then the snippet")
 	assert.Equal(t, map[string]any{"name": "listsnippets", "arguments": map[string]any{}}, got.Calls[0])
 	assert.Equal(t, map[string]any{"name": "getsnippet", "arguments": map[string]any{"snippetname": browserSnippets[0].name}}, got.Calls[1])
+	assert.Empty(t, got.Blocked, "the view fetches nothing: clients give it no network")
 	png, err := os.ReadFile(shot)
 	require.NoError(t, err)
 	assert.Equal(t, "\x89PNG\r\n\x1a\n", string(png[:8]), "a PNG screenshot")

@@ -17,7 +17,8 @@
 //   OPEN        the snippet to click
 //   SCREENSHOT  where to write a PNG of the page
 //
-// It prints one JSON object: {browser, listed, title, content, calls}.
+// It prints one JSON object: {browser, listed, title, content, calls,
+// blocked}, blocked being the URLs the page tried to fetch.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -124,8 +125,13 @@ const session = await chromium.launch({
 try {
   const page = await session.newPage({ viewport: { width: 750, height: 370 } });
   page.setDefaultTimeout(20_000);
-  // The view may reach nothing but the host: a request would fail here.
-  await page.route("**/*", route => route.abort());
+  // The view may reach nothing but the host: a request fails, and is
+  // reported.
+  const blocked = [];
+  await page.route("**/*", route => {
+    blocked.push(route.request().url());
+    return route.abort();
+  });
   const calls = [];
   await page.exposeFunction("hostCallTool", async params => {
     calls.push(params);
@@ -143,7 +149,7 @@ try {
   const title = await frame.textContent("#title");
   const content = await frame.textContent("#content");
   await page.screenshot({ path: env("SCREENSHOT") });
-  process.stdout.write(JSON.stringify({ browser: chrome.path, listed, title, content, calls }) + "\n");
+  process.stdout.write(JSON.stringify({ browser: chrome.path, listed, title, content, calls, blocked }) + "\n");
 } finally {
   await session.close();
 }
