@@ -1,5 +1,6 @@
-// browserhost shows the snippet browser as an MCP client that renders MCP
-// Apps does, in a headless Chromium, and reports what the view showed.
+// browserhost shows the snippet browser in a headless Chromium as an MCP
+// client that renders MCP Apps would, clicks a snippet, and reports what
+// the view showed.
 //
 // The host page runs MCP Apps' own host bridge (AppBridge from the pinned
 // @modelcontextprotocol/ext-apps, bundled here with the pinned esbuild);
@@ -53,17 +54,19 @@ async function browser() {
       mkdirSync(dirname(dir), { recursive: true });
       const tmp = mkdtempSync(dir + "-unpacking-");
       const was = process.env.TMPDIR;
-      process.env.TMPDIR = tmp; // where executablePath() unpacks
-      const { default: chromium } = await import("@sparticuz/chromium");
-      await chromium.executablePath();
-      if (was === undefined) delete process.env.TMPDIR;
-      else process.env.TMPDIR = was;
-      writeFileSync(join(tmp, "fonts.conf"), `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>
-<include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>${dir}/fonts</dir><cachedir>${dir}/fonts-cache</cachedir></fontconfig>\n`);
       try {
+        process.env.TMPDIR = tmp; // where executablePath() unpacks
+        const { default: sparticuz } = await import("@sparticuz/chromium");
+        await sparticuz.executablePath();
+        writeFileSync(join(tmp, "fonts.conf"), `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>
+<include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>${dir}/fonts</dir><cachedir>${dir}/fonts-cache</cachedir></fontconfig>\n`);
         renameSync(tmp, dir);
-      } catch {
-        rmSync(tmp, { recursive: true, force: true }); // another run was first
+      } catch (err) {
+        if (!existsSync(join(dir, "chromium"))) throw err; // else another run was first
+      } finally {
+        if (was === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = was;
+        rmSync(tmp, { recursive: true, force: true });
       }
     }
     return { path: join(dir, "chromium"), env: { FONTCONFIG_FILE: join(dir, "fonts.conf") } };
