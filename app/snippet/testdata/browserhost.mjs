@@ -22,7 +22,7 @@
 // blocked}, blocked being the URLs the page tried to fetch.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
 
@@ -38,7 +38,8 @@ const proxy = env("PROXY"), open = env("OPEN");
 // browser finds the Chromium to run, and the environment it needs. The
 // test tools pin @sparticuz/chromium, a headless Chromium for Linux x64
 // delivered by npm (brotli-compressed in the package: no download from a
-// browser CDN, no system package). Its executablePath() unpacks it into
+// browser CDN, no system package, no library of the system's but the C
+// library's). Its executablePath() unpacks it into
 // os.tmpdir() and reuses whatever is there after; here it unpacks into a
 // folder of its own, named by version beside the package, renamed into
 // place whole so that a concurrent run never sees half of it. Its fonts
@@ -58,6 +59,10 @@ async function browser() {
         process.env.TMPDIR = tmp; // where executablePath() unpacks
         const { default: sparticuz } = await import("@sparticuz/chromium");
         await sparticuz.executablePath();
+        // The NSS and expat libraries it loads, which it unpacks only on
+        // Amazon Linux: with them it needs nothing but the C library.
+        const { inflate } = await import(pathToFileURL(join(pkgDir, "build", "lambdafs.js")).href);
+        await inflate(join(pkgDir, "bin", "al2023.tar.br"));
         writeFileSync(join(tmp, "fonts.conf"), `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>
 <include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>${dir}/fonts</dir><cachedir>${dir}/fonts-cache</cachedir></fontconfig>\n`);
         renameSync(tmp, dir);
@@ -69,7 +74,7 @@ async function browser() {
         rmSync(tmp, { recursive: true, force: true });
       }
     }
-    return { path: join(dir, "chromium"), env: { FONTCONFIG_FILE: join(dir, "fonts.conf") } };
+    return { path: join(dir, "chromium"), env: { FONTCONFIG_FILE: join(dir, "fonts.conf"), LD_LIBRARY_PATH: join(dir, "al2023", "lib") } };
   }
   const names = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome.exe", "msedge.exe"];
   for (const d of (process.env.PATH || "").split(delimiter)) {
