@@ -120,6 +120,15 @@
 // failed read or prompt reaches the client as JSON-RPC error -32603 "An
 // error occurred." whatever the error: say why in the log.
 //
+// # MCP Apps
+//
+// An MCP App is an HTML view a client renders for a tool's results and
+// that calls the app's tools through the client: a [Resource] with a fixed
+// ui:// URI and MimeType [AppMimeType], whose page has its script and
+// style inline, linked from the tool's Meta as
+// {"ui": {"resourceUri": "ui://…"}}. Meta, on a tool or a resource, is its
+// _meta in the lists, in both hostings (see the AppMimeType example).
+//
 // # Running
 //
 // [Start] runs the app as the function app's custom handler, in the
