@@ -36,11 +36,13 @@ go-deps:
 	@$(GO) mod download
 
 # Every pinned Node tool, the tests' too (the workspace TEST_TOOLS: the MCP
-# conformance suite, Node 22 for it, tree-sitter): npm ci when a manifest
+# conformance suite, Node 22 for it, tree-sitter, and for the MCP App's
+# browser test playwright-core, esbuild, MCP Apps' host bridge and a
+# headless Chromium for Linux x64): npm ci when a manifest
 # or the lock changed since. npm ci empties node_modules first, so a later
 # install of fewer tools (make start's) removes this mark too.
 $(NODE_ALL): package.json package-lock.json $(TEST_TOOLS)/package.json
-	@echo "installing every pinned Node tool, the tests' too (npm ci): Azurite, the MCP Inspector, the MCP conformance suite, Node 22, tree-sitter"
+	@echo "installing every pinned Node tool, the tests' too (npm ci): Azurite, the MCP Inspector, the MCP conformance suite, Node 22, tree-sitter, and for the MCP App's browser test playwright-core, esbuild, MCP Apps' host bridge, a headless Chromium (Linux x64)"
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 

@@ -23,7 +23,7 @@ func New() (app *mcpfunc.App, err error) {
 			Hello,
 			snippets.Get(), snippets.Save(), snippets.List(), snippets.Delete(),
 		},
-		Resources:       []*mcpfunc.Resource{snippets.Resource()},
+		Resources:       []*mcpfunc.Resource{snippets.Resource(), snippets.Browser()},
 		Prompts:         []*mcpfunc.Prompt{snippets.Review()},
 		Instructions:    snippet.Instructions,
 		MaxContentBytes: snippets.MaxBytes,

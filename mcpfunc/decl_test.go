@@ -169,3 +169,9 @@ func TestCallIsTheHostings(t *testing.T) {
 	assert.Equal(t, []string{"read 2 bytes (found: true)"}, logged)
 	assert.Equal(t, map[string][]byte{"out": []byte("hi!")}, c.Outputs())
 }
+
+// TestAppMimeType: the public constant is the one the declarations check
+// views by.
+func TestAppMimeType(t *testing.T) {
+	assert.Equal(t, decl.AppMimeType, AppMimeType)
+}

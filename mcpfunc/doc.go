@@ -136,6 +136,15 @@
 // (Resource.Complete, Prompt.Complete): the self hosting serves that; the
 // MCP extension does not.
 //
+// # MCP Apps
+//
+// An MCP App is an HTML view a client renders for a tool's results and
+// that calls the app's tools through the client: a [Resource] with a fixed
+// ui:// URI and MimeType [AppMimeType], whose page has its script and
+// style inline, linked from the tool's Meta as
+// {"ui": {"resourceUri": "ui://…"}}. Meta, on a tool or a resource, is its
+// _meta in the lists, in both hostings (see the AppMimeType example).
+//
 // # Running
 //
 // [Start] runs the app as the function app's custom handler, in the

@@ -26,6 +26,11 @@ type Resource struct {
 	// Blobs are read before the call; a path names a template parameter as
 	// {<parameter>}.
 	Blobs []Blob
+	// Meta is the resource's _meta in resources/list, in both hostings
+	// (the trigger's metadata); the extension does not put it on the read
+	// contents. An MCP App's view says how it is shown here, such as
+	// {"ui": {"prefersBorder": true}}.
+	Meta map[string]any
 	// Read is the resource's function: its text becomes the contents, with
 	// the requested URI and MimeType. With the MCP extension an error of
 	// any kind reaches the client as JSON-RPC error -32603 "An error
@@ -45,6 +50,12 @@ type Resource struct {
 	Probe func(ctx context.Context, c *ProbeClient) error
 }
 
+// AppMimeType is the MimeType of an MCP App's view: an HTML page, with
+// its script and style inline, that a client shows in a sandboxed frame
+// and that calls the app's tools through the client. Its Resource has a
+// fixed ui:// URI; a [Tool] links it in its Meta.
+const AppMimeType = "text/html;profile=mcp-app"
+
 // ResourceRead is one resources/read.
 type ResourceRead struct {
 	// URI is the URI the client asked for.
@@ -63,6 +74,7 @@ func (r *Resource) decl() *decl.Resource {
 		Description:  r.Description,
 		MimeType:     r.MimeType,
 		Blobs:        blobs(r.Blobs),
+		Meta:         r.Meta,
 	}
 	if read := r.Read; read != nil {
 		d.Read = func(ctx context.Context, c *decl.Call, req decl.ResourceRead) (string, error) {

@@ -30,6 +30,11 @@ type Tool struct {
 	// [ProbeClient]); it may call other functions too, as a round trip
 	// does.
 	Probe func(ctx context.Context, c *ProbeClient) error
+	// Meta is the tool's _meta in tools/list, in both hostings (the
+	// trigger's metadata, extension 1.2.0). An MCP App links its view,
+	// a [Resource] of the app with MimeType [AppMimeType], as
+	// {"ui": {"resourceUri": "ui://…"}}.
+	Meta map[string]any
 }
 
 // Handler is a tool's function with its input and output types. Make one
@@ -109,6 +114,7 @@ func (t *Tool) decl(tooLarge string) *decl.Tool {
 		Blobs:       blobs(t.Blobs),
 		TooLarge:    tooLarge,
 		Handler:     t.Handler.h,
+		Meta:        t.Meta,
 	}
 }
 

@@ -83,6 +83,9 @@ func (s Service) List() *mcpfunc.Tool {
 		Title:       "List snippets",
 		Description: "List the saved snippets: names, sizes and when they were saved, a page at a time.",
 		Annotations: &readOnly,
+		// Clients that show MCP Apps render the result in the snippet
+		// browser (browser.go).
+		Meta: browserLink,
 		// The bounds and the default are the schema's: clients see them,
 		// and a call outside them is refused before list runs.
 		Handler: mcpfunc.Typed(s.list).WithSchema(func(sc *jsonschema.Schema) {

@@ -24,7 +24,7 @@ func host(t *testing.T, maxBytes int) *mcpfunctest.Host {
 		Instructions:    Instructions,
 		MaxContentBytes: s.MaxBytes,
 		Tools:           []*mcpfunc.Tool{s.Get(), s.Save(), s.List(), s.Delete()},
-		Resources:       []*mcpfunc.Resource{s.Resource()},
+		Resources:       []*mcpfunc.Resource{s.Resource(), s.Browser()},
 		Prompts:         []*mcpfunc.Prompt{s.Review()},
 	})
 }

@@ -40,6 +40,7 @@ func (f Functions) Check() error {
 	for _, p := range f.Prompts {
 		errs = append(errs, p.Check())
 	}
+	errs = append(errs, f.checkViews()...)
 	seen := map[string]bool{}
 	for _, n := range f.Names() {
 		if seen[strings.ToLower(n)] {

@@ -29,6 +29,11 @@ type Resource struct {
 	// Blobs are read before the call; a path names a template parameter as
 	// {<parameter>}, resolved from the URI the client asked for.
 	Blobs []Blob
+	// Meta is the resource's _meta in resources/list, such as an MCP App
+	// view's {"ui": {"prefersBorder": true}}: the trigger's metadata,
+	// which the extension lists as it is (MetaText) and does not put on
+	// the read contents.
+	Meta map[string]any
 	// Read is the resource's function. Its text becomes the contents, with
 	// the requested URI and MimeType. An error of any kind reaches the
 	// client as the extension's JSON-RPC error -32603 "An error occurred.":
@@ -98,6 +103,12 @@ func (r *Resource) Check() error {
 	}
 	if r.Complete != nil && len(params) == 0 {
 		add("Complete needs a template parameter to complete; %s has none", r.URI)
+	}
+	if _, err := MetaText(r.Meta); err != nil {
+		add("%v", err)
+	}
+	if err := r.checkApp(); err != nil {
+		errs = append(errs, err)
 	}
 	seen := map[string]bool{}
 	for _, b := range r.Blobs {

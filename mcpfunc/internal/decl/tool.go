@@ -49,6 +49,10 @@ type Tool struct {
 	TooLarge string
 	// Handler is the tool's function: see Typed.
 	Handler Handler
+	// Meta is the tool's _meta in tools/list, such as an MCP App's view
+	// link {"ui": {"resourceUri": "ui://…"}}: the trigger's metadata,
+	// which the extension lists as it is (MetaText).
+	Meta map[string]any
 
 	prep preparation
 }
@@ -145,6 +149,9 @@ func (t *Tool) Check() error {
 	}
 	if strings.TrimSpace(t.Description) == "" {
 		add("a description is needed: clients show it to the model")
+	}
+	if _, err := MetaText(t.Meta); err != nil {
+		add("%v", err)
 	}
 	if t.Handler.run == nil {
 		add("no handler: use mcpfunc.Typed")

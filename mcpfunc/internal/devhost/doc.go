@@ -21,7 +21,9 @@
 //   - Tools: each function folder whose function.json has an mcpToolTrigger
 //     is one tool. Its inputSchema is built from toolProperties as the
 //     extension builds it ([funcapp.Binding.ListedInputSchema]); the
-//     trigger's metadata becomes the tool's _meta.
+//     trigger's metadata becomes the tool's _meta ([funcapp.ParseMetadata]),
+//     as a resource trigger's and a prompt trigger's become theirs, in the
+//     lists only (a read's contents carry none).
 //   - Resources and prompts: an mcpResourceTrigger is a resource, or a
 //     resource template when its uri has {parameters} (matched as the
 //     extension matches them); an mcpPromptTrigger is a prompt with its

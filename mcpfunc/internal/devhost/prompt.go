@@ -34,7 +34,7 @@ func (s *Server) newPrompt(f *funcapp.Function) (*prompt, error) {
 		return nil, err
 	}
 	p := &prompt{function: f.Name, name: tr.PromptName, required: tr.RequiredArguments(), blobs: blobs}
-	mp := &mcp.Prompt{Name: tr.PromptName, Title: tr.Title}
+	mp := &mcp.Prompt{Name: tr.PromptName, Title: tr.Title, Meta: tr.Meta}
 	if tr.Description != nil {
 		mp.Description = *tr.Description
 	}

@@ -43,11 +43,11 @@ func (s *Server) newResource(f *funcapp.Function) (*resource, error) {
 		desc = *tr.Description
 	}
 	if len(tr.TemplateParams()) == 0 {
-		s.mcp.AddResource(&mcp.Resource{URI: tr.URI, Name: tr.ResourceName, Title: tr.Title, Description: desc, MIMEType: tr.MimeType}, unreachableRead)
+		s.mcp.AddResource(&mcp.Resource{URI: tr.URI, Name: tr.ResourceName, Title: tr.Title, Description: desc, MIMEType: tr.MimeType, Meta: tr.Meta}, unreachableRead)
 		return r, nil
 	}
 	r.template = funcapp.CompileURITemplate(tr.URI)
-	s.mcp.AddResourceTemplate(&mcp.ResourceTemplate{URITemplate: tr.URI, Name: tr.ResourceName, Title: tr.Title, Description: desc, MIMEType: tr.MimeType}, unreachableRead)
+	s.mcp.AddResourceTemplate(&mcp.ResourceTemplate{URITemplate: tr.URI, Name: tr.ResourceName, Title: tr.Title, Description: desc, MIMEType: tr.MimeType, Meta: tr.Meta}, unreachableRead)
 	return r, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"remote-mcp-functions-go/mcpfunc/internal/fixture"
 	"remote-mcp-functions-go/mcpfunc/internal/hosting"
 	"remote-mcp-functions-go/mcpfunc/internal/testenv"
 )
@@ -47,7 +48,8 @@ func functions(t *testing.T, h hostingCase, az *testenv.Azurite) {
 				assert.Equal(t, "An item's text, by key.", rt.Description)
 				static, err := s.ListResources(t.Context(), nil)
 				require.NoError(t, err)
-				assert.Empty(t, static.Resources, "a template is listed only with the templates")
+				require.Len(t, static.Resources, 1, "a template is listed only with the templates")
+				assert.Equal(t, fixture.ViewURI, static.Resources[0].URI)
 
 				put(t, s, p+"res", "line 1\nline 2")
 				got, err := s.ReadResource(t.Context(), &mcp.ReadResourceParams{URI: "item://" + p + "res"})
@@ -91,6 +93,27 @@ func functions(t *testing.T, h hostingCase, az *testenv.Azurite) {
 				_, err = s.ReadResource(t.Context(), &mcp.ReadResourceParams{URI: "item://a/b"})
 				assert.Equal(t, unknown("item://a/b"), rpcError(t, err).Message, "a parameter never spans a /")
 				assert.Equal(t, before, az.Listing(t), "reads write nothing")
+			})
+
+			t.Run("view", func(t *testing.T) {
+				// The resource's metadata is its _meta in resources/list
+				// (DefaultResourceRegistry.cs 92 @cd0d1e8c), and not on
+				// the read contents, which the extension builds from the
+				// trigger's uri and mimeType alone
+				// (ResourceReturnValueBinder.cs): the same in both
+				// hostings.
+				static, err := s.ListResources(t.Context(), nil)
+				require.NoError(t, err)
+				require.Len(t, static.Resources, 1)
+				assert.Equal(t, map[string]any{
+					"uri": "ui://items/view", "name": "items_view", "title": "Items", "description": "A view of the items' keys.",
+					"mimeType": "text/html;profile=mcp-app", "_meta": map[string]any{"ui": map[string]any{"prefersBorder": true}},
+				}, generic(t, static.Resources[0]))
+				got, err := s.ReadResource(t.Context(), &mcp.ReadResourceParams{URI: "ui://items/view"})
+				require.NoError(t, err)
+				require.Len(t, got.Contents, 1)
+				assert.Equal(t, map[string]any{"uri": "ui://items/view", "mimeType": "text/html;profile=mcp-app", "text": fixture.ViewHTML},
+					generic(t, got.Contents[0]), "the page as the function returned it, no _meta")
 			})
 
 			t.Run("prompt", func(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 const (
 	inspectorOK          = 0
 	inspectorToolIsError = 5
+	inspectorNoApp       = 2 // --app-info on a tool without an MCP App
 )
 
 // inspectorOutput is the CLI's --format json output: the result on stdout,
@@ -148,6 +149,21 @@ func inspector(t *testing.T, h hostingCase, az *testenv.Azurite) {
 			"--method", "tools/call", "--tool-name", "get", "--tool-arg", "key="+key)...))
 		require.Len(t, res.Content, 1)
 		assert.Equal(t, value, res.Content[0].Text)
+	})
+
+	// The CLI's MCP App probe (--app-info, which does not call the tool)
+	// finds the fixture's view from keys' _meta and reads its mime type;
+	// a tool without a view exits 2, as its help says.
+	t.Run("app-info", func(t *testing.T) {
+		probe := func(tool string) testenv.InspectorRun {
+			return testenv.Inspector(t, append([]string{dh.URL + code, "--transport", "http",
+				"--method", "tools/call", "--tool-name", tool, "--app-info"}, common...)...)
+		}
+		r := probe("keys")
+		require.Equal(t, inspectorOK, r.ExitCode, "stdout: %s\nstderr: %s", r.Stdout, r.Stderr)
+		assert.JSONEq(t, `{"appInfo":{"hasApp":true,"toolName":"keys","resourceUri":"ui://items/view","resourceMimeType":"text/html;profile=mcp-app"}}`, string(r.Stdout))
+		r = probe("hello")
+		assert.Equal(t, inspectorNoApp, r.ExitCode, "stdout: %s\nstderr: %s", r.Stdout, r.Stderr)
 	})
 
 	t.Run("tools/call get missing", func(t *testing.T) {

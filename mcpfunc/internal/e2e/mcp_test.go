@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"remote-mcp-functions-go/mcpfunc/internal/fixture"
 	"remote-mcp-functions-go/mcpfunc/internal/funcapp"
 	"remote-mcp-functions-go/mcpfunc/internal/testenv"
 )
@@ -129,6 +130,9 @@ func (c *mcpCase) toolsList(t *testing.T) {
 		if len(tr.OutputSchema) > 0 {
 			w["outputSchema"] = parse(tr.OutputSchema)
 		}
+		if len(tr.Metadata) > 0 {
+			w["_meta"] = parse(tr.Metadata)
+		}
 		want[name] = w
 	}
 	require.Subset(t, keys(want), []string{"hello", "echo", "put", "get", "keys", "remove"})
@@ -141,9 +145,14 @@ func (c *mcpCase) toolsList(t *testing.T) {
 		if tool.OutputSchema != nil {
 			g["outputSchema"] = generic(t, tool.OutputSchema)
 		}
+		if tool.Meta != nil {
+			g["_meta"] = generic(t, tool.Meta)
+		}
 		got[tool.Name] = g
 	}
 	assert.Equal(t, want, got)
+	assert.Equal(t, map[string]any{"ui": map[string]any{"resourceUri": fixture.ViewURI}}, want["keys"]["_meta"],
+		"keys links the fixture's view: the trigger's metadata is the tool's _meta")
 	assert.Equal(t, []string{"key", "value"}, app.Function("put").ToolTrigger().Required(), "put requires both, in this order")
 	tags := want["echo"]["inputSchema"].(map[string]any)["properties"].(map[string]any)["tags"]
 	assert.Equal(t, map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": "Tags to echo back."}, tags,

@@ -42,7 +42,9 @@ type Binding struct {
 
 	// Properties is ToolProperties parsed.
 	Properties []ToolProperty `json:"-"`
-	// Meta is Metadata parsed: the tool's _meta.
+	// Meta is Metadata parsed (ParseMetadata): the tool's, resource's or
+	// prompt's _meta in its listing (DefaultPromptRegistry.cs 53
+	// @cd0d1e8c lists a prompt's as the others').
 	Meta map[string]any `json:"-"`
 	// InputSchemaJSON and OutputSchemaJSON are the schemas themselves,
 	// parsed out of their strings; nil when absent.
@@ -305,14 +307,7 @@ func (b *Binding) checkToolTrigger(path, at string, probs *problems) {
 			probs.add(path, at+".outputSchema", "a tool with an output schema must return structured content: it needs useResultSchema")
 		}
 	}
-	if len(b.Metadata) > 0 {
-		var text string
-		if err := json.Unmarshal(b.Metadata, &text); err != nil {
-			probs.add(path, at+".metadata", "must be a JSON string holding a JSON object")
-		} else if err := json.Unmarshal([]byte(text), &b.Meta); err != nil {
-			probs.add(path, at+".metadata", "not a JSON object: %v", err)
-		}
-	}
+	b.parseMetadata(path, at, probs)
 }
 
 // checkPath checks each {…} of a binding path against what the host can

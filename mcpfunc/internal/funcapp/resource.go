@@ -105,6 +105,7 @@ func (b *Binding) checkResourceTrigger(path, at string, probs *problems) {
 			probs.add(path, at+".uri", "{%s}: a template parameter is a letter then letters and digits", p)
 		}
 	}
+	b.parseMetadata(path, at, probs)
 }
 
 func (b *Binding) checkPromptTrigger(path, at string, probs *problems) {
@@ -129,6 +130,7 @@ func (b *Binding) checkPromptTrigger(path, at string, probs *problems) {
 		}
 		seen[a.Name] = true
 	}
+	b.parseMetadata(path, at, probs)
 }
 
 // checkResourcePath checks a resource's binding path: each {…} must be a

@@ -40,11 +40,18 @@
 //   - useResultSchema: true for every tool but a plain one, so that the
 //     handler's call_tool_result (isError with the tool's own message,
 //     structured content) is read as a result (ToolReturnValueBinder.cs),
-//     from extension 1.3.0.
+//     from extension 1.3.0;
+//   - metadata, a JSON string holding the tool's Meta, for a tool that has
+//     one: the extension lists it as the tool's _meta
+//     (McpToolTriggerBinding.cs 35 parses it with MetadataParser,
+//     DefaultToolRegistry.cs 45 lists it), from extension 1.2.0.
 //
 // A resource becomes an mcpResourceTrigger with uri, resourceName, title,
-// description and mimeType (McpResourceTriggerAttribute.cs: its
-// constructor takes uri and resourceName; templates from extension 1.4.0),
+// description, mimeType and metadata, the resource's Meta, which the
+// extension lists as the resource's _meta in resources/list only
+// (McpResourceTriggerAttribute.cs: its constructor takes uri and
+// resourceName; McpResourceTriggerBinding.cs 38,
+// DefaultResourceRegistry.cs 92; templates from extension 1.4.0),
 // and a prompt an mcpPromptTrigger with promptName, title, description and
 // promptArguments, a JSON string holding [{"name","description","required"}]
 // (McpPromptTriggerAttribute.cs, extension 1.4.0).
@@ -78,6 +85,7 @@ type trigger struct {
 	InputSchema          string `json:"inputSchema,omitempty"`
 	OutputSchema         string `json:"outputSchema,omitempty"`
 	UseResultSchema      bool   `json:"useResultSchema,omitempty"`
+	Metadata             string `json:"metadata,omitempty"`
 }
 
 type blob struct {
@@ -132,6 +140,9 @@ func FunctionJSON(t *decl.Tool) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if tr.Metadata, err = decl.MetaText(t.Meta); err != nil {
+		return nil, err
+	}
 	out, err := t.OutputSchema()
 	if err != nil {
 		return nil, err
@@ -154,6 +165,7 @@ type resourceTrigger struct {
 	Title        string `json:"title,omitempty"`
 	Description  string `json:"description,omitempty"`
 	MimeType     string `json:"mimeType,omitempty"`
+	Metadata     string `json:"metadata,omitempty"`
 }
 
 // ResourceJSON is the function.json of one resource.
@@ -161,9 +173,14 @@ func ResourceJSON(r *decl.Resource) ([]byte, error) {
 	if err := r.Check(); err != nil {
 		return nil, err
 	}
+	meta, err := decl.MetaText(r.Meta)
+	if err != nil {
+		return nil, err
+	}
 	return render(resourceTrigger{
 		Type: "mcpResourceTrigger", Direction: "in", Name: invoke.TriggerName,
 		URI: r.URI, ResourceName: r.ResourceName, Title: r.Title, Description: r.Description, MimeType: r.MimeType,
+		Metadata: meta,
 	}, r.Blobs)
 }
 

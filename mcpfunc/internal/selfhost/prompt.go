@@ -22,7 +22,7 @@ func (s *Server) addPrompt(p *decl.Prompt) error {
 		return err
 	}
 	tr := fn.PromptTrigger()
-	mp := &mcp.Prompt{Name: tr.PromptName, Title: tr.Title}
+	mp := &mcp.Prompt{Name: tr.PromptName, Title: tr.Title, Meta: tr.Meta}
 	if tr.Description != nil {
 		mp.Description = *tr.Description
 	}

@@ -39,10 +39,10 @@ func (s *Server) addResource(r *decl.Resource) error {
 		return s.readURI(ctx, req.Params.URI)
 	}
 	if len(tr.TemplateParams()) == 0 {
-		s.mcp.AddResource(&mcp.Resource{URI: tr.URI, Name: tr.ResourceName, Title: tr.Title, Description: desc, MIMEType: tr.MimeType}, read)
+		s.mcp.AddResource(&mcp.Resource{URI: tr.URI, Name: tr.ResourceName, Title: tr.Title, Description: desc, MIMEType: tr.MimeType, Meta: tr.Meta}, read)
 		return nil
 	}
-	s.mcp.AddResourceTemplate(&mcp.ResourceTemplate{URITemplate: tr.URI, Name: tr.ResourceName, Title: tr.Title, Description: desc, MIMEType: tr.MimeType}, read)
+	s.mcp.AddResourceTemplate(&mcp.ResourceTemplate{URITemplate: tr.URI, Name: tr.ResourceName, Title: tr.Title, Description: desc, MIMEType: tr.MimeType, Meta: tr.Meta}, read)
 	return nil
 }
 
