@@ -30,7 +30,7 @@ func TestProbeFailsOnAWrongAnswer(t *testing.T) {
 	h := mcpfunctest.New(t, &mcpfunc.App{
 		Name:      "snippets",
 		Tools:     []*mcpfunc.Tool{wrong, s.Save(), s.List(), s.Delete()},
-		Resources: []*mcpfunc.Resource{s.Resource()},
+		Resources: []*mcpfunc.Resource{s.Resource(), s.Browser()},
 		Prompts:   []*mcpfunc.Prompt{s.Review()},
 	})
 	err := h.RunProbes()

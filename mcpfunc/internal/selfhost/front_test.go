@@ -1,6 +1,7 @@
 package selfhost
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -240,6 +241,65 @@ func TestAnnouncedBodyOverTheCap(t *testing.T) {
 	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
 	assert.Contains(t, string(b), strconv.Itoa(48<<20))
 	assert.Contains(t, e.logs.String(), `status=413`)
+}
+
+// resources/read answers with the cache hints every other result carries
+// (cacheScope, protocol 2026-07-28), though readResources answers it
+// before go-sdk would set them: the default scope, "public", and a ttlMs
+// of 0 (go-sdk v1.8.0 mcp/server.go resolveCacheable, mcp/protocol.go
+// Cacheable).
+// At 2026-07-28 it also says it is complete ("resultType", required by
+// the revision's schema for ReadResourceResult); before, it does not, as
+// go-sdk leaves it out for older clients (mcp/mrtr.go).
+func TestResourceReadCacheHints(t *testing.T) {
+	e := newEnv(t, testFunctions())
+	e.store.Set("notes/n.txt", []byte("note text"))
+	for _, version := range []string{"2026-07-28", "2025-11-25"} {
+		rec := &bodyRecorder{next: e.http.Client().Transport}
+		c := mcp.NewClient(&mcp.Implementation{Name: "unit-client", Version: "0.0.1"}, nil)
+		cs, err := c.Connect(t.Context(), &mcp.StreamableClientTransport{Endpoint: e.http.URL + Path, HTTPClient: &http.Client{Transport: rec}, MaxRetries: -1},
+			&mcp.ClientSessionOptions{ProtocolVersion: version})
+		require.NoError(t, err)
+		require.Equal(t, version, cs.InitializeResult().ProtocolVersion)
+		rr, err := cs.ReadResource(t.Context(), &mcp.ReadResourceParams{URI: "note://n"})
+		require.NoError(t, err)
+		_ = cs.Close()
+		assert.Equal(t, "public", rr.CacheScope, version)
+		assert.Equal(t, 0, rr.TTLMs, version)
+		var wire struct {
+			Result map[string]json.RawMessage `json:"result"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(rec.last), &wire), rec.last)
+		if version == "2026-07-28" {
+			assert.JSONEq(t, `"complete"`, string(wire.Result["resultType"]), rec.last)
+		} else {
+			assert.NotContains(t, wire.Result, "resultType", rec.last)
+		}
+		assert.JSONEq(t, `"public"`, string(wire.Result["cacheScope"]), rec.last)
+	}
+}
+
+// bodyRecorder keeps the last response body it carried.
+type bodyRecorder struct {
+	next http.RoundTripper
+	last string
+}
+
+func (r *bodyRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := r.next.RoundTrip(req)
+	if err != nil || resp.Body == nil {
+		return resp, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > 0 {
+		r.last = string(b)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return resp, nil
 }
 
 // resources/read takes URIs as the extension does: the scheme and the

@@ -60,8 +60,30 @@ func (s *Server) readResources(next mcp.MethodHandler) mcp.MethodHandler {
 		if method != "resources/read" || !ok || r.Params == nil {
 			return next(ctx, method, req)
 		}
-		return s.readURI(ctx, r.Params.URI)
+		res, err := s.readURI(ctx, r.Params.URI)
+		if err == nil && r.ProtocolVersion() >= multiRoundTripVersion {
+			res = complete(res)
+		}
+		return res, err
 	}
+}
+
+// multiRoundTripVersion is the first protocol whose results say whether
+// they are complete (resultType).
+const multiRoundTripVersion = "2026-07-28"
+
+// complete is res marked "resultType":"complete", as go-sdk marks the
+// results it builds for a client at 2026-07-28 or later
+// (handleMultiRoundTripResult, mcp/mrtr.go, v1.8.0). go-sdk keeps the
+// field unexported and sets it only when it decodes a result, so it is
+// set by decoding one.
+func complete(res *mcp.ReadResourceResult) *mcp.ReadResourceResult {
+	var c mcp.ReadResourceResult
+	if err := json.Unmarshal([]byte(`{"resultType":"complete"}`), &c); err != nil {
+		panic(err) // a constant that decodes
+	}
+	c.Meta, c.Cacheable, c.Contents = res.Meta, res.Cacheable, res.Contents
+	return &c
 }
 
 // readURI reads the resource uri names. A URI that is not absolute (no
@@ -131,6 +153,12 @@ func (s *Server) readResource(ctx context.Context, r *resource, params map[strin
 	if err != nil {
 		return nil, logged(s.rpcFailed(log, err))
 	}
-	// The text goes around go-sdk's encoding (bypass.go).
-	return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: uri, MIMEType: r.decl.MimeType, Text: exchangeFrom(ctx).text(text)}}}, nil
+	// The text goes around go-sdk's encoding (bypass.go). readResources
+	// answers before go-sdk would set the cache hints, so they are set
+	// here as go-sdk sets them on every other result: the default scope
+	// (mcp/server.go resolveCacheable, v1.8.0).
+	return &mcp.ReadResourceResult{
+		Contents:  []*mcp.ResourceContents{{URI: uri, MIMEType: r.decl.MimeType, Text: exchangeFrom(ctx).text(text)}},
+		Cacheable: mcp.Cacheable{CacheScope: "public"},
+	}, nil
 }

@@ -110,6 +110,11 @@ func (d double) server(app *apphook.App, l *verify.Listing, items *store) *mcp.S
 			return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: r.Params.URI, MIMEType: "text/plain", Text: v}}}, nil
 		})
 	}
+	for _, r := range l.Resources {
+		s.AddResource(r, func(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
+			return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: r.URI, MIMEType: r.MIMEType, Text: "<!doctype html><title>view</title>"}}}, nil
+		})
+	}
 	for _, p := range l.Prompts {
 		s.AddPrompt(p, func(ctx context.Context, r *mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
 			key := r.Params.Arguments["key"]
