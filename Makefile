@@ -166,18 +166,23 @@ fuzz: go-deps ## fuzz the host-payload decoding, the JSON reader, the arguments 
 .PHONY: bench
 bench: deps ## benchmarks: per-tool invocation, binary size, cold start, end to end vs a plain go-sdk server
 	@# In process: reading JSON in place (beside encoding/json), encoding one
-	@# invocation as the host does, one invocation per
-	@# tool through the handler's router, and
-	@# devhost's tools/call path; five runs each, read the medians.
-	$(GO) test ./mcpfunc/internal/rawjson ./mcpfunc/internal/invoke ./mcpfunc/internal/customhandler ./mcpfunc/internal/devhost -run '^$$' -bench . -benchmem -count 5
-	@# The handler as built: binary size, and exec -> first answer on GET /
-	@# (median of 20 cold starts).
-	$(GO) test ./handler -run '^$$' -bench 'ColdStart|BinarySize' -benchtime 20x -count 1
-	@# The handler's process CPU per invocation, small and 1 MiB savesnippet,
+	@# invocation as the host does, one invocation per tool through the
+	@# handler's router, devhost's tools/call path, the self hosting's
+	@# reading of a 1 MiB message (beside encoding/json), sealing and opening
+	@# a confirmation's state, and redacting a captured invocation; five
+	@# runs each, read the medians.
+	$(GO) test ./mcpfunc/internal/rawjson ./mcpfunc/internal/invoke ./mcpfunc/internal/customhandler ./mcpfunc/internal/devhost ./mcpfunc/internal/rpcmsg ./mcpfunc/internal/selfhost ./mcpfunc/internal/reqstate ./mcpfunc/internal/capture -run '^$$' -bench . -benchmem -count 5
+	@# The handler as built (the fixture app's): binary size, and exec ->
+	@# first answer on GET / (median of 20 cold starts).
+	$(GO) test ./mcpfunc -run '^$$' -bench 'ColdStart|BinarySize' -benchtime 20x -count 1
+	@# The handler's process CPU per invocation, a small and a 1 MiB put,
 	@# against a server that only reads the body and json.Unmarshals it:
 	@# medians of CPU_ROUNDS rounds, the servers taking turns; read
 	@# cpu-ratio (the target is 1.3 at most).
-	$(GO) test ./handler -run '^$$' -bench 'CPUPerInvocation' -benchtime $(or $(CPU_ROUNDS),5)x -count 1
+	$(GO) test ./mcpfunc -run '^$$' -bench 'CPUPerInvocation' -benchtime $(or $(CPU_ROUNDS),5)x -count 1
+	@# The self hosting beside a plain go-sdk server doing the same work, in
+	@# process and as processes: p50-ratio and calls/s-ratio.
+	$(GO) test ./mcpfunc -run '^$$' -bench 'Self' -count $(or $(E2E_BENCH_COUNT),3)
 	@# End to end (starts and stops its own Azurite): several runs, as the
 	@# machine is noisy; compare p50-ratio and calls/s-ratio (devhost) and
 	@# self-p50-ratio and self-calls/s-ratio (the self hosting) across them;
