@@ -475,11 +475,11 @@ func TestMaxBytesSetting(t *testing.T) {
 	}
 }
 
-// TestVerifyEndToEnd: the handler's -verify (make verify) passes against
+// TestVerifyInBothHostings: the handler's -verify (make verify) passes against
 // the sample served as make start serves it, in both hostings, with a
 // key and without, never prints the key, and its probe leaves no
 // snippet behind: the storage, listed after, holds no verify-* blob.
-func TestVerifyEndToEnd(t *testing.T) {
+func TestVerifyInBothHostings(t *testing.T) {
 	const key = "sample-verify-key-5b1e"
 	for _, hosting := range []string{"triggers", "self"} {
 		for _, k := range []string{"", key} {

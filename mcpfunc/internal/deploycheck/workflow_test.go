@@ -2,6 +2,8 @@ package deploycheck
 
 import (
 	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -143,13 +145,20 @@ func TestWorkflowRunsTheRealHost(t *testing.T) {
 	for _, f := range []string{"functions", "conformance", "load", "requests", "keys", "inspector"} {
 		e2e += read(t, "mcpfunc/internal/e2e/"+f+"_test.go")
 	}
-	e2e += read(t, "app/snippet/e2e_test.go")
 	runArg := regexp.MustCompile(`-run '\^\(?([\w|]+)\)?\$'`)
 	require.Len(t, suites, 3)
 	captures := map[string]bool{}
 	for _, s := range suites {
 		assert.Equal(t, "func start --port {port}", s.Env["MCP_TEST_HOST"], s.Name)
 		captures[s.Env["MCP_CAPTURE_DIR"]] = true
+		if strings.HasSuffix(s.Run, " ./app/...") {
+			// The app's end-to-end tests by their names' convention, not
+			// by name: the step names nothing of the sample, so removing
+			// it leaves the workflow as it is (app tests in key mode are
+			// named otherwise: TestVerifyInBothHostings).
+			assert.Contains(t, s.Run, "-run 'EndToEnd$'", s.Name)
+			continue
+		}
 		m := runArg.FindStringSubmatch(s.Run)
 		require.NotNil(t, m, "%s selects its tests with -run '^(…)$': %q", s.Name, s.Run)
 		for _, name := range strings.Split(m[1], "|") {
@@ -158,6 +167,19 @@ func TestWorkflowRunsTheRealHost(t *testing.T) {
 		}
 	}
 	assert.Contains(t, strings.Join(all, "\n"), "go run ./handler -verify", "the verify command runs against func start")
+
+	// No app test the real host runs asks for a key.
+	endToEnd := regexp.MustCompile(`(?s)\nfunc (Test\w*EndToEnd)\(t \*testing\.T\) \{(.*?)\n\}\n`)
+	require.NoError(t, filepath.WalkDir(filepath.Join(root, "app"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		for _, m := range endToEnd.FindAllStringSubmatch(string(b), -1) {
+			assert.NotContains(t, m[2], "Key:", "%s runs under func start, which checks no keys", m[1])
+		}
+		return err
+	}))
 
 	// The capture folders are inside the uploaded one.
 	require.NotNil(t, upload, "the invocations are kept")
