@@ -3,6 +3,7 @@ package decl
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -24,6 +25,29 @@ func (f Functions) Names() []string {
 	}
 	for _, p := range f.Prompts {
 		out = append(out, p.Name)
+	}
+	return out
+}
+
+// Connections lists the connection settings the blob bindings name, each
+// once, in declaration order.
+func (f Functions) Connections() []string {
+	var out []string
+	add := func(blobs []Blob) {
+		for _, b := range blobs {
+			if !slices.Contains(out, b.ConnectionName()) {
+				out = append(out, b.ConnectionName())
+			}
+		}
+	}
+	for _, t := range f.Tools {
+		add(t.Blobs)
+	}
+	for _, r := range f.Resources {
+		add(r.Blobs)
+	}
+	for _, p := range f.Prompts {
+		add(p.Blobs)
 	}
 	return out
 }

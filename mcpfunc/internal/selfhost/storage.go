@@ -2,7 +2,6 @@ package selfhost
 
 import (
 	"fmt"
-	"slices"
 
 	"remote-mcp-functions-go/mcpfunc/internal/binding"
 	"remote-mcp-functions-go/mcpfunc/internal/blobstore"
@@ -17,23 +16,7 @@ import (
 // accounts has for the setting, shared with the app's own code that
 // reaches it. Nothing is sent to storage yet.
 func OpenStores(fns decl.Functions, accounts *blobstore.Accounts) (map[string]binding.Store, error) {
-	var names []string
-	add := func(blobs []decl.Blob) {
-		for _, b := range blobs {
-			if !slices.Contains(names, b.ConnectionName()) {
-				names = append(names, b.ConnectionName())
-			}
-		}
-	}
-	for _, t := range fns.Tools {
-		add(t.Blobs)
-	}
-	for _, r := range fns.Resources {
-		add(r.Blobs)
-	}
-	for _, p := range fns.Prompts {
-		add(p.Blobs)
-	}
+	names := fns.Connections()
 	stores := make(map[string]binding.Store, len(names))
 	for _, name := range names {
 		acct, err := accounts.Open(name)

@@ -75,10 +75,8 @@ func collect[T any](seq func(func(T, error) bool)) ([]T, error) {
 // a single implementation of how a declaration is listed.
 func Declared(ctx context.Context, fns decl.Functions, info decl.ServerInfo) (*Listing, error) {
 	stores := map[string]binding.Store{}
-	for _, blobs := range blobLists(fns) {
-		for _, b := range blobs {
-			stores[b.ConnectionName()] = noStore{}
-		}
+	for _, name := range fns.Connections() {
+		stores[name] = noStore{}
 	}
 	srv, err := selfhost.New(fns, selfhost.Options{
 		Server: info,
@@ -103,20 +101,6 @@ func Declared(ctx context.Context, fns decl.Functions, info decl.ServerInfo) (*L
 		return nil, fmt.Errorf("listing the declarations: %w", err)
 	}
 	return l, nil
-}
-
-func blobLists(fns decl.Functions) [][]decl.Blob {
-	var out [][]decl.Blob
-	for _, t := range fns.Tools {
-		out = append(out, t.Blobs)
-	}
-	for _, r := range fns.Resources {
-		out = append(out, r.Blobs)
-	}
-	for _, p := range fns.Prompts {
-		out = append(out, p.Blobs)
-	}
-	return out
 }
 
 // inProcess answers requests with a handler, in process: the self-hosted
