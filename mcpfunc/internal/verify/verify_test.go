@@ -229,7 +229,7 @@ func TestStructuredContentChecked(t *testing.T) {
 // A URL that carries a key, or is no URL, is a usage error; its key is not
 // repeated.
 func TestUsage(t *testing.T) {
-	for _, url := range []string{"http://127.0.0.1:1/mcp?code=" + key, "ftp://x/mcp", "localhost:7071/mcp", ""} {
+	for _, url := range []string{"http://127.0.0.1:1/mcp?code=" + key, "http://127.0.0.1:1/mcp?x=1&CODE=" + key, "http://user:" + key + "@127.0.0.1:1/mcp", "ftp://user:" + key + "@x/mcp", "ftp://x/mcp", "localhost:7071/mcp", ""} {
 		_, err := check(t, url, "")
 		var u *verify.UsageError
 		require.ErrorAs(t, err, &u, url)
