@@ -35,9 +35,10 @@ func (p *ProbeClient) GetPrompt(ctx context.Context, name string, args map[strin
 	return p.c.GetPrompt(ctx, name, args)
 }
 
-// Cleanup registers fn to run once the probe returns, pass or fail, with a
-// context of its own; the last registered runs first. A cleanup that
-// fails fails the probe: data may have been left behind.
+// Cleanup registers fn to run once the probe returns, pass or fail, or
+// verify is interrupted (Ctrl+C), with a context of its own; the last
+// registered runs first. A cleanup that fails fails the probe, and the
+// report says that data may have been left behind.
 func (p *ProbeClient) Cleanup(fn func(ctx context.Context) error) { p.c.Cleanup(fn) }
 
 // UniqueName returns prefix followed by 12 random hex digits: a name no

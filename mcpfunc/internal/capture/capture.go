@@ -22,7 +22,7 @@
 // gets the value "REDACTED" (the names stay: which headers arrive is
 // part of the contract), as does a member named x-functions-key,
 // authorization or cookie anywhere else, and any code=, sig= or token= in
-// a URL query. Only the bytes that spell a secret value change, written
+// a URL query ('&' written as \u0026 or percent-encoded included). Only the bytes that spell a secret value change, written
 // with the escapes found in their place (redact.go): every other byte,
 // every escape of the host's encoding levels included, is kept. A body
 // that is not JSON is not written at all, only its size: it cannot be

@@ -225,3 +225,21 @@ func TestUnescape(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "\uFFFDx", string(text), "a lone surrogate reads as encoding/json reads it")
 }
+
+// A key in a URL's query after another parameter, as .NET's
+// System.Text.Json writes a URL by default ('&' as \u0026, inside JSON text
+// in a string as \\u0026), or percent-encoded inside another URL, is
+// redacted as the first parameter's is.
+func TestQueryKeyAfterEscapedAmpersand(t *testing.T) {
+	const secret = "s3cr3t-query-key-77"
+	for _, in := range []string{
+		`{"Logs":["https://app.example/runtime/webhooks/mcp?x=1\u0026code=` + secret + `"]}`,
+		`{"Logs":["https://app.example/runtime/webhooks/mcp?x=1\u0026Code=` + secret + `\u0026y=2"]}`,
+		`{"Data":{"context":"{\"url\":\"https://app.example/mcp?x=1\\u0026code=` + secret + `\"}"}}`,
+		`{"Logs":["https://login.example/?next=https%3A%2F%2Fapp.example%2Fmcp%3Fx%3D1%26sig%3D` + secret + `"]}`,
+	} {
+		out := string(Redact([]byte(in)))
+		assert.False(t, strings.Contains(out, secret), "the key survived in %s", in)
+		assert.Contains(t, out, "REDACTED", in)
+	}
+}

@@ -37,7 +37,10 @@ func Redact(body []byte) []byte {
 	if err != nil {
 		return fmt.Appendf(nil, "(%d bytes: not recorded, the redaction failed: %v)\n", len(body), err)
 	}
-	out := queryCredential.ReplaceAll(apply(body, edits), []byte("${1}"+Redacted))
+	out := apply(body, edits)
+	for _, q := range queryCredential {
+		out = q.ReplaceAll(out, []byte("${1}"+Redacted))
+	}
 	// A credential header's value must be gone, in whatever form.
 	for _, s := range r.secrets {
 		if len(s) >= 4 && bytes.Contains(out, s) {
@@ -53,8 +56,15 @@ func Redact(body []byte) []byte {
 }
 
 // queryCredential is a credential in a URL query: the function key
-// (code=) or a signature or token.
-var queryCredential = regexp.MustCompile(`(?i)([?&](?:code|sig|token|access_token)=)[^&"\\\s#]*`)
+// (code=) or a signature or token. Its '&' may be written \u0026, with as
+// many backslashes as the JSON levels around it have (.NET's
+// System.Text.Json escapes '&' so by default); and a URL inside another
+// URL's query has its own query percent-encoded (%26code%3D…), where the
+// value ends at the next %26.
+var queryCredential = []*regexp.Regexp{
+	regexp.MustCompile(`(?i)((?:[?&]|\\+u0026)(?:code|sig|token|access_token)=)[^&"\\\s#]*`),
+	regexp.MustCompile(`(?i)((?:%3F|%26)(?:code|sig|token|access_token)%3D)(?:[^&"\\\s#%]|%(?:[013-9a-f][0-9a-f]|2[0-57-9a-f]))*`),
+}
 
 // secretName is a member whose value is a credential wherever it is: the
 // headers that carry one, should they appear outside a headers object.

@@ -1,8 +1,10 @@
 package doccheck
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -74,4 +76,24 @@ func TestSlug(t *testing.T) {
 func TestAnchors(t *testing.T) {
 	text := "# Title 1\n\n## Title 1 ##\n\n```sh\n# a comment, not a heading\n```\n\n### Title 1\nText\n#not a heading\n    # indented code\n"
 	assert.Equal(t, []string{"title-1", "title-1-1", "title-1-2"}, Anchors(text))
+}
+
+// docs/hostings.md's "Where the code is" names every package under
+// mcpfunc/internal and every command under mcpfunc/cmd, so that a reader
+// finds each part (the folders, read from the repository).
+func TestCodeMapNamesEveryPackage(t *testing.T) {
+	page, err := os.ReadFile(filepath.Join(root, "docs", "hostings.md"))
+	require.NoError(t, err)
+	_, section, ok := strings.Cut(string(page), "\n## Where the code is\n")
+	require.True(t, ok, "docs/hostings.md has the section")
+	section, _, _ = strings.Cut(section, "\n## ")
+	for dir, form := range map[string]string{"internal": "`%s`", "cmd": "`mcpfunc/cmd/%s`"} {
+		entries, err := os.ReadDir(filepath.Join(root, "mcpfunc", dir))
+		require.NoError(t, err)
+		for _, e := range entries {
+			if e.IsDir() {
+				assert.Contains(t, section, fmt.Sprintf(form, e.Name()), "docs/hostings.md#where-the-code-is does not name mcpfunc/%s/%s", dir, e.Name())
+			}
+		}
+	}
 }

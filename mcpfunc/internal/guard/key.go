@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"net/http"
+	"net/url"
+	"strings"
 )
 
 // Where a client puts the key, as on Azure: the header and query parameter
@@ -20,7 +22,8 @@ const (
 	ReasonNoKey          = "no key: this MCP endpoint needs its key in the " + KeyHeader + " header or the ?" + KeyQuery + "= query parameter"
 	ReasonWrongHeader    = "wrong key in the " + KeyHeader + " header"
 	ReasonWrongCode      = "wrong key in the ?" + KeyQuery + "= query parameter"
-	ReasonWrongHeaderAnd = "wrong key in the " + KeyHeader + " header and in the ?" + KeyQuery + "= query parameter"
+	ReasonWrongHeaderAnd = "wrong key in the " + KeyHeader + " header, which is read instead of the ?" + KeyQuery + "= query parameter when both are sent"
+	ReasonEmptyHeader    = "empty " + KeyHeader + " header, which is read instead of the ?" + KeyQuery + "= query parameter when both are sent"
 )
 
 // Key guards an endpoint with one key, as the host guards its endpoints
@@ -42,32 +45,57 @@ func NewKey(key string) Key {
 // On reports whether a key is required.
 func (k Key) On() bool { return k.on }
 
-// Check reports whether r carries the key in the x-functions-key header or
-// the code query parameter, and if not, why not.
+// Check reports whether r carries the key, and if not, why not. As the
+// host reads it: from the x-functions-key header when the request has
+// one, even empty, else from the first code query parameter, its name in
+// any case (AuthenticationLevelHandler.GetAuthorizationKeyInfoAsync in
+// src/WebJobs.Script.WebHost/Security/Authentication/Keys/AuthenticationLevelHandler.cs,
+// Azure/azure-functions-host @826c0b52; ASP.NET Core's query collection
+// matches names case-insensitively).
 func (k Key) Check(r *http.Request) (ok bool, reason string) {
 	if !k.on {
 		return true, ""
 	}
-	header := r.Header.Get(KeyHeader)
-	if header != "" && k.matches(header) {
-		return true, ""
-	}
-	var code string
-	if r.URL.RawQuery != "" {
-		code = r.URL.Query().Get(KeyQuery)
-	}
-	if code != "" && k.matches(code) {
-		return true, ""
+	code := queryKey(r.URL.RawQuery)
+	if values, sent := r.Header[http.CanonicalHeaderKey(KeyHeader)]; sent && len(values) > 0 {
+		switch header := values[0]; {
+		case header != "" && k.matches(header):
+			return true, ""
+		case header == "" && code != "":
+			return false, ReasonEmptyHeader
+		case header == "":
+			return false, ReasonNoKey
+		case code != "":
+			return false, ReasonWrongHeaderAnd
+		}
+		return false, ReasonWrongHeader
 	}
 	switch {
-	case header != "" && code != "":
-		return false, ReasonWrongHeaderAnd
-	case header != "":
-		return false, ReasonWrongHeader
+	case code != "" && k.matches(code):
+		return true, ""
 	case code != "":
 		return false, ReasonWrongCode
 	}
 	return false, ReasonNoKey
+}
+
+// queryKey is the value of the first code parameter of a raw query, its
+// name matched in any case; "" when there is none.
+func queryKey(raw string) string {
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		name, value, _ := strings.Cut(pair, "=")
+		if n, err := url.QueryUnescape(name); err != nil || !strings.EqualFold(n, KeyQuery) {
+			continue
+		}
+		v, err := url.QueryUnescape(value)
+		if err != nil {
+			return ""
+		}
+		return v
+	}
+	return ""
 }
 
 // matches compares digests in constant time: comparing the keys directly

@@ -6,6 +6,13 @@ import (
 	"testing"
 )
 
+// The expectations follow the host: the key is the x-functions-key
+// header's when the request has that header, even an empty or wrong one,
+// else the code query parameter's, its name matched in any case
+// (AuthenticationLevelHandler.GetAuthorizationKeyInfoAsync in
+// src/WebJobs.Script.WebHost/Security/Authentication/Keys/AuthenticationLevelHandler.cs,
+// Azure/azure-functions-host @826c0b52: "header takes precedence";
+// ASP.NET Core's query collection is case-insensitive).
 func TestKeyCheck(t *testing.T) {
 	const key = "k3y+/with=Specials"
 	k := NewKey(key)
@@ -19,8 +26,10 @@ func TestKeyCheck(t *testing.T) {
 	}{
 		{"header", key, "", true, ""},
 		{"code", "", key, true, ""},
-		{"right code, wrong header", "nope", key, true, ""},
+		{"right code, wrong header", "nope", key, false, ReasonWrongHeaderAnd},
+		{"right code, empty header", "", key, false, ReasonEmptyHeader},
 		{"right header, wrong code", key, "nope", true, ""},
+		{"right code named CODE", "-", key, true, ""},
 		{"none", "", "", false, ReasonNoKey},
 		{"wrong header", "nope", "", false, ReasonWrongHeader},
 		{"wrong code", "", "nope", false, ReasonWrongCode},
@@ -31,11 +40,18 @@ func TestKeyCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			target := "/mcp"
+			name := KeyQuery
+			if tt.header == "-" { // no header, the parameter's name in capitals
+				name = "CODE"
+			}
 			if tt.code != "" {
-				target += "?" + KeyQuery + "=" + url.QueryEscape(tt.code)
+				target += "?x=1&" + name + "=" + url.QueryEscape(tt.code)
 			}
 			r := httptest.NewRequest("POST", target, nil)
-			if tt.header != "" {
+			switch {
+			case tt.header == "" && tt.name == "right code, empty header":
+				r.Header.Set(KeyHeader, "") // sent, empty
+			case tt.header != "" && tt.header != "-":
 				r.Header.Set(KeyHeader, tt.header)
 			}
 			ok, reason := k.Check(r)

@@ -179,8 +179,18 @@ func hints(port int, mode hosting.Mode, key bool, goos string) string {
 	} else {
 		lines = append(lines, "  legacy SSE endpoint:            "+url+"/sse")
 	}
+	// .vscode/mcp.json's local servers are on port 7071 and send no key.
+	vscode := `  VS Code: .vscode/mcp.json, server "` + server + `"`
+	switch {
+	case port != 7071 && key:
+		vscode = `  VS Code: in .vscode/mcp.json, make server "` + server + `"'s url ` + url + ` and add "headers": {"x-functions-key": "<the key>"}`
+	case port != 7071:
+		vscode = `  VS Code: in .vscode/mcp.json, make server "` + server + `"'s url ` + url
+	case key:
+		vscode = `  VS Code: in .vscode/mcp.json, add "headers": {"x-functions-key": "<the key>"} to server "` + server + `"`
+	}
 	lines = append(lines,
-		`  VS Code: .vscode/mcp.json, server "`+server+`"`,
+		vscode,
 		"  MCP Inspector (list the tools):",
 		"    npx mcp-inspector --cli "+url+" --transport http"+auth+" --method tools/list",
 		"  call one:",

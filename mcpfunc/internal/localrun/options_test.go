@@ -130,3 +130,56 @@ func TestSelfTaskWaitsForTheHints(t *testing.T) {
 		t.Error("no task runs make start with MCP_HOSTING=self")
 	}
 }
+
+// The VS Code line names a server of .vscode/mcp.json as it is only when
+// that server reaches the endpoint as started (its url, no key); else it
+// says what to change. The servers are read from the file itself.
+func TestHintsVSCodeServerFits(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", ".vscode", "mcp.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		Servers map[string]struct {
+			URL     string            `json:"url"`
+			Headers map[string]string `json:"headers"`
+		} `json:"servers"`
+	}
+	if err := json.Unmarshal(b, &file); err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []hosting.Mode{hosting.Triggers, hosting.Self} {
+		for _, port := range []int{7071, 7072} {
+			for _, key := range []bool{false, true} {
+				h := hints(port, mode, key, "linux")
+				var line string
+				for _, l := range strings.Split(h, "\n") {
+					if strings.HasPrefix(strings.TrimSpace(l), "VS Code:") {
+						line = l
+					}
+				}
+				endpoint := strings.TrimPrefix(strings.Split(h, "\n")[1], "  MCP endpoint (Streamable HTTP): ")
+				name, asIs := "", false
+				for n, s := range file.Servers {
+					if strings.Contains(line, `"`+n+`"`) {
+						name = n
+						asIs = s.URL == endpoint && len(s.Headers) == 0 == !key
+					}
+				}
+				if name == "" {
+					t.Fatalf("%v port %d key %v: the VS Code line names no server of .vscode/mcp.json: %q", mode, port, key, line)
+				}
+				plain := line == `  VS Code: .vscode/mcp.json, server "`+name+`"`
+				if plain != asIs {
+					t.Errorf("%v port %d key %v: %q, but .vscode/mcp.json's %s reaches %s as it is: %v", mode, port, key, line, name, endpoint, asIs)
+				}
+				if !asIs && port != 7071 && !strings.Contains(line, endpoint) {
+					t.Errorf("%v port %d: %q does not give the URL to use, %s", mode, port, line, endpoint)
+				}
+				if !asIs && key && !strings.Contains(line, "x-functions-key") {
+					t.Errorf("%v key: %q does not say to add the key's header", mode, line)
+				}
+			}
+		}
+	}
+}

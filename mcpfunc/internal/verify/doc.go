@@ -18,7 +18,10 @@
 //   - Each probe an app declares runs (mcpfunc.Tool.Probe and the like),
 //     through a client that records what it called and checks each
 //     structuredContent against the tool's listed outputSchema; its
-//     cleanups run after it, pass or fail ([RunProbe]). A function no
+//     cleanups run after it, pass or fail, interrupted too ([RunProbe]);
+//     a cleanup that fails says the probe's data may be left. An
+//     interrupt (Ctrl+C) starts no other check and is the verdict. A
+//     function no
 //     probe calls is listed "not called", never called with made-up
 //     arguments; a static resource and a prompt without required
 //     arguments are read-only, and are read once when no probe does.

@@ -2,7 +2,9 @@ package verify
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"strings"
 
 	"remote-mcp-functions-go/mcpfunc/internal/hosting"
@@ -57,15 +59,20 @@ func (e *UsageError) Error() string { return e.msg }
 // HTTP there and legacy SSE at …/sse (either URL may be given); any other
 // path is the self hosting's server (/mcp), Streamable HTTP only.
 //
-// A URL that carries a key (a code query parameter) is refused: the key
-// goes in MCP_KEY, because a command line shows in process lists, and so
-// that the key can be left out of a request to see it refused.
+// A URL that carries a key (a code query parameter, its name in any case,
+// as the host matches it) or a user name and password is refused: the key
+// goes in MCP_KEY, because a command line shows in process lists and the
+// URL is printed, and so that the key can be left out of a request to see
+// it refused.
 func ParseEndpoint(raw string) (Endpoint, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return Endpoint{}, &UsageError{fmt.Sprintf("%q is not an MCP endpoint URL: want http(s)://host/runtime/webhooks/mcp (trigger hosting) or http(s)://host/mcp (self hosting)", redactURL(raw))}
 	}
-	if u.Query().Has("code") {
+	if u.User != nil {
+		return Endpoint{}, &UsageError{"the URL carries a user name or password: leave them out (the endpoint takes its key in the environment variable MCP_KEY: make verify URL=… KEY=…)"}
+	}
+	if slices.ContainsFunc(slices.Collect(maps.Keys(u.Query())), func(name string) bool { return strings.EqualFold(name, "code") }) {
 		return Endpoint{}, &UsageError{"the URL carries a key (?code=): leave it out and set the environment variable MCP_KEY instead (make verify URL=… KEY=…)"}
 	}
 	u.Fragment = ""
@@ -83,11 +90,20 @@ func ParseEndpoint(raw string) (Endpoint, error) {
 	return Endpoint{Hosting: hosting.Self, URL: u.String()}, nil
 }
 
-// redactURL is raw with any query left out, for a message about a URL
-// that may hold a key.
+// redactURL is raw with any query and user information left out, for a
+// message about a URL that may hold a key.
 func redactURL(raw string) string {
 	if i := strings.IndexAny(raw, "?#"); i >= 0 {
-		return raw[:i] + "?…"
+		raw = raw[:i] + "?…"
+	}
+	if scheme, rest, ok := strings.Cut(raw, "://"); ok {
+		authority, path, _ := strings.Cut(rest, "/")
+		if i := strings.LastIndex(authority, "@"); i >= 0 {
+			raw = scheme + "://…@" + authority[i+1:]
+			if path != "" || strings.Contains(rest, "/") {
+				raw += "/" + path
+			}
+		}
 	}
 	return raw
 }

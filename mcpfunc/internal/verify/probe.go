@@ -217,9 +217,11 @@ func (c *withCleanups) Cleanup(fn func(ctx context.Context) error) {
 
 // RunProbe runs the probe p through via, then its cleanups, the last
 // registered first, each with a context of its own, even when p failed,
-// ran out of time or panicked. err is p's failure, else the first
-// cleanup's. A probe or a cleanup that does not return within its limit
-// (it ignores its context) is left behind, reported as such.
+// ran out of time, panicked or ctx ended (an interrupt). err is p's
+// failure, else the first cleanup's; when both failed, it says both, for
+// then the probe's data may be left. A probe or a cleanup that does not
+// return within its limit (it ignores its context) is left behind,
+// reported as such.
 func RunProbe(ctx context.Context, p Probe, via Caller) error {
 	c := &withCleanups{Caller: via}
 	pctx, cancel := context.WithTimeout(ctx, probeLimit)
@@ -228,13 +230,19 @@ func RunProbe(ctx context.Context, p Probe, via Caller) error {
 	c.mu.Lock()
 	cleanups := slices.Clone(c.cleanups)
 	c.mu.Unlock()
+	cleanupFailed := false
 	for _, fn := range slices.Backward(cleanups) {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupLimit)
 		cerr := bounded(cctx, "the cleanup", fn)
 		cancel()
-		if cerr != nil && err == nil {
+		switch {
+		case cerr == nil, cleanupFailed:
+		case err == nil:
 			err = fmt.Errorf("its cleanup failed, probe data may be left behind: %w", cerr)
+		default:
+			err = fmt.Errorf("%w; and its cleanup failed, probe data may be left behind: %v", err, cerr)
 		}
+		cleanupFailed = cleanupFailed || cerr != nil
 	}
 	return err
 }

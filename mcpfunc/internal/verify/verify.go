@@ -52,6 +52,9 @@ type checker struct {
 	model *Listing
 	rows  []row
 	http  *http.Client // sends the key, when there is one
+	// interrupted: the context Run got ended (Ctrl+C) before every check
+	// ran.
+	interrupted bool
 }
 
 // Run checks the endpoint: nil when every check passed, ErrFailed when
@@ -77,10 +80,14 @@ func Run(ctx context.Context, opts Options) error {
 	fmt.Fprintf(out, "verify: %s (%s hosting: %s)\n\n", ep.URL, ep.Hosting, transportNames(ep))
 	c.keyChecks(ctx)
 	for _, tr := range ep.Transports() {
+		if ctx.Err() != nil {
+			break
+		}
 		c.transport(ctx, tr)
 	}
+	c.interrupted = ctx.Err() != nil
 	c.report(out)
-	if slices.ContainsFunc(c.rows, func(r row) bool { return r.result == fail }) {
+	if c.interrupted || slices.ContainsFunc(c.rows, func(r row) bool { return r.result == fail }) {
 		return ErrFailed
 	}
 	return nil
@@ -201,10 +208,15 @@ func (c *checker) transport(ctx context.Context, tr Transport) {
 
 // connect opens a go-sdk client session on tr, with the key. The context
 // it connects with lives as long as the session, for the SSE transport's
-// stream is bound to it: the connection alone is bounded, by a timer.
+// stream is bound to it: the connection alone is bounded, by a timer. It
+// outlives ctx, so that an interrupt (ctx ending) leaves the session open
+// for the probes' cleanups; closeIt ends it.
 func (c *checker) connect(ctx context.Context, tr Transport) (_ *mcp.ClientSession, closeIt func(), _ error) {
-	ctx, cancel := context.WithCancel(ctx)
+	interrupted := ctx
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	bound := time.AfterFunc(requestLimit, cancel)
+	stopWatching := context.AfterFunc(interrupted, cancel) // until connected
+	defer stopWatching()
 	var t mcp.Transport = &mcp.StreamableClientTransport{Endpoint: tr.URL, HTTPClient: c.http, MaxRetries: -1}
 	if tr.Name == "sse" {
 		t = &mcp.SSEClientTransport{Endpoint: tr.URL, HTTPClient: c.http}
@@ -382,14 +394,23 @@ func (c *checker) probes(ctx context.Context, name string, s *mcp.ClientSession,
 	}
 	u := newUsage(l, decls)
 	for _, p := range c.opts.Probes {
+		if ctx.Err() != nil {
+			return // interrupted: no other probe starts
+		}
 		cl := &client{s: s, u: u, probe: p.Function}
 		err := RunProbe(ctx, p, cl)
 		check := name + "probe of " + p.Function
-		if err != nil {
+		switch {
+		case err != nil && ctx.Err() != nil:
+			c.add(check, fail, scrub(err.Error(), c.opts.Key)+": interrupted before it finished; its cleanups ran")
+		case err != nil:
 			c.add(check, fail, scrub(err.Error(), c.opts.Key)+": "+c.probeCause())
-			continue
+		default:
+			c.add(check, pass, strings.Join(cl.did, ", "))
 		}
-		c.add(check, pass, strings.Join(cl.did, ", "))
+	}
+	if ctx.Err() != nil {
+		return // what no probe called is not known
 	}
 	// What no probe touched: read-only functions are read once; the rest
 	// are not called.
@@ -467,6 +488,10 @@ func (c *checker) report(out io.Writer) {
 		}
 	}
 	fmt.Fprintln(out)
+	if c.interrupted {
+		fmt.Fprintf(out, "verify: FAIL: interrupted after %d checks; the rest were not run\n", len(c.rows))
+		return
+	}
 	if len(failed) > 0 {
 		fmt.Fprintf(out, "verify: FAIL: %d of %d checks failed; first, %s\n", len(failed), len(c.rows), failed[0])
 		return

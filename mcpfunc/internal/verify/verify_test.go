@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -227,7 +229,7 @@ func TestStructuredContentChecked(t *testing.T) {
 // A URL that carries a key, or is no URL, is a usage error; its key is not
 // repeated.
 func TestUsage(t *testing.T) {
-	for _, url := range []string{"http://127.0.0.1:1/mcp?code=" + key, "ftp://x/mcp", "localhost:7071/mcp", ""} {
+	for _, url := range []string{"http://127.0.0.1:1/mcp?code=" + key, "http://127.0.0.1:1/mcp?x=1&CODE=" + key, "http://user:" + key + "@127.0.0.1:1/mcp", "ftp://user:" + key + "@x/mcp", "ftp://x/mcp", "localhost:7071/mcp", ""} {
 		_, err := check(t, url, "")
 		var u *verify.UsageError
 		require.ErrorAs(t, err, &u, url)
@@ -287,4 +289,65 @@ func TestProbeThatNeverReturns(t *testing.T) {
 	default:
 		t.Error("the cleanup did not run")
 	}
+}
+
+// A probe that fails and whose cleanup fails too says both: the data the
+// cleanup was to remove may still be there.
+func TestProbeAndCleanupBothFail(t *testing.T) {
+	base, _ := double{}.serve(t)
+	app := fixtureApp(t)
+	probes := []verify.Probe{{Kind: "tool", Function: "put", Run: func(ctx context.Context, c verify.Client) error {
+		c.Cleanup(func(ctx context.Context) error {
+			_, err := c.CallTool(ctx, "remove", map[string]any{"key": "absent"})
+			return err
+		})
+		return errors.New("get answered \"x\"")
+	}}}
+	var out bytes.Buffer
+	err := verify.Run(t.Context(), verify.Options{URL: base + "/mcp", Functions: app.Functions, Server: app.Server, Probes: probes, Out: &out})
+	require.ErrorIs(t, err, verify.ErrFailed)
+	assert.Contains(t, out.String(), `get answered "x"`)
+	assert.Contains(t, out.String(), `probe data may be left behind: tools/call remove answered an error result: "Item 'absent' not found."`)
+}
+
+// Interrupted (Ctrl+C: the context Run gets ends) while a probe runs on
+// the legacy SSE transport, verify still runs the probe's cleanups over
+// the same session, so nothing is left behind; it starts no other check,
+// and its verdict says it was interrupted, not that a function answered
+// wrongly.
+func TestInterruptedProbeCleansUp(t *testing.T) {
+	base, items := double{}.serve(t)
+	app := fixtureApp(t)
+	ctx, interrupt := context.WithCancel(t.Context())
+	defer interrupt()
+	runs := 0
+	probes := []verify.Probe{{Kind: "tool", Function: "put", Run: func(pctx context.Context, c verify.Client) error {
+		runs++
+		key := fmt.Sprintf("interrupted-%d", runs)
+		c.Cleanup(func(ctx context.Context) error {
+			_, err := c.CallTool(ctx, "remove", map[string]any{"key": key})
+			return err
+		})
+		if _, err := c.CallTool(pctx, "put", map[string]any{"key": key, "value": "v"}); err != nil {
+			return err
+		}
+		if runs == 2 { // the second transport: sse
+			interrupt()
+			<-pctx.Done()
+			return pctx.Err()
+		}
+		return nil
+	}}, {Kind: "tool", Function: "hello", Run: func(ctx context.Context, c verify.Client) error {
+		if runs == 2 {
+			t.Error("a probe ran after the interrupt")
+		}
+		return nil
+	}}}
+	var out bytes.Buffer
+	err := verify.Run(ctx, verify.Options{URL: base + "/runtime/webhooks/mcp", Functions: app.Functions, Server: app.Server, Probes: probes, Out: &out})
+	require.ErrorIs(t, err, verify.ErrFailed)
+	assert.Equal(t, 2, runs, out.String())
+	assert.Empty(t, items.keys(), "the interrupted probe's cleanup did not run: %s", out.String())
+	assert.Contains(t, verdict(out.String()), "interrupted", out.String())
+	assert.NotContains(t, out.String(), "the function answered otherwise", out.String())
 }
