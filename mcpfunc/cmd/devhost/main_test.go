@@ -89,10 +89,10 @@ func stageAppWith(t *testing.T, hostVersion, hostExtra string) string {
 		"hello/function.json": `{"bindings":[{"type":"mcpToolTrigger","direction":"in","name":"context","toolName":"hello","description":"Hello world.","toolProperties":"[]"}]}`,
 		"slow/function.json":  `{"bindings":[{"type":"mcpToolTrigger","direction":"in","name":"context","toolName":"slow","description":"Takes a second.","toolProperties":"[]"}]}`,
 		"hang/function.json":  `{"bindings":[{"type":"mcpToolTrigger","direction":"in","name":"context","toolName":"hang","description":"Never answers.","toolProperties":"[]"}]}`,
-		"getsnippet/function.json": `{"bindings":[
-			{"type":"mcpToolTrigger","direction":"in","name":"context","toolName":"getsnippet","description":"Get.",
-			 "toolProperties":"[{\"propertyName\":\"snippetname\",\"propertyType\":\"string\",\"description\":\"Name.\",\"isRequired\":true}]"},
-			{"type":"blob","direction":"in","name":"file","path":"snippets/{mcptoolargs.snippetname}.json","connection":"AzureWebJobsStorage"}]}`,
+		"get/function.json": `{"bindings":[
+			{"type":"mcpToolTrigger","direction":"in","name":"context","toolName":"get","description":"Get.",
+			 "toolProperties":"[{\"propertyName\":\"key\",\"propertyType\":\"string\",\"description\":\"Name.\",\"isRequired\":true}]"},
+			{"type":"blob","direction":"in","name":"file","path":"items/{mcptoolargs.key}.json","connection":"AzureWebJobsStorage"}]}`,
 	}
 	for name, content := range files {
 		p := filepath.Join(dir, name)
@@ -195,7 +195,7 @@ func TestServeAndStop(t *testing.T) {
 	assert.Equal(t, 1, serving, "exactly one serving line:\n%s", out)
 	assert.Contains(t, out, "not a production host")
 	assert.Contains(t, out, "hello -> tool hello")
-	assert.Contains(t, out, "getsnippet -> tool getsnippet (blob in snippets/{mcptoolargs.snippetname}.json)")
+	assert.Contains(t, out, "get -> tool get (blob in items/{mcptoolargs.key}.json)")
 	assert.Contains(t, out, "storage AzureWebJobsStorage (from environment or -storage): blob endpoint http://127.0.0.1:21999/devstoreaccount1/")
 	assert.Contains(t, out, "keys off")
 	assert.Contains(t, out, "devhost: CORS off")

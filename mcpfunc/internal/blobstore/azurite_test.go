@@ -93,14 +93,14 @@ func TestAzuriteHostWrite(t *testing.T) {
 	acct, err := blobstore.Open(az.ConnectionString(), nil)
 	require.NoError(t, err)
 	ctx := context.Background()
-	az.PutBlob(t, "snippets", "hostwrite.json", []byte("old content"))
+	az.PutBlob(t, "items", "hostwrite.json", []byte("old content"))
 	for _, data := range [][]byte{
 		[]byte("print(1)"),
 		{},
 		bytes.Repeat([]byte("0123456789abcdef"), (4<<20)/16+1), // 4 MiB + 16: two blocks
 	} {
-		require.NoError(t, acct.Write(ctx, "snippets", "hostwrite.json", data, nil))
-		got, ok := az.Blob(t, "snippets", "hostwrite.json")
+		require.NoError(t, acct.Write(ctx, "items", "hostwrite.json", data, nil))
+		got, ok := az.Blob(t, "items", "hostwrite.json")
 		require.True(t, ok)
 		assert.True(t, bytes.Equal(data, got), "%d bytes written, %d read", len(data), len(got))
 	}

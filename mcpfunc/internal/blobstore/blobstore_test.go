@@ -93,11 +93,11 @@ func TestAccounts(t *testing.T) {
 
 func TestSplitPath(t *testing.T) {
 	tests := []struct{ path, container, blob string }{
-		{"snippets/a1.json", "snippets", "a1.json"},
-		{"/snippets/a1.json", "snippets", "a1.json"},
-		{"snippets/dir/a1.json", "snippets", "dir/a1.json"},
-		{"snippets", "", ""},
-		{"snippets/", "", ""},
+		{"items/a1.json", "items", "a1.json"},
+		{"/items/a1.json", "items", "a1.json"},
+		{"items/dir/a1.json", "items", "dir/a1.json"},
+		{"items", "", ""},
+		{"items/", "", ""},
 		{"/a1.json", "", ""},
 	}
 	for _, tt := range tests {
@@ -252,35 +252,35 @@ func TestReadWrite(t *testing.T) {
 	acct := openFake(t, f, "")
 	ctx := context.Background()
 
-	_, found, err := acct.Read(ctx, "snippets", "a1.json")
+	_, found, err := acct.Read(ctx, "items", "a1.json")
 	require.NoError(t, err, "a missing container reads as a missing blob")
 	assert.False(t, found)
 
-	require.NoError(t, acct.Write(ctx, "snippets", "a1.json", []byte("print(1)"), nil))
-	assert.True(t, f.containers["snippets"], "the container is created on first write")
+	require.NoError(t, acct.Write(ctx, "items", "a1.json", []byte("print(1)"), nil))
+	assert.True(t, f.containers["items"], "the container is created on first write")
 
-	data, found, err := acct.Read(ctx, "snippets", "a1.json")
+	data, found, err := acct.Read(ctx, "items", "a1.json")
 	require.NoError(t, err)
 	assert.True(t, found)
 	assert.Equal(t, "print(1)", string(data))
 
-	_, found, err = acct.Read(ctx, "snippets", "other.json")
+	_, found, err = acct.Read(ctx, "items", "other.json")
 	require.NoError(t, err, "a missing blob is not an error")
 	assert.False(t, found)
 
 	f.requests = nil
-	require.NoError(t, acct.Write(ctx, "snippets", "a2.json", []byte("x"), nil))
+	require.NoError(t, acct.Write(ctx, "items", "a2.json", []byte("x"), nil))
 	assert.Equal(t, []string{
-		"PUT /devstoreaccount1/snippets/a2.json?",          // the host's empty blob
-		"PUT /devstoreaccount1/snippets/a2.json?block",     // the content
-		"PUT /devstoreaccount1/snippets/a2.json?blocklist", // committed if still that empty blob
+		"PUT /devstoreaccount1/items/a2.json?",          // the host's empty blob
+		"PUT /devstoreaccount1/items/a2.json?block",     // the content
+		"PUT /devstoreaccount1/items/a2.json?blocklist", // committed if still that empty blob
 	}, f.requests, "the host's steps; an existing container costs no extra request")
 
 	f.requests = nil
-	v, err := acct.Current(ctx, "snippets", "a2.json")
+	v, err := acct.Current(ctx, "items", "a2.json")
 	require.NoError(t, err)
-	require.NoError(t, acct.Write(ctx, "snippets", "a2.json", []byte("y"), &v))
-	assert.Equal(t, []string{"HEAD /devstoreaccount1/snippets/a2.json?", "PUT /devstoreaccount1/snippets/a2.json?"}, f.requests,
+	require.NoError(t, acct.Write(ctx, "items", "a2.json", []byte("y"), &v))
+	assert.Equal(t, []string{"HEAD /devstoreaccount1/items/a2.json?", "PUT /devstoreaccount1/items/a2.json?"}, f.requests,
 		"a conditional write is one request")
 }
 
@@ -292,53 +292,53 @@ func TestConditionalWrite(t *testing.T) {
 	acct := openFake(t, f, "")
 	ctx := context.Background()
 	content := func() string {
-		b, _, err := acct.Read(ctx, "snippets", "n.json")
+		b, _, err := acct.Read(ctx, "items", "n.json")
 		require.NoError(t, err)
 		return string(b)
 	}
 
-	absent, err := acct.Current(ctx, "snippets", "n.json")
+	absent, err := acct.Current(ctx, "items", "n.json")
 	require.NoError(t, err, "a missing container")
 	assert.False(t, absent.Exists())
-	require.NoError(t, acct.Write(ctx, "snippets", "n.json", []byte("first"), &absent), "absent, and still absent: created with its container")
+	require.NoError(t, acct.Write(ctx, "items", "n.json", []byte("first"), &absent), "absent, and still absent: created with its container")
 
-	err = acct.Write(ctx, "snippets", "n.json", []byte("late"), &absent)
+	err = acct.Write(ctx, "items", "n.json", []byte("late"), &absent)
 	require.ErrorIs(t, err, ErrChanged, "it exists now")
 	assert.NotErrorIs(t, err, ErrUnconfirmed)
 	assert.Equal(t, "first", content())
 	var se *Error
 	require.ErrorAs(t, err, &se)
-	assert.Equal(t, "storage write snippets/n.json: storage answered HTTP 409 BlobAlreadyExists: the blob changed since the call saw it", se.Error())
+	assert.Equal(t, "storage write items/n.json: storage answered HTTP 409 BlobAlreadyExists: the blob changed since the call saw it", se.Error())
 
-	v1, err := acct.Current(ctx, "snippets", "n.json")
+	v1, err := acct.Current(ctx, "items", "n.json")
 	require.NoError(t, err)
 	require.True(t, v1.Exists())
-	require.NoError(t, acct.Write(ctx, "snippets", "n.json", []byte("second"), &v1))
-	err = acct.Write(ctx, "snippets", "n.json", []byte("late"), &v1)
+	require.NoError(t, acct.Write(ctx, "items", "n.json", []byte("second"), &v1))
+	err = acct.Write(ctx, "items", "n.json", []byte("late"), &v1)
 	require.ErrorIs(t, err, ErrChanged, "written since v1")
 	assert.Equal(t, "second", content())
 
-	v2, err := acct.Current(ctx, "snippets", "n.json")
+	v2, err := acct.Current(ctx, "items", "n.json")
 	require.NoError(t, err)
-	_, err = acct.Delete(ctx, "snippets", "n.json")
+	_, err = acct.Delete(ctx, "items", "n.json")
 	require.NoError(t, err)
-	require.ErrorIs(t, acct.Write(ctx, "snippets", "n.json", []byte("late"), &v2), ErrChanged, "deleted since v2")
-	_, found, _ := acct.Read(ctx, "snippets", "n.json")
+	require.ErrorIs(t, acct.Write(ctx, "items", "n.json", []byte("late"), &v2), ErrChanged, "deleted since v2")
+	_, found, _ := acct.Read(ctx, "items", "n.json")
 	assert.False(t, found, "still deleted")
 
-	gone, err := acct.Current(ctx, "snippets", "n.json")
+	gone, err := acct.Current(ctx, "items", "n.json")
 	require.NoError(t, err)
 	assert.Equal(t, Version{}, gone)
 
-	require.NoError(t, acct.Write(ctx, "snippets", "n.json", []byte("again"), &gone))
-	v3, err := acct.Current(ctx, "snippets", "n.json")
+	require.NoError(t, acct.Write(ctx, "items", "n.json", []byte("again"), &gone))
+	v3, err := acct.Current(ctx, "items", "n.json")
 	require.NoError(t, err)
 	f.mu.Lock()
-	f.containers["snippets"] = false // the container is deleted, and the blob with it
+	f.containers["items"] = false // the container is deleted, and the blob with it
 	f.mu.Unlock()
-	require.ErrorIs(t, acct.Write(ctx, "snippets", "n.json", []byte("late"), &v3), ErrChanged, "its container deleted since v3")
+	require.ErrorIs(t, acct.Write(ctx, "items", "n.json", []byte("late"), &v3), ErrChanged, "its container deleted since v3")
 	f.mu.Lock()
-	assert.False(t, f.containers["snippets"], "a refused write does not bring the container back")
+	assert.False(t, f.containers["items"], "a refused write does not bring the container back")
 	f.mu.Unlock()
 }
 
@@ -351,15 +351,15 @@ func TestErrorsCarryNoSecrets(t *testing.T) {
 	assert.NotContains(t, acct.BlobEndpoint(), "SECRETSIG")
 	assert.NotContains(t, acct.BlobEndpoint(), "?")
 
-	_, _, err := acct.Read(context.Background(), "snippets", "a1.json")
+	_, _, err := acct.Read(context.Background(), "items", "a1.json")
 	require.Error(t, err)
 	var se *Error
 	require.True(t, errors.As(err, &se))
 	assert.Equal(t, 500, se.Status)
 	assert.Equal(t, "InternalError", se.Code)
-	assert.Equal(t, "storage read snippets/a1.json: storage answered HTTP 500 InternalError", err.Error())
+	assert.Equal(t, "storage read items/a1.json: storage answered HTTP 500 InternalError", err.Error())
 
-	err = acct.Write(context.Background(), "snippets", "a1.json", []byte("content-SECRET"), nil)
+	err = acct.Write(context.Background(), "items", "a1.json", []byte("content-SECRET"), nil)
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "SECRETSIG")
 	assert.NotContains(t, err.Error(), "content-SECRET")
@@ -375,7 +375,7 @@ func TestErrorsNameNoTypes(t *testing.T) {
 	endpoint := strings.Replace(srv.URL, "http://", "https://", 1)
 	acct, err := Open("AccountName=a;BlobEndpoint="+endpoint+"/a;SharedAccessSignature=sv=2024&sig=SECRETSIG", &Options{MaxRetries: -1})
 	require.NoError(t, err)
-	_, _, err = acct.Read(context.Background(), "snippets", "a1.json")
+	_, _, err = acct.Read(context.Background(), "items", "a1.json")
 	var se *Error
 	require.ErrorAs(t, err, &se)
 	assert.True(t, strings.HasPrefix(se.Reason, "request failed: "), se.Reason)
@@ -388,11 +388,11 @@ func TestErrorsNameNoTypes(t *testing.T) {
 func TestUnreachableStorage(t *testing.T) {
 	acct, err := Open("DefaultEndpointsProtocol=http;AccountName=a;AccountKey=c2VjcmV0;BlobEndpoint=http://127.0.0.1:1/a", &Options{MaxRetries: -1})
 	require.NoError(t, err, "Open sends nothing, so it works while storage is down")
-	_, _, err = acct.Read(context.Background(), "snippets", "a1.json")
+	_, _, err = acct.Read(context.Background(), "items", "a1.json")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "storage unreachable")
 	assert.Contains(t, err.Error(), "connection refused")
-	err = acct.Write(context.Background(), "snippets", "a1.json", []byte("x"), &Version{})
+	err = acct.Write(context.Background(), "items", "a1.json", []byte("x"), &Version{})
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, ErrUnconfirmed, "nothing was sent")
 	assert.NotErrorIs(t, err, ErrChanged)
@@ -449,10 +449,10 @@ func TestStorageHang(t *testing.T) {
 		run  func() error
 		sent bool // changes the blob: sent and unanswered, it may have
 	}{
-		{func() error { _, _, err := acct.Read(context.Background(), "snippets", "a1.json"); return err }, false},
-		{func() error { return acct.Write(context.Background(), "snippets", "a1.json", []byte("x"), nil) }, true},
-		{func() error { return acct.Write(context.Background(), "snippets", "a1.json", []byte("x"), &Version{}) }, true},
-		{func() error { _, err := acct.Delete(context.Background(), "snippets", "a1.json"); return err }, true},
+		{func() error { _, _, err := acct.Read(context.Background(), "items", "a1.json"); return err }, false},
+		{func() error { return acct.Write(context.Background(), "items", "a1.json", []byte("x"), nil) }, true},
+		{func() error { return acct.Write(context.Background(), "items", "a1.json", []byte("x"), &Version{}) }, true},
+		{func() error { _, err := acct.Delete(context.Background(), "items", "a1.json"); return err }, true},
 	} {
 		before := tries()
 		err := op.run()
@@ -468,7 +468,7 @@ func TestStorageHang(t *testing.T) {
 	// The caller's own deadline is its own, not the budget.
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	_, _, err = acct.Read(ctx, "snippets", "a1.json")
+	_, _, err = acct.Read(ctx, "items", "a1.json")
 	var se *Error
 	require.ErrorAs(t, err, &se)
 	assert.NotContains(t, se.Reason, "1s")
@@ -506,17 +506,17 @@ func (l *lostAnswer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // own: the outcome is unconfirmed, not "changed", and reading back tells.
 func TestRepeatedTryRefused(t *testing.T) {
 	f := &lostAnswer{fakeStorage: newFakeStorage()}
-	f.containers["snippets"] = true
+	f.containers["items"] = true
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	acct, err := Open("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=c2VjcmV0a2V5;BlobEndpoint="+srv.URL+"/devstoreaccount1",
 		&Options{MaxRetries: 1, RetryDelay: time.Millisecond})
 	require.NoError(t, err)
-	err = acct.Write(context.Background(), "snippets", "r.json", []byte("once"), &Version{})
+	err = acct.Write(context.Background(), "items", "r.json", []byte("once"), &Version{})
 	require.ErrorIs(t, err, ErrUnconfirmed)
 	assert.NotErrorIs(t, err, ErrChanged)
-	assert.Equal(t, "storage write snippets/r.json: storage answered HTTP 409 BlobAlreadyExists to a repeated try (sent, unanswered: it may or may not have taken effect)", err.Error())
-	got, _, err := acct.Read(context.Background(), "snippets", "r.json")
+	assert.Equal(t, "storage write items/r.json: storage answered HTTP 409 BlobAlreadyExists to a repeated try (sent, unanswered: it may or may not have taken effect)", err.Error())
+	got, _, err := acct.Read(context.Background(), "items", "r.json")
 	require.NoError(t, err)
 	assert.Equal(t, "once", string(got), "the first try landed")
 	f.mu.Lock()
@@ -534,24 +534,24 @@ func TestDefaultBudget(t *testing.T) {
 // (BlobNameValidationAttribute): hand-checked names on each side of them.
 func TestCheckName(t *testing.T) {
 	ok := []struct{ container, blob string }{
-		{"snippets", "a1.json"},
+		{"items", "a1.json"},
 		{"abc", strings.Repeat("n", 1024)},
 		{"a-b-c", "dir/file.json"},
 		{"$root", "x"},
-		{"snippets", strings.Repeat("é", 1024)}, // 1024 UTF-16 units
+		{"items", strings.Repeat("é", 1024)}, // 1024 UTF-16 units
 	}
 	for _, tt := range ok {
 		assert.NoError(t, CheckName(tt.container, tt.blob), "%s/%.20s", tt.container, tt.blob)
 	}
 	bad := []struct{ container, blob, want string }{
-		{"Snippets", "a", "invalid container name"},
+		{"Items", "a", "invalid container name"},
 		{"ab", "a", "invalid container name"},
-		{"snippets", "", "empty blob name"},
-		{"snippets", strings.Repeat("n", 1025), "is 1025 characters long; storage allows 1024"},
-		{"snippets", strings.Repeat("🎉", 513), "is 1026 characters long"}, // two UTF-16 units each
-		{"snippets", "a.", "ends in '.' or '/'"},
-		{"snippets", "a/", "ends in '.' or '/'"},
-		{"snippets", `a\b`, `holds a '\'`},
+		{"items", "", "empty blob name"},
+		{"items", strings.Repeat("n", 1025), "is 1025 characters long; storage allows 1024"},
+		{"items", strings.Repeat("🎉", 513), "is 1026 characters long"}, // two UTF-16 units each
+		{"items", "a.", "ends in '.' or '/'"},
+		{"items", "a/", "ends in '.' or '/'"},
+		{"items", `a\b`, `holds a '\'`},
 	}
 	for _, tt := range bad {
 		err := CheckName(tt.container, tt.blob)

@@ -22,7 +22,7 @@ type Link struct {
 
 // absoluteURI is an RFC 3986 scheme and a colon, then no spaces or
 // control characters. It is no stricter: a resource's URI, like
-// snippet://{name}, need not have a host net/url would accept.
+// item://{name}, need not have a host net/url would accept.
 var absoluteURI = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20\x7f]+$`)
 
 // checkLinks refuses links a client could not use, before anything is

@@ -19,7 +19,7 @@ func TestRunLinks(t *testing.T) {
 			return "ok", nil
 		})}
 	}
-	good := []Link{{URI: "snippet://a.b_c-d", Name: "a.b_c-d", MimeType: "text/plain"}, {URI: "file:///tmp/x%20y", Name: "x y", Description: "d"}}
+	good := []Link{{URI: "item://a.b_c-d", Name: "a.b_c-d", MimeType: "text/plain"}, {URI: "file:///tmp/x%20y", Name: "x y", Description: "d"}}
 	res, err := tool(good...).Run(t.Context(), &Call{Tool: "t"})
 	require.NoError(t, err)
 	assert.Equal(t, good, res.Links)
@@ -32,11 +32,11 @@ func TestRunLinks(t *testing.T) {
 	for _, bad := range []Link{
 		{URI: "", Name: "x"},
 		{URI: "relative/path", Name: "x"},
-		{URI: "snippet://a b", Name: "x"},
+		{URI: "item://a b", Name: "x"},
 		{URI: "://x", Name: "x"},
-		{URI: "snippet://x", Name: " "},
+		{URI: "item://x", Name: " "},
 	} {
-		_, err := tool(Link{URI: "snippet://ok", Name: "ok"}, bad).Run(t.Context(), &Call{Tool: "t"})
+		_, err := tool(Link{URI: "item://ok", Name: "ok"}, bad).Run(t.Context(), &Call{Tool: "t"})
 		require.Error(t, err, "%+v", bad)
 		var e *Error
 		assert.NotErrorAs(t, err, &e, "a bad link is internal, not the client's error")

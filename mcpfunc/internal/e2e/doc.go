@@ -50,7 +50,6 @@
 //   - mcpfunc/cmd/start runs either hosting and stops everything it
 //     started.
 //
-// What belongs to the repository's sample app (its name rules, its
-// setting, paging its listings) is tested by the sample itself
-// (app/snippet's end-to-end test, through package mcpfunctest).
+// What belongs to an app (its own rules, settings and listings) is tested
+// by the app itself, through package mcpfunctest: never here.
 package e2e

@@ -10,8 +10,8 @@ import (
 
 func TestPathTemplate(t *testing.T) {
 	data := map[string]string{
-		"mcptoolargs.snippetname": "a1", "mcptoolargs.dir": "x",
-		"sys.methodname": "getsnippet", "sys.randguid": "0f8fad5b-d9cb-469f-a165-70867728950e",
+		"mcptoolargs.key": "a1", "mcptoolargs.dir": "x",
+		"sys.methodname": "get", "sys.randguid": "0f8fad5b-d9cb-469f-a165-70867728950e",
 		"name": "from-a-template",
 	}
 	lookup := func(e Expr) (string, bool) {
@@ -28,12 +28,12 @@ func TestPathTemplate(t *testing.T) {
 		exprs      []Expr
 		wantErr    string
 	}{
-		{name: "literal only", path: "snippets/fixed.json", want: "snippets/fixed.json"},
-		{name: "argument", path: "snippets/{mcptoolargs.snippetname}.json", want: "snippets/a1.json", exprs: []Expr{{"mcptoolargs", "snippetname"}}},
-		{name: "names as written", path: "{MCPToolArgs.SnippetName}/{mcptoolargs.dir}", want: "a1/x", exprs: []Expr{{"MCPToolArgs", "SnippetName"}, {"mcptoolargs", "dir"}}},
-		{name: "sys members", path: "logs/{sys.MethodName}/{sys.randguid}", want: "logs/getsnippet/0f8fad5b-d9cb-469f-a165-70867728950e"},
-		{name: "a plain name", path: "snippets/{name}.json", want: "snippets/from-a-template.json", exprs: []Expr{{"name", ""}}},
-		{name: "no binding data", path: "snippets/{mcptoolargs.other}.json", wantErr: `no binding data for {mcptoolargs.other}`},
+		{name: "literal only", path: "items/fixed.json", want: "items/fixed.json"},
+		{name: "argument", path: "items/{mcptoolargs.key}.json", want: "items/a1.json", exprs: []Expr{{"mcptoolargs", "key"}}},
+		{name: "names as written", path: "{MCPToolArgs.Key}/{mcptoolargs.dir}", want: "a1/x", exprs: []Expr{{"MCPToolArgs", "Key"}, {"mcptoolargs", "dir"}}},
+		{name: "sys members", path: "logs/{sys.MethodName}/{sys.randguid}", want: "logs/get/0f8fad5b-d9cb-469f-a165-70867728950e"},
+		{name: "a plain name", path: "items/{name}.json", want: "items/from-a-template.json", exprs: []Expr{{"name", ""}}},
+		{name: "no binding data", path: "items/{mcptoolargs.other}.json", wantErr: `no binding data for {mcptoolargs.other}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -56,12 +56,12 @@ func TestPathTemplate(t *testing.T) {
 
 func TestParsePathErrors(t *testing.T) {
 	for _, path := range []string{
-		"snippets/{mcptoolargs.snippetname.json", // unclosed
-		"snippets/{a{b}}.json",                   // nested
-		"snippets/x}.json",                       // stray close
-		"snippets/{}.json",                       // empty
-		"snippets/{mcptoolargs.}.json",           // no member
-		"snippets/{.x}.json",                     // no name
+		"items/{mcptoolargs.key.json", // unclosed
+		"items/{a{b}}.json",           // nested
+		"items/x}.json",               // stray close
+		"items/{}.json",               // empty
+		"items/{mcptoolargs.}.json",   // no member
+		"items/{.x}.json",             // no name
 	} {
 		t.Run(path, func(t *testing.T) {
 			_, err := ParsePath(path)
@@ -73,7 +73,7 @@ func TestParsePathErrors(t *testing.T) {
 // FuzzParsePath: whatever the text, parsing never panics, and a parsed
 // path resolves back to itself when every expression is its own text.
 func FuzzParsePath(f *testing.F) {
-	for _, s := range []string{"snippets/{mcptoolargs.snippetname}.json", "{a}{b.c}", "x{", "}", "{{}}", "a.b/{c.d.e}"} {
+	for _, s := range []string{"items/{mcptoolargs.key}.json", "{a}{b.c}", "x{", "}", "{{}}", "a.b/{c.d.e}"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, path string) {

@@ -243,12 +243,12 @@ func TestFunctionTimeout(t *testing.T) {
 func TestResourceAndPromptFunctions(t *testing.T) {
 	host := strings.Replace(goodHost, "4.29.0", "4.35.0", 1)
 	resource := `{"bindings":[
- {"type":"mcpResourceTrigger","direction":"in","name":"context","uri":"snippet://{name}","resourceName":"snippet","description":"D.","mimeType":"text/plain"},
- {"type":"blob","direction":"in","name":"file","path":"snippets/{name}.json","connection":"AzureWebJobsStorage"}]}`
+ {"type":"mcpResourceTrigger","direction":"in","name":"context","uri":"item://{name}","resourceName":"value","description":"D.","mimeType":"text/plain"},
+ {"type":"blob","direction":"in","name":"file","path":"items/{name}.json","connection":"AzureWebJobsStorage"}]}`
 	prompt := `{"bindings":[
  {"type":"mcpPromptTrigger","direction":"in","name":"context","promptName":"review","description":"D.",
-  "promptArguments":"[{\"name\":\"snippetname\",\"description\":\"N.\",\"required\":true},{\"name\":\"focus\",\"description\":\"F.\"}]"},
- {"type":"blob","direction":"in","name":"file","path":"snippets/{mcppromptargs.snippetname}.json","connection":"AzureWebJobsStorage"}]}`
+  "promptArguments":"[{\"name\":\"key\",\"description\":\"N.\",\"required\":true},{\"name\":\"focus\",\"description\":\"F.\"}]"},
+ {"type":"blob","direction":"in","name":"file","path":"items/{mcppromptargs.key}.json","connection":"AzureWebJobsStorage"}]}`
 	app, err := funcapp.Load(writeApp(t, host, goodSettings, resource))
 	require.NoError(t, err)
 	r := app.Function("get").ResourceTrigger()
@@ -256,15 +256,15 @@ func TestResourceAndPromptFunctions(t *testing.T) {
 	assert.Equal(t, []string{"name"}, r.TemplateParams())
 	app, err = funcapp.Load(writeApp(t, host, goodSettings, prompt))
 	require.NoError(t, err)
-	assert.Equal(t, []string{"snippetname"}, app.Function("get").PromptTrigger().RequiredArguments())
+	assert.Equal(t, []string{"key"}, app.Function("get").PromptTrigger().RequiredArguments())
 
 	tests := []struct{ name, host, function, want string }{
-		{"path names no template parameter", host, strings.Replace(resource, "snippets/{name}", "snippets/{other}", 1), "{other} is not a parameter of snippet://{name}"},
-		{"resource without resourceName", host, strings.Replace(resource, `"resourceName":"snippet",`, "", 1), "resourceName: missing"},
+		{"path names no template parameter", host, strings.Replace(resource, "items/{name}", "items/{other}", 1), "{other} is not a parameter of item://{name}"},
+		{"resource without resourceName", host, strings.Replace(resource, `"resourceName":"value",`, "", 1), "resourceName: missing"},
 		{"template on a bundle without templates", goodHost, resource, "uses a resource template, which needs MCP extension 1.4.0, first known in bundle 4.35.0"},
-		{"prompt path with an optional argument", host, strings.Replace(prompt, "mcppromptargs.snippetname", "mcppromptargs.focus", 1), `{mcppromptargs.focus}: argument "focus" must be required`},
-		{"prompt path with an undeclared argument", host, strings.Replace(prompt, "mcppromptargs.snippetname", "mcppromptargs.x", 1), "{mcppromptargs.x} names no declared prompt argument"},
-		{"prompt arguments as raw JSON", host, strings.Replace(prompt, `"promptArguments":"[{\"name\":\"snippetname\",\"description\":\"N.\",\"required\":true},{\"name\":\"focus\",\"description\":\"F.\"}]"`, `"promptArguments":[]`, 1), "promptArguments: must be a JSON string"},
+		{"prompt path with an optional argument", host, strings.Replace(prompt, "mcppromptargs.key", "mcppromptargs.focus", 1), `{mcppromptargs.focus}: argument "focus" must be required`},
+		{"prompt path with an undeclared argument", host, strings.Replace(prompt, "mcppromptargs.key", "mcppromptargs.x", 1), "{mcppromptargs.x} names no declared prompt argument"},
+		{"prompt arguments as raw JSON", host, strings.Replace(prompt, `"promptArguments":"[{\"name\":\"key\",\"description\":\"N.\",\"required\":true},{\"name\":\"focus\",\"description\":\"F.\"}]"`, `"promptArguments":[]`, 1), "promptArguments: must be a JSON string"},
 		{"prompts on a bundle without them", goodHost, prompt, "uses mcpPromptTrigger, which needs MCP extension 1.4.0, first known in bundle 4.35.0"},
 	}
 	for _, tt := range tests {

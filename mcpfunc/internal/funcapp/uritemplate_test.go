@@ -15,18 +15,18 @@ func TestURITemplateMatch(t *testing.T) {
 		template, uri string
 		want          map[string]string // nil: no match
 	}{
-		{"snippet://{name}", "snippet://demo", map[string]string{"name": "demo"}},
-		{"snippet://{name}", "SNIPPET://demo", map[string]string{"name": "demo"}},
-		{"snippet://{name}", "snippet://a%2Fb", map[string]string{"name": "a%2Fb"}},
-		{"snippet://{name}", "snippet://a b", map[string]string{"name": "a b"}},
-		{"snippet://{name}", "snippet://a/b", nil},
-		{"snippet://{name}", "snippet://", nil},
-		{"snippet://{name}", "snippet://a?x=1", nil},
+		{"item://{name}", "item://demo", map[string]string{"name": "demo"}},
+		{"item://{name}", "ITEM://demo", map[string]string{"name": "demo"}},
+		{"item://{name}", "item://a%2Fb", map[string]string{"name": "a%2Fb"}},
+		{"item://{name}", "item://a b", map[string]string{"name": "a b"}},
+		{"item://{name}", "item://a/b", nil},
+		{"item://{name}", "item://", nil},
+		{"item://{name}", "item://a?x=1", nil},
 		{"file://{dir}/{name}", "file://src/main.go", map[string]string{"dir": "src", "name": "main.go"}},
 		// Right after ? or &, a parameter may hold / but not & or #.
 		{"search://q?{term}&{page}", "search://q?a/b&2", map[string]string{"term": "a/b", "page": "2"}},
 		{"search://q?{term}", "search://q?a&b", nil},
-		{"snippet://{name}.txt", "snippet://a.b.txt", map[string]string{"name": "a.b"}},
+		{"item://{name}.txt", "item://a.b.txt", map[string]string{"name": "a.b"}},
 		{"static://one", "static://one", map[string]string{}},
 	}
 	for _, tt := range tests {
@@ -43,14 +43,14 @@ func TestURITemplateMatch(t *testing.T) {
 // they were registered.
 func TestResourceTable(t *testing.T) {
 	var tbl funcapp.ResourceTable[string]
-	tbl.Add("snippet://{name}", "template")
-	tbl.Add("snippet://{dir}", "later template")
-	tbl.Add("snippet://index", "static")
+	tbl.Add("item://{name}", "template")
+	tbl.Add("item://{dir}", "later template")
+	tbl.Add("item://index", "static")
 	for _, tt := range []struct{ uri, want, param string }{
-		{"snippet://index", "static", ""},
-		{"SNIPPET://INDEX", "static", ""},
-		{"SNIPPET://demo", "template", "demo"},
-		{"snippet://a/b", "", ""},
+		{"item://index", "static", ""},
+		{"ITEM://INDEX", "static", ""},
+		{"ITEM://demo", "template", "demo"},
+		{"item://a/b", "", ""},
 		{"other://demo", "", ""},
 	} {
 		got, params, ok := tbl.Match(tt.uri)

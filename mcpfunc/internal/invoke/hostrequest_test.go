@@ -14,7 +14,7 @@ import (
 func sampleInvocation() *ToolInvocation {
 	return &ToolInvocation{
 		Invocation: Invocation{
-			Function:   "savesnippet",
+			Function:   "put",
 			Inputs:     map[string][]byte{"file": []byte("print(1)"), "gone": nil},
 			SessionID:  "SID",
 			ClientInfo: &ClientInfo{Name: "test-client", Version: "1.0"},
@@ -23,8 +23,8 @@ func sampleInvocation() *ToolInvocation {
 			Now:        time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 			RandGUID:   "00000000-0000-0000-0000-000000000001",
 		},
-		Tool:      "savesnippet",
-		Arguments: map[string]json.RawMessage{"snippetname": json.RawMessage(`"a1"`), "snippet": json.RawMessage(`"say \"hi\" <b>"`), "n": json.RawMessage(`3`), "ok": json.RawMessage(`true`)},
+		Tool:      "put",
+		Arguments: map[string]json.RawMessage{"key": json.RawMessage(`"a1"`), "value": json.RawMessage(`"say \"hi\" <b>"`), "n": json.RawMessage(`3`), "ok": json.RawMessage(`true`)},
 	}
 }
 
@@ -38,7 +38,7 @@ func TestToolRequestRoundTrip(t *testing.T) {
 
 	tc, err := req.Context()
 	require.NoError(t, err)
-	assert.Equal(t, "savesnippet", tc.Name)
+	assert.Equal(t, "put", tc.Name)
 	assert.Equal(t, "SID", tc.SessionID)
 	assert.Equal(t, &ClientInfo{Name: "test-client", Version: "1.0"}, tc.ClientInfo)
 
@@ -47,9 +47,9 @@ func TestToolRequestRoundTrip(t *testing.T) {
 	// The client's values, through the host's escaping of the trigger.
 	var decoded map[string]any
 	require.NoError(t, json.Unmarshal(args, &decoded))
-	assert.Equal(t, map[string]any{"snippetname": "a1", "snippet": `say "hi" <b>`, "n": float64(3), "ok": true}, decoded)
-	assert.Equal(t, map[string]string{"n": "3", "ok": "True", "snippet": `say "hi" <b>`, "snippetname": "a1"}, req.ToolArgs())
-	assert.Equal(t, map[string]string{"snippetname": "a1"}, req.ToolArgs("snippetname"), "only what is asked for")
+	assert.Equal(t, map[string]any{"key": "a1", "value": `say "hi" <b>`, "n": float64(3), "ok": true}, decoded)
+	assert.Equal(t, map[string]string{"n": "3", "ok": "True", "value": `say "hi" <b>`, "key": "a1"}, req.ToolArgs())
+	assert.Equal(t, map[string]string{"key": "a1"}, req.ToolArgs("key"), "only what is asked for")
 
 	text, present, single := req.Input("file")
 	assert.Equal(t, "print(1)", text)
@@ -64,8 +64,8 @@ func TestToolRequestRoundTrip(t *testing.T) {
 	assert.Equal(t, `"\"print(1)\""`, string(wire.Data["file"]))
 	assert.Equal(t, `"null"`, string(wire.Data["gone"]))
 	assert.Equal(t, `"\"SID\""`, string(wire.Metadata["mcpsessionid"]))
-	assert.Equal(t, `{"n":"3","ok":"True","snippet":"say \"hi\" <b>","snippetname":"a1"}`, string(wire.Metadata["mcptoolargs"]))
-	assert.JSONEq(t, `{"MethodName":"savesnippet","UtcNow":"2026-01-02T03:04:05.0000000Z","RandGuid":"00000000-0000-0000-0000-000000000001"}`, string(wire.Metadata["sys"]))
+	assert.Equal(t, `{"key":"a1","n":"3","ok":"True","value":"say \"hi\" <b>"}`, string(wire.Metadata["mcptoolargs"]))
+	assert.JSONEq(t, `{"MethodName":"put","UtcNow":"2026-01-02T03:04:05.0000000Z","RandGuid":"00000000-0000-0000-0000-000000000001"}`, string(wire.Metadata["sys"]))
 	assert.Equal(t, wire.Data["context"], wire.Metadata["context"])
 	var level1, level2 string
 	require.NoError(t, json.Unmarshal(wire.Data["context"], &level1))
@@ -128,9 +128,9 @@ func TestSTJValue(t *testing.T) {
 
 func TestToolRequestRefusesBadArguments(t *testing.T) {
 	inv := sampleInvocation()
-	inv.Arguments = map[string]json.RawMessage{"snippetname": json.RawMessage(`{"broken"`)}
+	inv.Arguments = map[string]json.RawMessage{"key": json.RawMessage(`{"broken"`)}
 	_, err := NewToolRequest(inv)
-	require.ErrorContains(t, err, `argument "snippetname" is not valid JSON`)
+	require.ErrorContains(t, err, `argument "key" is not valid JSON`)
 }
 
 // TestMaxPayloadBytes: the worst case of one string argument, encoded as
@@ -144,7 +144,7 @@ func TestMaxPayloadBytes(t *testing.T) {
 			require.NoError(t, err)
 			inv := sampleInvocation()
 			inv.Inputs = nil
-			inv.Arguments = map[string]json.RawMessage{"snippet": raw}
+			inv.Arguments = map[string]json.RawMessage{"value": raw}
 			body, err := NewToolRequest(inv)
 			require.NoError(t, err)
 			limit := MaxPayloadBytes(int64(len(content)), 0)

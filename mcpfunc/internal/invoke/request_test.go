@@ -172,9 +172,9 @@ func TestArguments(t *testing.T) {
 }
 
 func TestToolArgs(t *testing.T) {
-	req, err := ParseRequest([]byte(`{"Metadata":{"mcptoolargs":{"snippetname":"a1","ok":"True","odd":3}}}`))
+	req, err := ParseRequest([]byte(`{"Metadata":{"mcptoolargs":{"key":"a1","ok":"True","odd":3}}}`))
 	require.NoError(t, err)
-	assert.Equal(t, map[string]string{"snippetname": "a1", "ok": "True"}, req.ToolArgs(), "only string values are path text")
+	assert.Equal(t, map[string]string{"key": "a1", "ok": "True"}, req.ToolArgs(), "only string values are path text")
 	req, err = ParseRequest([]byte(`{}`))
 	require.NoError(t, err)
 	assert.Nil(t, req.ToolArgs())

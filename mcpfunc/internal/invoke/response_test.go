@@ -58,7 +58,7 @@ func body(t testing.TB, r *Response) string {
 	return out.String()
 }
 
-var answerTexts = []string{"", "Snippet 'a1' saved successfully", `say "hi" \ there`, "tab\tnew\nline\x00\x1f",
+var answerTexts = []string{"", "Item 'a1' saved successfully", `say "hi" \ there`, "tab\tnew\nline\x00\x1f",
 	"<b> & 'x' +`", "é 日本 \U0001F600", "bad \xff utf-8", "\u2028\u2029",
 	// Longer than a chunk, with characters across the cuts.
 	strings.Repeat("日本語 \"x\"\n", 20000)}
@@ -88,7 +88,7 @@ func TestAnswerWrittenOnce(t *testing.T) {
 		assert.Equal(t, refBody(t, outputs, logs, text), body(t, r), "%q", text)
 
 		mime := "text/plain"
-		c := ResourceContents{URI: "snippet://" + text, MimeType: &mime, Text: &text}
+		c := ResourceContents{URI: "item://" + text, MimeType: &mime, Text: &text}
 		got, err := ResourceReturn(c)
 		require.NoError(t, err)
 		inner, _ := rawjson.Marshal(c)

@@ -11,9 +11,9 @@ import (
 // LinkContent writes a link as the C# SDK writes a ResourceLinkBlock:
 // type, uri, name, then description and mimeType only when set.
 func TestLinkContent(t *testing.T) {
-	c := LinkContent("snippet://a<b>", "a<b>", "", "text/plain")
+	c := LinkContent("item://a<b>", "a<b>", "", "text/plain")
 	assert.Equal(t, "resource_link", c.Type)
-	assert.Equal(t, `{"type":"resource_link","uri":"snippet://a<b>","name":"a<b>","mimeType":"text/plain"}`, string(c.Raw))
+	assert.Equal(t, `{"type":"resource_link","uri":"item://a<b>","name":"a<b>","mimeType":"text/plain"}`, string(c.Raw))
 	c = LinkContent("item://x", "x", "An item.", "")
 	assert.Equal(t, `{"type":"resource_link","uri":"item://x","name":"x","description":"An item."}`, string(c.Raw))
 }

@@ -19,7 +19,7 @@ import (
 var (
 	key  = bytes.Repeat([]byte{7}, 32)
 	t0   = time.Date(2026, 12, 6, 8, 0, 0, 0, time.UTC)
-	args = []byte(`{"snippetname":"secret-plan","size":12345678901234567890}`)
+	args = []byte(`{"key":"secret-plan","size":12345678901234567890}`)
 )
 
 // clock is a settable clock.
@@ -37,21 +37,21 @@ func newSealer(t *testing.T, k []byte, c *clock) *Sealer {
 func TestSealOpen(t *testing.T) {
 	c := &clock{t0}
 	s := newSealer(t, key, c)
-	state, err := s.Seal("deletesnippet", args, "Delete snippet secret-plan?")
+	state, err := s.Seal("remove", args, "Remove item secret-plan?")
 	require.NoError(t, err)
 
-	got, err := s.Open(state, "deletesnippet", args)
+	got, err := s.Open(state, "remove", args)
 	require.NoError(t, err)
-	assert.Equal(t, "deletesnippet", got.Tool)
-	assert.Equal(t, sha256.Sum256([]byte("Delete snippet secret-plan?")), got.Question)
+	assert.Equal(t, "remove", got.Tool)
+	assert.Equal(t, sha256.Sum256([]byte("Remove item secret-plan?")), got.Question)
 	assert.True(t, got.Expires.Equal(t0.Add(5*time.Minute)), "expires %v", got.Expires)
 
 	// The same arguments in another order and spacing are the same call.
-	_, err = s.Open(state, "deletesnippet", []byte(` { "size" : 12345678901234567890, "snippetname":"secret-plan" } `))
+	_, err = s.Open(state, "remove", []byte(` { "size" : 12345678901234567890, "key":"secret-plan" } `))
 	assert.NoError(t, err)
 
 	// Two states for the same question differ (random nonce and id).
-	again, err := s.Seal("deletesnippet", args, "Delete snippet secret-plan?")
+	again, err := s.Seal("remove", args, "Remove item secret-plan?")
 	require.NoError(t, err)
 	assert.NotEqual(t, state, again)
 }
@@ -86,10 +86,10 @@ func TestFormat(t *testing.T) {
 // argument, not the question.
 func TestNothingInClear(t *testing.T) {
 	s := newSealer(t, key, &clock{t0})
-	state, err := s.Seal("deletesnippet", args, "Delete snippet secret-plan?")
+	state, err := s.Seal("remove", args, "Remove item secret-plan?")
 	require.NoError(t, err)
 	raw, _ := base64.RawURLEncoding.DecodeString(state)
-	for _, secret := range []string{"deletesnippet", "secret-plan", "12345678901234567890", "Delete"} {
+	for _, secret := range []string{"remove", "secret-plan", "12345678901234567890", "Delete"} {
 		assert.NotContains(t, state, secret)
 		assert.False(t, bytes.Contains(raw, []byte(secret)), "%s in the sealed bytes", secret)
 		assert.NotContains(t, state, base64.RawURLEncoding.EncodeToString([]byte(secret))[:8])
@@ -100,13 +100,13 @@ func TestNothingInClear(t *testing.T) {
 // the state cut or lengthened: refused as forged.
 func TestTamperedRefused(t *testing.T) {
 	s := newSealer(t, key, &clock{t0})
-	state, err := s.Seal("deletesnippet", args, "Delete?")
+	state, err := s.Seal("remove", args, "Delete?")
 	require.NoError(t, err)
 	raw, _ := base64.RawURLEncoding.DecodeString(state)
 	for i := range raw {
 		bad := bytes.Clone(raw)
 		bad[i] ^= 0x01
-		_, err := s.Open(base64.RawURLEncoding.EncodeToString(bad), "deletesnippet", args)
+		_, err := s.Open(base64.RawURLEncoding.EncodeToString(bad), "remove", args)
 		require.ErrorIs(t, err, ErrForged, "byte %d flipped", i)
 	}
 	for _, bad := range []string{
@@ -118,7 +118,7 @@ func TestTamperedRefused(t *testing.T) {
 		base64.RawURLEncoding.EncodeToString(append(raw, 0)),
 		base64.StdEncoding.EncodeToString(raw), // another alphabet
 	} {
-		_, err := s.Open(bad, "deletesnippet", args)
+		_, err := s.Open(bad, "remove", args)
 		assert.ErrorIs(t, err, ErrForged, "%q", bad)
 		assert.ErrorIs(t, err, ErrInvalid)
 	}
@@ -126,24 +126,24 @@ func TestTamperedRefused(t *testing.T) {
 
 func TestOtherCallRefused(t *testing.T) {
 	s := newSealer(t, key, &clock{t0})
-	state, err := s.Seal("deletesnippet", args, "Delete?")
+	state, err := s.Seal("remove", args, "Delete?")
 	require.NoError(t, err)
 
-	_, err = s.Open(state, "savesnippet", args)
+	_, err = s.Open(state, "put", args)
 	assert.ErrorIs(t, err, ErrOtherTool)
-	_, err = s.Open(state, "Deletesnippet", args)
+	_, err = s.Open(state, "Remove", args)
 	assert.ErrorIs(t, err, ErrOtherTool, "names are case-sensitive")
 	for _, other := range []string{
-		`{"snippetname":"other","size":12345678901234567890}`,
-		`{"snippetname":"secret-plan","size":12345678901234567891}`, // differs beyond float64's precision
-		`{"snippetname":"secret-plan"}`,
-		`{"snippetname":"secret-plan","size":12345678901234567890,"x":null}`,
-		`{"Snippetname":"secret-plan","size":12345678901234567890}`,
+		`{"key":"other","size":12345678901234567890}`,
+		`{"key":"secret-plan","size":12345678901234567891}`, // differs beyond float64's precision
+		`{"key":"secret-plan"}`,
+		`{"key":"secret-plan","size":12345678901234567890,"x":null}`,
+		`{"Key":"secret-plan","size":12345678901234567890}`,
 		`{}`,
 		``,
 		`not json`,
 	} {
-		_, err = s.Open(state, "deletesnippet", []byte(other))
+		_, err = s.Open(state, "remove", []byte(other))
 		assert.ErrorIs(t, err, ErrOtherArgs, "%s", other)
 	}
 }
@@ -161,32 +161,32 @@ func TestNoArgumentsIsEmptyObject(t *testing.T) {
 func TestExpiry(t *testing.T) {
 	c := &clock{t0}
 	s := newSealer(t, key, c)
-	state, err := s.Seal("deletesnippet", args, "Delete?")
+	state, err := s.Seal("remove", args, "Delete?")
 	require.NoError(t, err)
 
 	c.t = t0.Add(5*time.Minute - time.Second)
-	_, err = s.Open(state, "deletesnippet", args)
+	_, err = s.Open(state, "remove", args)
 	assert.NoError(t, err, "a second before expiry")
 
 	c.t = t0.Add(5 * time.Minute)
-	_, err = s.Open(state, "deletesnippet", args)
+	_, err = s.Open(state, "remove", args)
 	assert.ErrorIs(t, err, ErrExpired, "at expiry")
 
 	c.t = t0.Add(time.Hour)
-	_, err = s.Open(state, "deletesnippet", args)
+	_, err = s.Open(state, "remove", args)
 	assert.ErrorIs(t, err, ErrExpired)
 }
 
 func TestWrongKey(t *testing.T) {
 	c := &clock{t0}
-	state, err := newSealer(t, key, c).Seal("deletesnippet", args, "Delete?")
+	state, err := newSealer(t, key, c).Seal("remove", args, "Delete?")
 	require.NoError(t, err)
 	other := bytes.Clone(key)
 	other[31] ^= 1
-	_, err = newSealer(t, other, c).Open(state, "deletesnippet", args)
+	_, err = newSealer(t, other, c).Open(state, "remove", args)
 	assert.ErrorIs(t, err, ErrForged)
 	// A longer key is another key too.
-	_, err = newSealer(t, append(bytes.Clone(key), 0), c).Open(state, "deletesnippet", args)
+	_, err = newSealer(t, append(bytes.Clone(key), 0), c).Open(state, "remove", args)
 	assert.ErrorIs(t, err, ErrForged)
 }
 
@@ -240,15 +240,15 @@ func TestConcurrent(t *testing.T) {
 func BenchmarkSeal(b *testing.B) {
 	s, _ := New(key, nil)
 	for b.Loop() {
-		_, _ = s.Seal("deletesnippet", args, "Delete snippet secret-plan?")
+		_, _ = s.Seal("remove", args, "Remove item secret-plan?")
 	}
 }
 
 func BenchmarkOpen(b *testing.B) {
 	s, _ := New(key, nil)
-	state, _ := s.Seal("deletesnippet", args, "Delete snippet secret-plan?")
+	state, _ := s.Seal("remove", args, "Remove item secret-plan?")
 	for b.Loop() {
-		if _, err := s.Open(state, "deletesnippet", args); err != nil {
+		if _, err := s.Open(state, "remove", args); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -10,7 +10,7 @@ import (
 // members.
 var bigCall = func() []byte {
 	s := strings.Repeat("print(\"hello\")\n\tx = 1 # ünïcode\n", 1<<20/32)
-	b, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": map[string]any{"name": "savesnippet", "arguments": map[string]any{"snippetname": "a", "snippet": s}}})
+	b, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": map[string]any{"name": "put", "arguments": map[string]any{"key": "a", "value": s}}})
 	return b
 }()
 

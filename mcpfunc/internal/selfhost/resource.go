@@ -49,7 +49,7 @@ func (s *Server) addResource(r *decl.Resource) error {
 // readResources answers resources/read itself, before go-sdk looks the URI
 // up: go-sdk matches templates by RFC 6570, case-sensitively, where the
 // extension matches them its own way, literal text case-insensitively
-// (funcapp.ResourceTable), so SNIPPET://name would read in one hosting
+// (funcapp.ResourceTable), so ITEM://name would read in one hosting
 // only; and go-sdk's not-found error writes the URI with %q into its JSON
 // data (mcp/resource.go ResourceNotFoundError @v1.8.0), which a control
 // character makes invalid JSON: the answer was lost, HTTP 200 with an

@@ -13,8 +13,8 @@
 //     list exactly the declared functions, each as the self hosting lists
 //     it built from the same declarations (which the end-to-end tests
 //     check devhost lists alike): compared as JSON values, so that a
-//     difference is named by its path (getsnippet's inputSchema at
-//     /properties/snippetname/type).
+//     difference is named by its path (get's inputSchema at
+//     /properties/key/type).
 //   - Each probe an app declares runs (mcpfunc.Tool.Probe and the like),
 //     through a client that records what it called and checks each
 //     structuredContent against the tool's listed outputSchema; its

@@ -55,7 +55,7 @@ var (
 // usage is what the probes of one transport called, by function.
 type usage struct {
 	mu     sync.Mutex
-	by     map[string][]string // "tool getsnippet" -> probes that called it
+	by     map[string][]string // "tool get" -> probes that called it
 	decl   []declared
 	listed map[string]*mcp.Tool
 }

@@ -10,9 +10,9 @@
 // and against devhost, with Azurite on ports 20000-20002:
 //
 //	FUNCTIONS_CUSTOMHANDLER_PORT=21001 DIR/handler &
-//	memload -pid $! -url http://127.0.0.1:21001/savesnippet -kind invocation -announce 50331648
+//	memload -pid $! -url http://127.0.0.1:21001/put -kind invocation -announce 50331648
 //	MCP_HOSTING=self AzureWebJobsStorage=… MCP_EXTENSION_KEY=K DIR/handler -listen 127.0.0.1:21002 &
-//	memload -pid $! -url http://127.0.0.1:21002/mcp -key K -announce 15728640 -tool savesnippet -args snippetname,snippet
+//	memload -pid $! -url http://127.0.0.1:21002/mcp -key K -announce 15728640 -tool put -args key,value
 //	AzureWebJobsStorage=… MCP_EXTENSION_KEY=K devhost -app DIR -addr 127.0.0.1:21003 &
 //	memload -pid $! -url http://127.0.0.1:21003/runtime/webhooks/mcp -key K -sessions 20000
 //
