@@ -135,16 +135,8 @@ func Conformance(tb testing.TB, opts ConformanceOptions) ConformanceRun {
 	if opts.URL == "" {
 		tb.Fatal("ConformanceOptions.URL is required")
 	}
-	node, err := node22()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	suite, err := packageBin("@modelcontextprotocol/conformance", "conformance")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	home, out := tb.TempDir(), tb.TempDir()
-	args := []string{suite, "server", "--url", opts.URL, "-o", out}
+	out := tb.TempDir()
+	args := []string{"server", "--url", opts.URL, "-o", out}
 	if opts.Scenario != "" {
 		args = append(args, "--scenario", opts.Scenario)
 	}
@@ -157,13 +149,11 @@ func Conformance(tb testing.TB, opts ConformanceOptions) ConformanceRun {
 
 	ctx, cancel := context.WithTimeout(context.Background(), conformanceLimit)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, args...)
+	cmd := conformanceCommand(tb, ctx, args...)
 	cmd.WaitDelay = 5 * time.Second // a child left holding its output cannot stall Wait
-	cmd.Env = append(environ([]string{"HOME", "USERPROFILE", "NODE_OPTIONS", "NO_COLOR"}),
-		"HOME="+home, "USERPROFILE="+home, "NO_COLOR=1")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
+	err := cmd.Run()
 
 	hide := newKeyHider(opts.URL)
 	run := ConformanceRun{Stdout: hide(stripANSI(stdout.Bytes())), Stderr: hide(stripANSI(stderr.Bytes()))}
@@ -225,11 +215,9 @@ func readConformanceResults(dir string, hide func([]byte) []byte) (scenarios map
 	return scenarios, threw, nil
 }
 
-// ConformanceRequired lists the server scenarios the pinned suite scores
-// for a spec revision's requirement set (`conformance list --server
-// --requirements <revision>`, the lines under "Server scenarios"), in the
-// suite's order; the set also runs scenarios it reports without scoring.
-func ConformanceRequired(tb testing.TB, revision string) []string {
+// conformanceCommand is the pinned suite run with args on Node 22, in a
+// fresh home and without colours.
+func conformanceCommand(tb testing.TB, ctx context.Context, args ...string) *exec.Cmd {
 	tb.Helper()
 	node, err := node22()
 	if err != nil {
@@ -240,9 +228,19 @@ func ConformanceRequired(tb testing.TB, revision string) []string {
 		tb.Fatal(err)
 	}
 	home := tb.TempDir()
-	cmd := exec.Command(node, suite, "list", "--server", "--requirements", revision)
+	cmd := exec.CommandContext(ctx, node, append([]string{suite}, args...)...)
 	cmd.Env = append(environ([]string{"HOME", "USERPROFILE", "NODE_OPTIONS", "NO_COLOR"}),
 		"HOME="+home, "USERPROFILE="+home, "NO_COLOR=1")
+	return cmd
+}
+
+// ConformanceRequired lists the server scenarios the pinned suite scores
+// for a spec revision's requirement set (`conformance list --server
+// --requirements <revision>`, the lines under "Server scenarios"), in the
+// suite's order; the set also runs scenarios it reports without scoring.
+func ConformanceRequired(tb testing.TB, revision string) []string {
+	tb.Helper()
+	cmd := conformanceCommand(tb, context.Background(), "list", "--server", "--requirements", revision)
 	out, err := RunToExit(tb, cmd, ExitLimit)
 	if err != nil {
 		tb.Fatalf("conformance list --requirements %s: %v\n%s", revision, err, out)
