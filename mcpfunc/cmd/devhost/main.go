@@ -12,8 +12,7 @@
 // MCP_EXTENSION_KEY sets the key too (the flag wins); AzureWebJobsStorage in
 // the environment overrides local.settings.json (the flag wins). Flags show
 // in the process list, so a real key or account key belongs in the
-// environment. Once it
-// serves, devhost prints one line starting with
+// environment. Once it serves, devhost prints one line starting with
 // "devhost: serving MCP at http://127.0.0.1:<port>/runtime/webhooks/mcp".
 // SIGINT or SIGTERM (on Windows Ctrl+C or CTRL_BREAK_EVENT), or on macOS
 // the exit of its parent, stops it: no new connections, tool calls in
